@@ -1,0 +1,36 @@
+# The two commands of the README. Each creates the virtualenv and installs the
+# project with its test extras, so a fresh machine needs only Python and PyPI.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test lint bench spec clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/topic_manager.py
+	$(BIN)/python -m pytest -p no:cacheprovider -q examples
+
+lint: $(STAMP)
+	$(BIN)/ruff check pytest_ckafka tests tools examples benchmarks
+	$(BIN)/ruff format --check pytest_ckafka tests tools examples benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest -q tests examples
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_fixture.py
+	$(BIN)/python benchmarks/bench_startup.py
+
+spec: $(STAMP)
+	$(BIN)/python tools/gen_spec.py ../shared/data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

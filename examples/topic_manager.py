@@ -1,0 +1,245 @@
+"""A small CKafka topic manager over the official SDK: the kind of code pytest-ckafka tests.
+
+``TopicManager`` (sync client) and ``AsyncTopicManager`` (async client) behave the same:
+transient errors are retried with exponential backoff, anything else becomes a
+:class:`TopicManagerError` carrying the API's code and RequestId.
+
+Run as a script, it plays a short session against ``pytest_ckafka.mock()``, with no
+network and no pytest: ``python examples/topic_manager.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import time
+from typing import Any, Awaitable, Callable, Optional
+
+import httpx
+from tencentcloud.ckafka.v20190819 import models
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+log = logging.getLogger("topic_manager")
+AsyncSleep = Callable[[float], Awaitable[Any]]
+
+# Worth another try: throttling, a busy or briefly unavailable resource, and the SDK's
+# own codes for a request that failed on the way (no answer, or not an API answer).
+TRANSIENT_FAMILIES = ("RequestLimitExceeded", "ResourceUnavailable")
+TRANSIENT_CODES = frozenset({"ResourceInUse", "InternalError", "ServiceUnavailable"})
+NETWORK_CODES = frozenset({"ClientNetworkError", "ServerNetworkError"})
+
+# The sync SDK wraps every failure in TencentCloudSDKException; the async one lets
+# transport and decoding errors through as they are.
+_SDK_ERRORS = (TencentCloudSDKException, httpx.TransportError, json.JSONDecodeError)
+
+
+def is_transient(code: str) -> bool:
+    """True for an error code a retry may cure, e.g. ``RequestLimitExceeded.UinLimitExceeded``."""
+    return code in TRANSIENT_CODES | NETWORK_CODES or code.split(".")[0] in TRANSIENT_FAMILIES
+
+
+class TopicManagerError(Exception):
+    """A CKafka call failed for good; ``code`` and ``request_id`` say which and where."""
+
+    def __init__(self, code: str, message: str, request_id: Optional[str] = None) -> None:
+        super().__init__(f"{code}: {message} (RequestId: {request_id or 'none'})")
+        self.code = code
+        self.request_id = request_id
+
+    @classmethod
+    def from_exception(cls, exc: BaseException) -> TopicManagerError:
+        """Translate what the SDK (sync or async) raised."""
+        if isinstance(exc, TencentCloudSDKException):
+            message = exc.get_message()
+            if isinstance(message, bytes):  # ServerNetworkError carries the raw HTTP body
+                message = message.decode("utf-8", "replace")
+            return cls(str(exc.get_code()), str(message), exc.get_request_id())
+        if isinstance(exc, httpx.TransportError):
+            return cls("ClientNetworkError", str(exc))
+        return cls(type(exc).__name__, str(exc))
+
+
+def _request(model: Callable[[], Any], **params: Any) -> Any:
+    """An SDK request model, filled the way the SDK's own examples do it."""
+    request = model()
+    request.from_json_string(json.dumps(params))
+    return request
+
+
+def _read_page(response: models.DescribeTopicResponse) -> tuple[list[str], int]:
+    result = response.Result
+    if result is None:  # the SDK returns an empty model for an answer it could not read
+        raise TopicManagerError("InvalidResponse", "no Result", response.RequestId)
+    return [topic.TopicName for topic in result.TopicList or []], result.TotalCount or 0
+
+
+class _Base:
+    """What the sync and async managers share: the requests and the retry policy."""
+
+    def __init__(
+        self, client: Any, *, max_attempts: int = 4, base_delay: float = 0.5, page_size: int = 50
+    ) -> None:
+        self.client = client
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.page_size = page_size  # DescribeTopic's Limit: at most 50
+
+    def _backoff(self, action: str, exc: Exception, attempt: int) -> float:
+        """Seconds to wait before retrying after ``exc``; raises when it is final."""
+        error = TopicManagerError.from_exception(exc)
+        if not is_transient(error.code) or attempt >= self.max_attempts:
+            raise error from exc
+        delay = self.base_delay * 2.0 ** (attempt - 1)
+        log.info("%s: %s; retry %d in %.1fs", action, error, attempt, delay)
+        return delay
+
+    def _describe(self, instance_id: str, offset: int, search: Optional[str]) -> Any:
+        return _request(
+            models.DescribeTopicRequest,
+            InstanceId=instance_id,
+            SearchWord=search,  # a fuzzy filter: "orders" also finds "orders-dlq"
+            Offset=offset,
+            Limit=self.page_size,
+        )
+
+    @staticmethod
+    def _create(instance_id: str, name: str, partitions: int, replicas: int) -> Any:
+        return _request(
+            models.CreateTopicRequest,
+            InstanceId=instance_id,
+            TopicName=name,
+            PartitionNum=partitions,
+            ReplicaNum=replicas,
+        )
+
+    @staticmethod
+    def _delete(instance_id: str, name: str) -> Any:
+        return _request(models.DeleteTopicRequest, InstanceId=instance_id, TopicName=name)
+
+
+class TopicManager(_Base):
+    """Manage the topics of CKafka instances through a sync ``CkafkaClient``.
+
+    >>> manager = TopicManager(CkafkaClient(credential, "ap-guangzhou"))  # doctest: +SKIP
+    >>> manager.ensure_topic("ckafka-abc12345", "orders", 3, 2)  # doctest: +SKIP
+    True
+    """
+
+    def __init__(self, client: Any, *, sleep: Callable[[float], None] = time.sleep, **policy: Any):
+        super().__init__(client, **policy)
+        self.sleep = sleep
+
+    def ensure_topic(self, instance_id: str, name: str, partitions: int, replicas: int) -> bool:
+        """Create topic ``name`` unless it exists; True if it was created."""
+        if name in self._topic_names(instance_id, search=name):
+            return False
+        self._call("CreateTopic", self._create(instance_id, name, partitions, replicas))
+        return True
+
+    def list_topics(self, instance_id: str) -> list[str]:
+        """Every topic name of the instance, page by page."""
+        return self._topic_names(instance_id)
+
+    def delete_topic(self, instance_id: str, name: str) -> None:
+        """Delete topic ``name``."""
+        self._call("DeleteTopic", self._delete(instance_id, name))
+
+    def _topic_names(self, instance_id: str, search: Optional[str] = None) -> list[str]:
+        names: list[str] = []
+        while True:
+            request = self._describe(instance_id, len(names), search)
+            page, total = _read_page(self._call("DescribeTopic", request))
+            names += page
+            if not page or len(names) >= total:
+                return names
+
+    def _call(self, action: str, request: Any) -> Any:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return getattr(self.client, action)(request)
+            except _SDK_ERRORS as exc:
+                delay = self._backoff(action, exc, attempt)
+            self.sleep(delay)
+
+
+class AsyncTopicManager(_Base):
+    """:class:`TopicManager` for the async ``CkafkaClient`` (over httpx)."""
+
+    def __init__(self, client: Any, *, sleep: AsyncSleep = asyncio.sleep, **policy: Any):
+        super().__init__(client, **policy)
+        self.sleep = sleep
+
+    async def ensure_topic(
+        self, instance_id: str, name: str, partitions: int, replicas: int
+    ) -> bool:
+        """Create topic ``name`` unless it exists; True if it was created."""
+        if name in await self._topic_names(instance_id, search=name):
+            return False
+        await self._call("CreateTopic", self._create(instance_id, name, partitions, replicas))
+        return True
+
+    async def list_topics(self, instance_id: str) -> list[str]:
+        """Every topic name of the instance, page by page."""
+        return await self._topic_names(instance_id)
+
+    async def delete_topic(self, instance_id: str, name: str) -> None:
+        """Delete topic ``name``."""
+        await self._call("DeleteTopic", self._delete(instance_id, name))
+
+    async def _topic_names(self, instance_id: str, search: Optional[str] = None) -> list[str]:
+        names: list[str] = []
+        while True:
+            request = self._describe(instance_id, len(names), search)
+            page, total = _read_page(await self._call("DescribeTopic", request))
+            names += page
+            if not page or len(names) >= total:
+                return names
+
+    async def _call(self, action: str, request: Any) -> Any:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await getattr(self.client, action)(request)
+            except _SDK_ERRORS as exc:
+                delay = self._backoff(action, exc, attempt)
+            await self.sleep(delay)
+
+
+def demo() -> None:
+    """A scripted session against ``pytest_ckafka.mock()``: no network, no pytest."""
+    from tencentcloud.ckafka.v20190819.ckafka_client import CkafkaClient
+    from tencentcloud.common.credential import Credential
+
+    import pytest_ckafka
+
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="  (retry) %(message)s")
+    client = CkafkaClient(Credential("AKIDdemo", "demo-secret-key"), "ap-guangzhou")
+    manager = TopicManager(client, sleep=lambda seconds: None)  # no real waiting in a demo
+    instance = "ckafka-demo1234"
+
+    with pytest_ckafka.mock() as ckafka:
+        # The first stub registered that matches a call answers it; params= narrows a stub.
+        search = {"TotalCount": 1, "TopicList": [{"TopicName": "orders-dlq"}]}
+        ckafka.respond("DescribeTopic", {"Result": search}, params={"SearchWord": "orders"})
+        listing = {"TotalCount": 2, "TopicList": [{"TopicName": "events"}, {"TopicName": "logs"}]}
+        ckafka.respond("DescribeTopic", {"Result": listing})
+        ckafka.fail("DeleteTopic", "RequestLimitExceeded", times=1)  # then the default answers
+
+        print(f"list_topics({instance!r}) -> {manager.list_topics(instance)}")
+        created = manager.ensure_topic(instance, "orders", partitions=3, replicas=2)
+        print(f"ensure_topic({instance!r}, 'orders', ...) -> created={created}")
+        manager.delete_topic(instance, "logs")
+        print(f"delete_topic({instance!r}, 'logs') -> done")
+
+        print("\nCalls the fake CKafka received:")
+        for number, call in enumerate(ckafka.calls, 1):
+            print(f"  {number}. {call.summary()}")
+
+
+if __name__ == "__main__":
+    demo()

@@ -1,0 +1,89 @@
+"""pytest-ckafka: test doubles for the Tencent Cloud CKafka API (2019-08-19).
+
+Only re-exports. Names are imported on first access so that loading the pytest
+plugin (which imports this package) stays cheap for runs that never use it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .calls import Call, CallLog
+    from .catalog import ERROR_CODES, ErrorCode, error_codes
+    from .core import API_VERSION, SERVICE, CKafka
+    from .envelopes import error_envelope, success_envelope
+    from .exceptions import (
+        CKafkaAssertionError,
+        CKafkaUsageError,
+        UnknownActionError,
+        UnknownErrorCodeError,
+        UnknownFaultError,
+        UnmatchedCallError,
+        UnusedStubsError,
+    )
+    from .faults import FAULT_KINDS
+    from .mocking import CKafkaMock, mock
+    from .spec import load_spec
+
+__all__ = [
+    "API_VERSION",
+    "ERROR_CODES",
+    "FAULT_KINDS",
+    "SERVICE",
+    "CKafka",
+    "CKafkaAssertionError",
+    "CKafkaMock",
+    "CKafkaUsageError",
+    "Call",
+    "CallLog",
+    "ErrorCode",
+    "UnknownActionError",
+    "UnknownErrorCodeError",
+    "UnknownFaultError",
+    "UnmatchedCallError",
+    "UnusedStubsError",
+    "error_codes",
+    "error_envelope",
+    "load_spec",
+    "mock",
+    "success_envelope",
+]
+
+_WHERE = {
+    "API_VERSION": "core",
+    "ERROR_CODES": "catalog",
+    "FAULT_KINDS": "faults",
+    "SERVICE": "core",
+    "CKafka": "core",
+    "CKafkaAssertionError": "exceptions",
+    "CKafkaMock": "mocking",
+    "CKafkaUsageError": "exceptions",
+    "Call": "calls",
+    "CallLog": "calls",
+    "ErrorCode": "catalog",
+    "UnknownActionError": "exceptions",
+    "UnknownErrorCodeError": "exceptions",
+    "UnknownFaultError": "exceptions",
+    "UnmatchedCallError": "exceptions",
+    "UnusedStubsError": "exceptions",
+    "error_codes": "catalog",
+    "error_envelope": "envelopes",
+    "load_spec": "spec",
+    "mock": "mocking",
+    "success_envelope": "envelopes",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pytest_ckafka' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

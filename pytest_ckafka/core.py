@@ -1,0 +1,274 @@
+"""The pure core: registered answers plus ``handle(request) -> Reply``.
+
+No HTTP library is imported here. The adapters for ``requests`` (responses),
+``httpx`` (respx) and, later, the HTTP server turn their request objects into
+``handle``'s arguments and its :class:`Reply` into their own responses.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Optional, Union
+
+from .bodycheck import check_body
+from .calls import Call, CallLog
+from .catalog import lookup_code
+from .envelopes import Reply, envelope_reply, error_envelope, new_request_id, success_reply
+from .exceptions import CKafkaUsageError, UnmatchedCallError, UnusedStubsError
+from .faults import check_fault
+from .hosts import Endpoints
+from .protocol import ProtocolError, parse_request
+from .spec import load_spec
+from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json
+from .suggest import closest
+from .synth import default_body_json
+
+__all__ = ["API_VERSION", "SERVICE", "CKafka"]
+
+SERVICE = "ckafka"
+API_VERSION = "2019-08-19"
+
+
+def _check_times(times: Optional[int]) -> None:
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise CKafkaUsageError(f"times must be a positive integer or None, got {times!r}")
+
+
+class CKafka:
+    """The fake CKafka API, without any transport.
+
+    Register answers with :meth:`respond`, :meth:`fail` and :meth:`fault`; read
+    what happened in :attr:`calls`. ``strict=True`` makes a call with no stub
+    for its action an error instead of getting the synthesized default.
+    """
+
+    def __init__(self, *, strict: bool = False, endpoints: Iterable[str] = ()) -> None:
+        self.strict = strict
+        self.endpoints = Endpoints(endpoints)
+        self.calls = CallLog()
+        self._stubs = StubRegistry()
+        self._unmatched: list[str] = []
+        self._lock = threading.Lock()
+
+    # -- registering answers -------------------------------------------------
+
+    def respond(
+        self,
+        action: str,
+        body: Optional[Mapping[str, Any]] = None,
+        *,
+        times: Optional[int] = None,
+        params: Optional[Mapping[str, Any]] = None,
+    ) -> Stub:
+        """Answer ``action`` with these Response members (RequestId added).
+
+        With no ``body`` the synthesized default answers, which also overrides
+        ``"*"`` stubs. The body is checked against the spec now, so a typo in a
+        member name or a wrong type fails here rather than deep in the client.
+
+        >>> fake = CKafka()
+        >>> _ = fake.respond("DescribeTopic", {"Result": {"TotalCount": 0, "TopicList": []}})
+        """
+        load_spec().action(action)
+        _check_times(times)
+        body_json = None
+        if body is not None:
+            if not isinstance(body, Mapping):
+                raise CKafkaUsageError(
+                    f"{action}: body must be a dict of Response members, got {type(body).__name__}"
+                )
+            check_body(action, body)
+            body_json = body_to_json(body)
+        stub = Stub(action, "respond", body_json=body_json, times=times, params=params)
+        return self._stubs.add(stub)
+
+    def fail(
+        self,
+        action: str,
+        code: str,
+        message: Optional[str] = None,
+        *,
+        times: Optional[int] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        custom: bool = False,
+    ) -> Stub:
+        """Answer ``action`` (``"*"``: any action) with the error envelope of ``code``.
+
+        An unknown code fails with a suggestion; ``custom=True`` allows one.
+
+        >>> fake = CKafka()
+        >>> _ = fake.fail("DeleteTopic", "ResourceInUse", times=1)
+        """
+        self._check_action(action)
+        _check_times(times)
+        lookup_code(code, custom=custom)
+        stub = Stub(
+            action, "fail", code=code, message=message, custom=custom, times=times, params=params
+        )
+        return self._stubs.add(stub)
+
+    def fault(
+        self,
+        action: str,
+        kind: str,
+        *,
+        times: Optional[int] = None,
+        status: int = 502,
+        params: Optional[Mapping[str, Any]] = None,
+    ) -> Stub:
+        """Answer ``action`` (``"*"``: any action) with a transport fault.
+
+        ``kind`` is one of :data:`pytest_ckafka.FAULT_KINDS`; ``status`` is the
+        HTTP status of an ``http_status`` fault.
+
+        >>> fake = CKafka()
+        >>> _ = fake.fault("DescribeInstances", "timeout", times=2)
+        """
+        self._check_action(action)
+        _check_times(times)
+        check_fault(kind, status)
+        stub = Stub(action, "fault", fault=kind, status=status, times=times, params=params)
+        return self._stubs.add(stub)
+
+    def add_endpoint(self, endpoint: str) -> None:
+        """Intercept ``endpoint`` too, e.g. ``"127.0.0.1:9100"`` for a custom HttpProfile."""
+        self.endpoints.add(endpoint)
+        self._endpoints_changed()
+
+    def _endpoints_changed(self) -> None:
+        """Hook for transports that must re-register their URL patterns."""
+
+    @staticmethod
+    def _check_action(action: str) -> None:
+        if action != ANY_ACTION:
+            load_spec().action(action)
+
+    # -- inspecting ----------------------------------------------------------
+
+    @property
+    def stubs(self) -> list[Stub]:
+        """Every registered stub, with how often it was used."""
+        return self._stubs.all()
+
+    def assert_called(
+        self, action: str, times: Optional[int] = None, params: Optional[Mapping[str, Any]] = None
+    ) -> list[Call]:
+        """Fail unless ``action`` was called (``times`` times; ``params`` a subset match)."""
+        self._check_action(action)
+        return self.calls.assert_called(action, times, params)
+
+    def assert_not_called(self, action: str) -> None:
+        """Fail if ``action`` was called."""
+        self._check_action(action)
+        self.calls.assert_not_called(action)
+
+    def reset(self) -> None:
+        """Forget stubs, calls and pending teardown problems."""
+        self._stubs.clear()
+        self.calls.clear()
+        with self._lock:
+            self._unmatched.clear()
+
+    def verify(self, *, assert_all_used: bool = True) -> None:
+        """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
+        with self._lock:
+            unmatched = list(self._unmatched)
+        if unmatched:
+            raise UnmatchedCallError("\n\n".join(unmatched))
+        unused = self._stubs.unused()
+        if assert_all_used and unused:
+            lines = "\n".join(f"  {stub.describe()}" for stub in unused)
+            raise UnusedStubsError(
+                f"{len(unused)} CKafka stub{'s were' if len(unused) != 1 else ' was'} registered "
+                f"with times=N but not used up:\n{lines}\n"
+                "Remove them, or opt out with @pytest.mark.ckafka(assert_all_used=False)."
+            )
+
+    # -- answering -----------------------------------------------------------
+
+    def handle(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: Union[bytes, str, None],
+    ) -> Reply:
+        """Answer one HTTP request to a CKafka endpoint. Pure: bytes in, :class:`Reply` out."""
+        request_id = new_request_id()
+        try:
+            parsed = parse_request(method, url, headers, body)
+        except ProtocolError as exc:
+            reply = envelope_reply(error_envelope(exc.code, exc.message, request_id, custom=True))
+            self.calls.append(
+                Call(
+                    "", {}, None, "", request_id, method.upper(), url, None, None, reply, "protocol"
+                )
+            )
+            return reply
+        reply, answered_by = self._answer(parsed.action, parsed.version, parsed.params, request_id)
+        call = Call(
+            parsed.action,
+            parsed.params,
+            parsed.region,
+            parsed.version,
+            request_id,
+            parsed.method,
+            url,
+            parsed.secret_id,
+            parsed.language,
+            reply,
+            answered_by,
+        )
+        self.calls.append(call)
+        if answered_by == "unmatched":
+            raise UnmatchedCallError(self._unmatched[-1])
+        return reply
+
+    def _answer(
+        self, action: str, version: str, params: Mapping[str, Any], request_id: str
+    ) -> tuple[Reply, str]:
+        if not version:
+            return self._error("MissingParameter", _missing("Version"), request_id), "protocol"
+        if version != API_VERSION:
+            message = (
+                f"The API version `{version}` does not exist for {SERVICE}; "
+                f"the supported version is `{API_VERSION}`."
+            )
+            return self._error("NoSuchVersion", message, request_id), "protocol"
+        spec = load_spec()
+        if action not in spec.actions:
+            message = f"The action `{action}` does not exist in {SERVICE} {API_VERSION}."
+            best = closest(action, spec.actions, n=1)
+            if best:
+                message += f" Did you mean `{best[0]}`?"
+            return self._error("InvalidAction", message, request_id), "protocol"
+        stub = self._stubs.take(action, params)
+        if stub is not None:
+            return stub.reply(action, request_id, default_body_json(action)), "stub"
+        if self.strict:
+            self._record_unmatched(action, params)
+            return self._error("InternalError", "no stub (strict mode)", request_id), "unmatched"
+        return success_reply(default_body_json(action), request_id), "default"
+
+    @staticmethod
+    def _error(code: str, message: str, request_id: str) -> Reply:
+        return envelope_reply(error_envelope(code, message, request_id, custom=True))
+
+    def _record_unmatched(self, action: str, params: Mapping[str, Any]) -> None:
+        import json
+
+        stubs = self._stubs.all()
+        listing = "\n".join(f"  {s.describe()}" for s in stubs) if stubs else "  (none)"
+        text = (
+            f"pytest-ckafka strict mode: no stub answers {action} "
+            f"{json.dumps(dict(params), ensure_ascii=False, sort_keys=True)}\n"
+            f"Registered stubs:\n{listing}\n"
+            f'Register one with ckafka.respond("{action}", ...) or ckafka.fail("{action}", ...).'
+        )
+        with self._lock:
+            self._unmatched.append(text)
+
+
+def _missing(name: str) -> str:
+    return f"The request is missing a required parameter `{name}`."

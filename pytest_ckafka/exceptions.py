@@ -1,0 +1,53 @@
+"""Exceptions raised by pytest-ckafka.
+
+Mistakes in how a test uses the library (an unknown action, a body that does not
+fit the spec) raise :class:`CKafkaUsageError`, a ``ValueError``, at the call that
+made them. Problems a test run should report as a failure (an unmatched call in
+strict mode, unused stubs, a failed ``assert_called``) subclass ``AssertionError``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CKafkaAssertionError",
+    "CKafkaUsageError",
+    "UnknownActionError",
+    "UnknownErrorCodeError",
+    "UnknownFaultError",
+    "UnmatchedCallError",
+    "UnusedStubsError",
+]
+
+
+class CKafkaUsageError(ValueError):
+    """The test used pytest-ckafka wrongly; the message says what and how to fix it."""
+
+
+class UnknownActionError(CKafkaUsageError, KeyError):
+    """An action name that is not in the CKafka 2019-08-19 spec."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownErrorCodeError(CKafkaUsageError, KeyError):
+    """An error code that is not in the catalog (use ``custom=True`` to allow one)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownFaultError(CKafkaUsageError):
+    """A transport fault kind that pytest-ckafka does not know."""
+
+
+class CKafkaAssertionError(AssertionError):
+    """A test-visible failure: what the code under test did differs from what was asked."""
+
+
+class UnmatchedCallError(CKafkaAssertionError):
+    """Strict mode: a call arrived for which no stub was registered."""
+
+
+class UnusedStubsError(CKafkaAssertionError):
+    """At teardown, stubs registered with ``times=N`` were not all consumed."""

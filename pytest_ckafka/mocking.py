@@ -1,0 +1,127 @@
+"""``CKafkaMock``: the fake wired to ``requests`` and ``httpx``, usable with or without pytest."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Callable, Optional, TypeVar, Union, overload
+
+from .core import CKafka
+from .transport_httpx import HttpxTransport
+from .transport_requests import RequestsTransport
+
+__all__ = ["CKafkaMock", "mock"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CKafkaMock(CKafka):
+    """The fake CKafka API intercepting every HTTP call to CKafka endpoints.
+
+    A context manager and a decorator, like ``responses.activate`` or moto's
+    ``mock_aws``; in pytest, the ``ckafka`` fixture yields one.
+
+    >>> import pytest_ckafka
+    >>> with pytest_ckafka.mock() as ckafka:
+    ...     _ = ckafka.fail("DeleteTopic", "ResourceInUse")
+    ...     # code under test calls the API here
+    """
+
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        endpoints: Iterable[str] = (),
+        assert_all_used: bool = True,
+    ) -> None:
+        super().__init__(strict=strict, endpoints=endpoints)
+        self.assert_all_used = assert_all_used
+        self._transports = (RequestsTransport(self), HttpxTransport(self))
+        self._active = 0
+
+    @property
+    def active(self) -> bool:
+        """True while intercepting."""
+        return self._active > 0
+
+    def start(self) -> CKafkaMock:
+        """Begin intercepting (nested starts are counted)."""
+        if self._active == 0:
+            for transport in self._transports:
+                transport.start()
+        self._active += 1
+        return self
+
+    def stop(self) -> None:
+        """Stop intercepting once every ``start`` has been matched."""
+        if self._active == 0:
+            return
+        self._active -= 1
+        if self._active == 0:
+            for transport in reversed(self._transports):
+                transport.stop()
+
+    def __enter__(self) -> CKafkaMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+        if exc_type is None and not self.active:
+            self.verify(assert_all_used=self.assert_all_used)
+
+    def __call__(self, func: F) -> F:
+        """Decorate ``func`` (sync or async) so it runs with this mock active."""
+        if inspect.iscoroutinefunction(func):
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await func(*args, **kwargs)
+
+            return async_wrapper  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+@overload
+def mock(func: F) -> F: ...
+
+
+@overload
+def mock(
+    func: None = None,
+    *,
+    strict: bool = False,
+    endpoints: Iterable[str] = (),
+    assert_all_used: bool = True,
+) -> CKafkaMock: ...
+
+
+def mock(
+    func: Optional[F] = None,
+    *,
+    strict: bool = False,
+    endpoints: Iterable[str] = (),
+    assert_all_used: bool = True,
+) -> Union[F, CKafkaMock]:
+    """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
+
+    >>> import pytest_ckafka
+    >>> @pytest_ckafka.mock
+    ... def check():
+    ...     ...  # every CKafka call here gets a synthesized success
+    """
+    fake = CKafkaMock(strict=strict, endpoints=endpoints, assert_all_used=assert_all_used)
+    return fake(func) if func is not None else fake

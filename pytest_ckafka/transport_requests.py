@@ -1,0 +1,73 @@
+"""Adapter: answer ``requests`` calls to CKafka endpoints through ``responses``.
+
+Calls to other hosts pass through to whatever ``HTTPAdapter.send`` was in place
+when the mock started, so another mock started earlier, or a real local server,
+keeps working.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import requests
+import responses
+from requests.adapters import HTTPAdapter
+
+if TYPE_CHECKING:
+    from .core import CKafka
+
+__all__ = ["RequestsTransport"]
+
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+_ANY_URL = re.compile(r".*")
+
+
+class RequestsTransport:
+    """Starts and stops a ``responses.RequestsMock`` wired to a :class:`CKafka` core."""
+
+    def __init__(self, core: CKafka) -> None:
+        self._core = core
+        self._mock: Any = None
+
+    def start(self) -> None:
+        """Begin intercepting ``requests``."""
+        mock = responses.RequestsMock(
+            assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send
+        )
+        matcher = self._is_ckafka
+        for method in _METHODS:
+            mock.add_callback(
+                method, _ANY_URL, callback=self._callback, content_type=None, match=[matcher]
+            )
+        mock.add_passthru(_ANY_URL)
+        mock.start()
+        self._mock = mock
+
+    def stop(self) -> None:
+        """Stop intercepting; ``requests`` behaves as before ``start``."""
+        if self._mock is not None:
+            self._mock.stop(allow_assert=False)
+            self._mock.reset()
+            self._mock = None
+
+    def _is_ckafka(self, request: requests.PreparedRequest) -> tuple[bool, str]:
+        host = urlsplit(request.url or "").netloc
+        if self._core.endpoints.matches(host):
+            return True, ""
+        return False, f"{host} is not a CKafka endpoint"
+
+    def _callback(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        reply = self._core.handle(
+            request.method or "GET", request.url or "", request.headers, request.body
+        )
+        if reply.raise_kind == "timeout":
+            raise requests.exceptions.ReadTimeout(
+                f"pytest-ckafka: simulated read timeout for {request.url}", request=request
+            )
+        if reply.raise_kind == "connection_error":
+            raise requests.exceptions.ConnectionError(
+                f"pytest-ckafka: simulated connection refused for {request.url}", request=request
+            )
+        return reply.status, dict(reply.headers), reply.body

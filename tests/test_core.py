@@ -1,0 +1,160 @@
+"""The pure core: registration checks, the order answers are picked in, and handle()."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pytest_ckafka.core import CKafka
+from pytest_ckafka.exceptions import (
+    CKafkaUsageError,
+    UnknownActionError,
+    UnknownErrorCodeError,
+    UnmatchedCallError,
+)
+
+URL = "https://ckafka.tencentcloudapi.com/"
+
+
+def call(fake: CKafka, action: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    headers = {
+        "Content-Type": "application/json",
+        "X-TC-Action": action,
+        "X-TC-Version": "2019-08-19",
+        "X-TC-Region": "ap-guangzhou",
+    }
+    reply = fake.handle("POST", URL, headers, json.dumps(params or {}).encode())
+    assert reply.headers == {"Content-Type": "application/json"}
+    response: dict[str, Any] = json.loads(reply.body)["Response"]
+    return response
+
+
+def code_of(response: dict[str, Any]) -> str | None:
+    return response["Error"]["Code"] if "Error" in response else None
+
+
+def test_action_stubs_then_star_then_default() -> None:
+    fake = CKafka()
+    fake.fail("*", "InternalError", times=1)
+    fake.fail("DeleteTopic", "ResourceInUse", times=1)
+    assert code_of(call(fake, "DeleteTopic")) == "ResourceInUse"
+    assert code_of(call(fake, "DeleteTopic")) == "InternalError"
+    assert code_of(call(fake, "DeleteTopic")) is None
+
+
+def test_respond_without_body_overrides_star() -> None:
+    fake = CKafka()
+    fake.respond("DescribeTopic")
+    fake.fail("*", "InternalError")
+    assert code_of(call(fake, "DescribeTopic")) is None
+    assert code_of(call(fake, "DeleteTopic")) == "InternalError"
+
+
+def test_times_counts_down_in_registration_order() -> None:
+    fake = CKafka()
+    fake.respond("DescribeTopic", {"Result": {"TotalCount": 1}}, times=2)
+    fake.respond("DescribeTopic", {"Result": {"TotalCount": 2}})
+    totals = [call(fake, "DescribeTopic")["Result"]["TotalCount"] for _ in range(4)]
+    assert totals == [1, 1, 2, 2]
+
+
+def test_params_narrow_a_stub() -> None:
+    fake = CKafka()
+    fake.fail("DescribeTopic", "ResourceNotFound", params={"InstanceId": "ckafka-gone"})
+    assert code_of(call(fake, "DescribeTopic", {"InstanceId": "ckafka-gone"})) == (
+        "ResourceNotFound"
+    )
+    assert code_of(call(fake, "DescribeTopic", {"InstanceId": "ckafka-here"})) is None
+
+
+def test_request_id_is_fresh_and_recorded() -> None:
+    fake = CKafka()
+    first, second = call(fake, "DescribeTopic"), call(fake, "DescribeTopic")
+    assert first["RequestId"] != second["RequestId"]
+    assert [c.request_id for c in fake.calls] == [first["RequestId"], second["RequestId"]]
+
+
+def test_strict_raises_and_remembers_for_teardown() -> None:
+    fake = CKafka(strict=True)
+    with pytest.raises(UnmatchedCallError) as info:
+        call(fake, "DescribeTopic", {"InstanceId": "ckafka-1"})
+    assert str(info.value).splitlines() == [
+        'pytest-ckafka strict mode: no stub answers DescribeTopic {"InstanceId": "ckafka-1"}',
+        "Registered stubs:",
+        "  (none)",
+        'Register one with ckafka.respond("DescribeTopic", ...) or '
+        'ckafka.fail("DescribeTopic", ...).',
+    ]
+    with pytest.raises(UnmatchedCallError):
+        fake.verify()
+
+
+@pytest.mark.parametrize(
+    ("register", "error", "message"),
+    [
+        (
+            lambda f: f.respond("DescribeTopic", times=0),
+            CKafkaUsageError,
+            "times must be a positive integer or None, got 0",
+        ),
+        (
+            lambda f: f.fail("DeleteTopic", "ResourceInUse", times=True),
+            CKafkaUsageError,
+            "times must be a positive integer or None, got True",
+        ),
+        (
+            lambda f: f.fault("DeleteTopic", "timout"),
+            CKafkaUsageError,
+            'unknown fault kind "timout": did you mean "timeout"? Valid choices: '
+            "connection_error, http_status, malformed_json, timeout, wrong_content_type.",
+        ),
+        (
+            lambda f: f.fault("DeleteTopic", "http_status", status=200),
+            CKafkaUsageError,
+            "http_status fault needs a non-200 status between 300 and 599, got 200",
+        ),
+        (
+            lambda f: f.fail("DeleteTopik", "ResourceInUse"),
+            UnknownActionError,
+            'unknown action "DeleteTopik": did you mean "DeleteTopic"? (105 valid actions; '
+            "close matches: DeleteTopic, DeleteGroup, DeleteDatahubTopic)",
+        ),
+        (
+            lambda f: f.fail("DeleteTopic", "ResourceInUze"),
+            UnknownErrorCodeError,
+            'unknown error code "ResourceInUze": did you mean "ResourceInUse"? '
+            "(60 valid error codes; close matches: ResourceInUse, ResourceInsufficient, "
+            "ResourceNotFound). "
+            "Pass custom=True to send a code that is not in the catalog.",
+        ),
+        (
+            lambda f: f.respond("DescribeTopic", [1, 2]),
+            CKafkaUsageError,
+            "DescribeTopic: body must be a dict of Response members, got list",
+        ),
+    ],
+    ids=["times-0", "times-bool", "fault-kind", "fault-status", "action", "code", "body-type"],
+)
+def test_bad_registrations_say_what_was_wrong(register: Any, error: type, message: str) -> None:
+    with pytest.raises(error) as info:
+        register(CKafka())
+    assert str(info.value) == message
+
+
+def test_custom_codes_need_opt_in() -> None:
+    fake = CKafka()
+    fake.fail("DeleteTopic", "Vendor.Specific", "nope", custom=True)
+    assert call(fake, "DeleteTopic")["Error"] == {"Code": "Vendor.Specific", "Message": "nope"}
+
+
+def test_stub_describe_and_reset() -> None:
+    fake = CKafka()
+    fake.respond("DescribeTopic", {"Result": {"TotalCount": 3}}, times=1)
+    call(fake, "DescribeTopic")
+    assert [s.describe() for s in fake.stubs] == [
+        'respond(\'DescribeTopic\', {"Result":{"TotalCount":3}}, times=1) [used 1 of 1]'
+    ]
+    fake.reset()
+    assert (fake.stubs, len(fake.calls)) == ([], 0)

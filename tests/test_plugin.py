@@ -1,0 +1,255 @@
+"""The pytest plugin as a user meets it: options, markers, and the lines they read."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+SDK_PREAMBLE = """
+from tencentcloud.ckafka.v20190819 import models
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+def describe_topic(client, instance="ckafka-1"):
+    request = models.DescribeTopicRequest()
+    request.InstanceId = instance
+    return client.DescribeTopic(request)
+"""
+
+
+def match_error_lines(result: pytest.RunResult, lines: list[str]) -> None:
+    """Each line must appear, whole, as an ``E`` line of the report, in order."""
+    result.stdout.re_match_lines([r"^E\s+" + re.escape(line) + "$" for line in lines])
+
+
+def test_help_lists_the_options(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "*Tencent Cloud CKafka API test doubles (pytest-ckafka):",
+            "*--ckafka-strict*fail any CKafka call that no stub answers (ini:*",
+            "*ckafka_strict (bool):*fail CKafka calls no stub answers.",
+            "*ckafka_endpoints (linelist):*",
+        ]
+    )
+
+
+def test_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.ckafka(strict=None, assert_all_used=True, *"])
+
+
+def test_fixture_answers_the_sdk(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+def test_default(ckafka, ckafka_client):
+    assert describe_topic(ckafka_client).Result.TotalCount is not None
+    ckafka.assert_called("DescribeTopic", times=1, params={"InstanceId": "ckafka-1"})
+"""
+    )
+    pytester.runpytest("--strict-markers").assert_outcomes(passed=1)
+
+
+def test_strict_mode_fails_an_unstubbed_call(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+import pytest
+
+@pytest.mark.ckafka(strict=True)
+def test_strict(ckafka, ckafka_client):
+    ckafka.respond("DescribeInstances")
+    ckafka.fail("DeleteTopic", "ResourceInUse", times=1)
+    try:
+        describe_topic(ckafka_client)
+    except TencentCloudSDKException:
+        pass  # code under test swallowing the failure must not hide it
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, errors=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.UnmatchedCallError: pytest-ckafka strict mode: "
+            'no stub answers DescribeTopic {"InstanceId": "ckafka-1"}',
+            "Registered stubs:",
+            "  respond('DescribeInstances') [used 0]",
+            "  fail('DeleteTopic', 'ResourceInUse', times=1) [used 0 of 1]",
+            'Register one with ckafka.respond("DescribeTopic", ...) or '
+            'ckafka.fail("DescribeTopic", ...).',
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "outcome"),
+    [
+        (["--ckafka-strict"], "", {"failed": 1, "errors": 1}),
+        ([], "ckafka_strict = true", {"failed": 1, "errors": 1}),
+        ([], "", {"passed": 1}),
+    ],
+    ids=["cli", "ini", "off"],
+)
+def test_strict_from_cli_and_ini(
+    pytester: pytest.Pytester, args: list[str], ini: str, outcome: dict[str, int]
+) -> None:
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+def test_call(ckafka, ckafka_client):
+    describe_topic(ckafka_client)
+"""
+    )
+    pytester.runpytest(*args).assert_outcomes(**outcome)
+
+
+def test_marker_beats_cli(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+import pytest
+
+@pytest.mark.ckafka(strict=False)
+def test_call(ckafka, ckafka_client):
+    describe_topic(ckafka_client)
+"""
+    )
+    pytester.runpytest("--ckafka-strict").assert_outcomes(passed=1)
+
+
+def test_unused_times_stubs_fail_at_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+def test_unused(ckafka):
+    ckafka.fail("DeleteTopic", "ResourceInUse", times=2)
+
+@pytest.mark.ckafka(assert_all_used=False)
+def test_opted_out(ckafka):
+    ckafka.fail("DeleteTopic", "ResourceInUse", times=2)
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2, errors=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.UnusedStubsError: 1 CKafka stub was registered "
+            "with times=N but not used up:",
+            "  fail('DeleteTopic', 'ResourceInUse', times=2) [used 0 of 2]",
+            "Remove them, or opt out with @pytest.mark.ckafka(assert_all_used=False).",
+        ],
+    )
+
+
+def test_bad_marker_option_suggests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka(strickt=True)
+def test_x(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.re_match_lines(
+        [
+            "^E +"
+            + re.escape(
+                'pytest.UsageError: @pytest.mark.ckafka: unknown option "strickt": '
+                'did you mean "strict"? Valid choices: assert_all_used, endpoints, strict.'
+            )
+            + "$"
+        ]
+    )
+
+
+def test_unknown_action_fails_at_registration(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+def test_typo(ckafka):
+    ckafka.respond("DescribeInstance")
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    match_error_lines(
+        result,
+        [
+            'pytest_ckafka.exceptions.UnknownActionError: unknown action "DescribeInstance": '
+            'did you mean "DescribeInstances"? (105 valid actions; close matches: '
+            "DescribeInstances, DescribeTypeInstances, DescribeInstancesDetail)"
+        ],
+    )
+
+
+def test_assert_called_lists_what_was_called(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+def test_missing(ckafka, ckafka_client):
+    ckafka.fail("DescribeTopic", "ResourceNotFound")
+    try:
+        describe_topic(ckafka_client)
+    except TencentCloudSDKException:
+        pass
+    ckafka.assert_called("DeleteTopic")
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.CKafkaAssertionError: expected DeleteTopic to be "
+            "called at least once, it was called 0 times.",
+            "Calls made:",
+            '  1. DescribeTopic {"InstanceId": "ckafka-1"} -> ResourceNotFound',
+        ],
+    )
+
+
+def test_ini_endpoints_and_add_endpoint(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nckafka_endpoints =\n    127.0.0.1:9100\n")
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+from tencentcloud.ckafka.v20190819 import ckafka_client
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+
+def client_for(endpoint, ckafka_credential):
+    profile = ClientProfile(httpProfile=HttpProfile(endpoint=endpoint, protocol="http"))
+    return ckafka_client.CkafkaClient(ckafka_credential, "ap-guangzhou", profile)
+
+def test_ini(ckafka, ckafka_credential):
+    describe_topic(client_for("127.0.0.1:9100", ckafka_credential))
+    assert ckafka.calls[0].url == "http://127.0.0.1:9100/"
+
+def test_added(ckafka, ckafka_credential):
+    ckafka.add_endpoint("localhost:9200")
+    describe_topic(client_for("localhost:9200", ckafka_credential))
+    assert len(ckafka.calls) == 1
+"""
+    )
+    pytester.runpytest().assert_outcomes(passed=2)
+
+
+def test_plugin_without_the_fixture_loads_nothing_heavy(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import sys
+
+def test_nothing():
+    prefixes = ("responses", "tencentcloud", "pytest_ckafka.")
+    loaded = [m for m in sys.modules if m.startswith(prefixes)]
+    assert loaded == ["pytest_ckafka.plugin"]
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)

@@ -1,0 +1,254 @@
+"""The official SDK, sync (requests) and async (httpx), against the ckafka fixture.
+
+Every error code and every fault kind must reach the SDK as the real failure would.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from tencentcloud.ckafka.v20190819 import models
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+    TencentCloudSDKException,
+)
+
+import pytest_ckafka
+from pytest_ckafka import CKafkaMock
+
+
+def _describe_topic() -> models.DescribeTopicRequest:
+    request = models.DescribeTopicRequest()
+    request.InstanceId = "ckafka-abcd1234"
+    request.SearchWord = "orders"
+    request.Limit = 20
+    return request
+
+
+def test_default_answer_is_the_documented_example(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    response = ckafka_client.DescribeInstances(models.DescribeInstancesRequest())
+    example = pytest_ckafka.load_spec().action("DescribeInstances").example_output
+    assert example is not None
+    assert response.Result.TotalCount == example["Result"]["TotalCount"]
+    documented = example["Result"]["InstanceList"][0]["InstanceId"]
+    assert response.Result.InstanceList[0].InstanceId == documented
+    assert uuid.UUID(response.RequestId).version == 4
+    (call,) = ckafka.calls
+    assert (call.action, call.region, call.version) == (
+        "DescribeInstances",
+        "ap-guangzhou",
+        "2019-08-19",
+    )
+    assert call.response is not None
+    assert call.response["Response"]["RequestId"] == call.request_id == response.RequestId
+    assert call.error_code is None
+
+
+def test_respond_body_reaches_the_model(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    ckafka.respond(
+        "DescribeTopic",
+        {"Result": {"TotalCount": 1, "TopicList": [{"TopicName": "orders", "TopicId": "t-1"}]}},
+    )
+    result = ckafka_client.DescribeTopic(_describe_topic()).Result
+    assert (result.TotalCount, result.TopicList[0].TopicName) == (1, "orders")
+    ckafka.assert_called("DescribeTopic", times=1, params={"SearchWord": "orders", "Limit": 20})
+
+
+@pytest.mark.parametrize("code", pytest_ckafka.error_codes())
+def test_every_error_code_raises_in_the_sync_sdk(
+    ckafka: CKafkaMock, ckafka_client: Any, code: str
+) -> None:
+    ckafka.fail("DescribeTopic", code)
+    with pytest.raises(TencentCloudSDKException) as info:
+        ckafka_client.DescribeTopic(_describe_topic())
+    assert info.value.code == code
+    assert info.value.message == pytest_ckafka.ERROR_CODES[code].description
+    assert info.value.requestId == ckafka.calls[-1].request_id
+    assert ckafka.calls[-1].error_code == code
+
+
+@pytest.mark.parametrize("code", pytest_ckafka.error_codes())
+async def test_every_error_code_raises_in_the_async_sdk(
+    ckafka: CKafkaMock, ckafka_client_async: Any, code: str
+) -> None:
+    ckafka.fail("*", code)
+    with pytest.raises(TencentCloudSDKException) as info:
+        await ckafka_client_async.DescribeTopic(_describe_topic())
+    assert (info.value.code, info.value.requestId) == (code, ckafka.calls[-1].request_id)
+
+
+def test_fail_times_then_default(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    ckafka.fail("DeleteTopic", "ResourceInUse", "busy", times=1)
+    request = models.DeleteTopicRequest()
+    request.InstanceId, request.TopicName = "ckafka-1", "orders"
+    with pytest.raises(TencentCloudSDKException) as info:
+        ckafka_client.DeleteTopic(request)
+    assert (info.value.code, info.value.message) == ("ResourceInUse", "busy")
+    assert ckafka_client.DeleteTopic(request).Result is not None
+    assert [c.error_code for c in ckafka.calls] == ["ResourceInUse", None]
+
+
+# -- faults: what each looks like to the sync SDK -------------------------------------------
+
+
+def test_timeout_is_a_client_network_error(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    ckafka.fault("DescribeTopic", "timeout")
+    with pytest.raises(TencentCloudSDKException) as info:
+        ckafka_client.DescribeTopic(_describe_topic())
+    assert info.value.code == "ClientNetworkError"
+    assert "simulated read timeout" in info.value.message
+    assert ckafka.calls[-1].error_code == "fault:timeout"
+
+
+def test_connection_error_is_a_client_network_error(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    ckafka.fault("DescribeTopic", "connection_error")
+    with pytest.raises(TencentCloudSDKException) as info:
+        ckafka_client.DescribeTopic(_describe_topic())
+    assert info.value.code == "ClientNetworkError"
+    assert "simulated connection refused" in info.value.message
+
+
+def test_http_status_is_a_server_network_error(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    ckafka.fault("DescribeTopic", "http_status", status=503)
+    with pytest.raises(TencentCloudSDKException) as info:
+        ckafka_client.DescribeTopic(_describe_topic())
+    assert info.value.code == "ServerNetworkError"
+    assert b"503 Service Unavailable" in info.value.message
+    assert ckafka.calls[-1].error_code == "fault:http_status"
+
+
+def test_malformed_json_is_a_parse_error(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    ckafka.fault("DescribeTopic", "malformed_json")
+    with pytest.raises(TencentCloudSDKException) as info:
+        ckafka_client.DescribeTopic(_describe_topic())
+    assert info.value.code == "JSONDecodeError"
+
+
+def test_wrong_content_type_is_silently_an_empty_model(
+    ckafka: CKafkaMock, ckafka_client: Any
+) -> None:
+    """Pinned SDK behaviour: an error envelope with charset is ignored, no exception.
+
+    The model is empty but for the RequestId of the failed call.
+    """
+    ckafka.fault("DescribeTopic", "wrong_content_type")
+    response = ckafka_client.DescribeTopic(_describe_topic())
+    assert response.Result is None
+    assert response.RequestId == ckafka.calls[-1].request_id
+    assert ckafka.calls[-1].error_code == "fault:wrong_content_type"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json; charset=utf-8", "text/html", "application/javascript"]
+)
+def test_sdk_ignores_errors_with_any_other_content_type(
+    ckafka_client: Any, content_type: str
+) -> None:
+    """Why envelopes must be sent as exactly application/json."""
+    import responses
+
+    body = json.dumps(pytest_ckafka.error_envelope("InternalError", request_id="r-1"))
+    with responses.RequestsMock() as raw:
+        raw.add(
+            responses.POST,
+            "https://ckafka.tencentcloudapi.com/",
+            body=body,
+            content_type=content_type,
+        )
+        response = ckafka_client.DescribeTopic(_describe_topic())
+    assert response.Result is None
+    with responses.RequestsMock() as raw:
+        raw.add(
+            responses.POST,
+            "https://ckafka.tencentcloudapi.com/",
+            body=body,
+            content_type="application/json",
+        )
+        with pytest.raises(TencentCloudSDKException, match="InternalError"):
+            ckafka_client.DescribeTopic(_describe_topic())
+
+
+# -- faults through the async SDK (httpx) ---------------------------------------------------
+
+
+async def test_async_timeout_surfaces_httpx_timeout(
+    ckafka: CKafkaMock, ckafka_client_async: Any
+) -> None:
+    ckafka.fault("DescribeTopic", "timeout")
+    with pytest.raises(httpx.ReadTimeout):
+        await ckafka_client_async.DescribeTopic(_describe_topic())
+
+
+async def test_async_connection_error(ckafka: CKafkaMock, ckafka_client_async: Any) -> None:
+    ckafka.fault("DescribeTopic", "connection_error")
+    with pytest.raises(httpx.ConnectError):
+        await ckafka_client_async.DescribeTopic(_describe_topic())
+
+
+async def test_async_http_status(ckafka: CKafkaMock, ckafka_client_async: Any) -> None:
+    ckafka.fault("DescribeTopic", "http_status")
+    with pytest.raises(TencentCloudSDKException) as info:
+        await ckafka_client_async.DescribeTopic(_describe_topic())
+    assert info.value.code == "ServerNetworkError"
+
+
+async def test_async_malformed_json(ckafka: CKafkaMock, ckafka_client_async: Any) -> None:
+    ckafka.fault("DescribeTopic", "malformed_json")
+    with pytest.raises(json.JSONDecodeError):
+        await ckafka_client_async.DescribeTopic(_describe_topic())
+
+
+async def test_async_wrong_content_type_is_an_empty_model(
+    ckafka: CKafkaMock, ckafka_client_async: Any
+) -> None:
+    ckafka.fault("DescribeTopic", "wrong_content_type")
+    response = await ckafka_client_async.DescribeTopic(_describe_topic())
+    assert response.Result is None
+
+
+async def test_async_success_and_calls(ckafka: CKafkaMock, ckafka_client_async: Any) -> None:
+    response = await ckafka_client_async.DescribeTopic(_describe_topic())
+    assert response.Result.TotalCount is not None
+    ckafka.assert_called("DescribeTopic", params={"InstanceId": "ckafka-abcd1234"})
+
+
+# -- every action, sync SDK -----------------------------------------------------------------
+
+
+def _walk_required(spec: Any, object_name: str, value: Any, path: str, problems: list[str]) -> None:
+    for name, member in spec.members(object_name).items():
+        item = value.get(name) if isinstance(value, dict) else None
+        if member.output_required and item is None:
+            problems.append(f"{path}.{name} is null")
+        if member.is_object and item is not None:
+            for n, element in enumerate(item if member.type == "list" else [item]):
+                _walk_required(spec, member.member, element, f"{path}.{name}[{n}]", problems)
+
+
+@pytest.mark.parametrize("action", sorted(pytest_ckafka.load_spec().actions))
+def test_every_action_deserializes_cleanly_through_the_sdk(
+    ckafka: CKafkaMock, ckafka_client: Any, action: str, recwarn: pytest.WarningsRecorder
+) -> None:
+    spec = pytest_ckafka.load_spec()
+    model = getattr(ckafka_client, action)(getattr(models, f"{action}Request")())
+    useless = [str(w.message) for w in recwarn if "useless" in str(w.message)]
+    assert useless == []
+    assert model.RequestId == ckafka.calls[-1].request_id
+    sent = ckafka.calls[-1].response["Response"]
+    problems: list[str] = []
+    _walk_required(spec, spec.action(action).output, sent, action, problems)
+    assert problems == []
+    serialized = json.loads(model.to_json_string())
+    assert serialized["RequestId"] == sent["RequestId"]
+
+
+def test_sdk_logs_nothing_alarming(
+    ckafka: CKafkaMock, ckafka_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        ckafka_client.DescribeInstances(models.DescribeInstancesRequest())
+    assert caplog.records == []

@@ -1,0 +1,179 @@
+"""Regenerate the package's compact API spec and error catalog from ``../shared/data``.
+
+Usage: ``python tools/gen_spec.py [DATA_DIR]`` (default ``../shared/data``).
+
+Writes ``pytest_ckafka/_data/spec.json`` and ``pytest_ckafka/_data/errors.json``
+atomically, with sorted keys so that a regeneration shows a small diff. The
+package never reads ``../shared`` at run time; these two files are all it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "pytest_ckafka" / "_data"
+SOURCE = Path(__file__).resolve().parent / "catalog_source.json"
+
+SCALAR_TYPES = {"string", "int", "bool", "float"}
+
+
+def _member(raw: dict[str, Any]) -> dict[str, Any]:
+    member: dict[str, Any] = {"type": raw["type"], "member": raw["member"]}
+    for flag, key in (
+        ("required", "required"),
+        ("output_required", "output_required"),
+        ("value_allowed_null", "nullable"),
+        ("disabled", "disabled"),
+    ):
+        if raw.get(flag):
+            member[key] = True
+    example = raw.get("example")
+    if raw["type"] in SCALAR_TYPES and isinstance(example, str) and example not in ("", "无"):
+        member["example"] = example
+    return member
+
+
+def _example_output(text: str) -> dict[str, Any] | None:
+    body = json.loads(text).get("Response")
+    if not isinstance(body, dict) or "Error" in body:
+        return None
+    body.pop("RequestId", None)
+    return body
+
+
+def _example_input(text: str) -> dict[str, Any] | None:
+    # The documented input is an HTTP message; its JSON body follows the blank line.
+    _, _, body = text.partition("\n\n")
+    try:
+        parsed = json.loads(body) if body.strip() else {}
+    except json.JSONDecodeError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def build_spec(data: Path) -> dict[str, Any]:
+    api = json.loads((data / "ckafka-2019-08-19.api.json").read_text("utf-8"))
+    examples = json.loads((data / "ckafka-2019-08-19.examples.json").read_text("utf-8"))
+    errors = json.loads((data / "ckafka-2019-08-19.action-errors.json").read_text("utf-8"))
+    objects = {
+        name: {m["name"]: _member(m) for m in obj["members"] if m["name"] != "RequestId"}
+        for name, obj in api["objects"].items()
+    }
+    actions: dict[str, Any] = {}
+    for name, raw in api["actions"].items():
+        docs = examples["actions"].get(name, [])
+        output = next(
+            (o for o in (_example_output(d["output"]) for d in docs) if o is not None), None
+        )
+        actions[name] = {
+            "input": raw["input"],
+            "output": raw["output"],
+            "status": raw.get("status", "online"),
+            "title": raw.get("name", ""),
+            "errors": sorted(errors.get(name, [])),
+            "example_output": output,
+            "example_input": next(
+                (i for i in (_example_input(d["input"]) for d in docs) if i is not None), None
+            ),
+        }
+    return {
+        "service": api["metadata"]["serviceShortName"],
+        "version": api["metadata"]["apiVersion"],
+        "actions": actions,
+        "objects": objects,
+    }
+
+
+def _responses_page_codes(data: Path) -> dict[str, str]:
+    text = (data / "api-responses-page.txt").read_text("utf-8")
+    table = text.split("Error Code Description", 1)[1]
+    codes: dict[str, str] = {}
+    for line in table.splitlines():
+        match = re.match(r"^([A-Z][A-Za-z]+(?:\.[A-Za-z]+)?) (.+)$", line.strip())
+        if match:
+            codes[match.group(1)] = match.group(2)
+        elif codes and line.strip():
+            break
+    return codes
+
+
+def _newer_common_codes(data: Path) -> list[str]:
+    text = (data / "README.md").read_text("utf-8")
+    section = text.split("Common error codes beyond", 1)[1]
+    return re.findall(r"`([A-Za-z.]+)`", section)
+
+
+def _family(code: str, families: dict[str, str]) -> str:
+    parts = code.split(".")
+    for n in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:n])
+        if prefix in families:
+            return prefix
+    raise SystemExit(f"gen_spec: no family in tools/catalog_source.json covers {code!r}")
+
+
+def build_catalog(data: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    source = json.loads(SOURCE.read_text("utf-8"))
+    page = _responses_page_codes(data)
+    if len(page) != 26:
+        raise SystemExit(f"gen_spec: expected 26 codes on the Responses page, found {len(page)}")
+    newer = _newer_common_codes(data)
+    if len(newer) != 12:
+        raise SystemExit(f"gen_spec: expected 12 newer common codes, found {len(newer)}")
+    common = set(page) | set(newer)
+    by_code: dict[str, list[str]] = {}
+    for action, info in spec["actions"].items():
+        for code in info["errors"]:
+            by_code.setdefault(code, []).append(action)
+    codes: dict[str, Any] = {}
+    for code in sorted(common | set(by_code)):
+        description = page.get(code) or source["descriptions"].get(code)
+        if not description:
+            raise SystemExit(f"gen_spec: no description for {code!r}; add it to catalog_source")
+        family = _family(code, source["families"])
+        codes[code] = {
+            "description": description,
+            "scope": "common" if code in common else "ckafka",
+            "category": source["families"][family],
+            "retryable": family in source["retryable_families"],
+            "actions": sorted(by_code.get(code, [])),
+        }
+    return {"version": spec["version"], "codes": codes}
+
+
+def write_json(path: Path, payload: Any) -> None:
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def main(argv: list[str]) -> int:
+    data = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared" / "data"
+    spec = build_spec(data)
+    catalog = build_catalog(data, spec)
+    OUT.mkdir(parents=True, exist_ok=True)
+    write_json(OUT / "spec.json", spec)
+    write_json(OUT / "errors.json", catalog)
+    print(
+        f"wrote {len(spec['actions'])} actions, {len(spec['objects'])} objects "
+        f"and {len(catalog['codes'])} error codes to {OUT.relative_to(ROOT)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
