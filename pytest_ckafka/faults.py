@@ -18,7 +18,7 @@ Each kind reproduces what a real failure looks like to the official SDK:
 from __future__ import annotations
 
 from .envelopes import Reply, encode, error_envelope, raw_reply
-from .exceptions import CKafkaUsageError
+from .exceptions import CKafkaUsageError, UnknownFaultError
 from .suggest import unknown_name_message
 
 __all__ = ["FAULT_KINDS", "check_fault", "fault_reply"]
@@ -38,7 +38,7 @@ _STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service 
 def check_fault(kind: str, status: int) -> None:
     """Reject an unknown kind or an ``http_status`` that is not an error status."""
     if kind not in FAULT_KINDS:
-        raise CKafkaUsageError(unknown_name_message("fault kind", kind, FAULT_KINDS))
+        raise UnknownFaultError(unknown_name_message("fault kind", kind, FAULT_KINDS))
     if kind == "http_status" and not (isinstance(status, int) and 300 <= status <= 599):
         raise CKafkaUsageError(
             f"http_status fault needs a non-200 status between 300 and 599, got {status!r}"
