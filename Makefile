@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest -q tests examples
+	$(BIN)/python -m pytest -q --doctest-modules pytest_ckafka tests examples
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fixture.py

@@ -26,6 +26,7 @@ All problems are reported at once, one line each, in the order of the body.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -136,8 +137,8 @@ def _scalar_fits(kind: str, value: Any) -> bool:
         return kind == "bool"
     if kind in _INT_KINDS:
         return isinstance(value, int)
-    if kind in _FLOAT_KINDS:
-        return isinstance(value, (int, float))
+    if kind in _FLOAT_KINDS:  # NaN and infinities are not JSON
+        return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
     if kind in _STRING_KINDS:
         return isinstance(value, str)
     return False

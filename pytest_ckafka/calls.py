@@ -61,6 +61,9 @@ class Call:
 
     def summary(self) -> str:
         """``DescribeTopic {"InstanceId": "x"} -> ResourceNotFound`` in one line."""
+        if self.answered_by == "protocol" and not self.params:
+            what = f"{self.method} {self.url}" + (f" ({self.action})" if self.action else "")
+            return f"{what} -> {self.error_code or 'success'}"
         params = json.dumps(dict(self.params), ensure_ascii=False, sort_keys=True)
         return f"{self.action} {params} -> {self.error_code or 'success'}"
 

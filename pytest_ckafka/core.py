@@ -9,25 +9,46 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from .bodycheck import check_body
 from .calls import Call, CallLog
 from .catalog import lookup_code
+from .clock import Clock
 from .envelopes import Reply, envelope_reply, error_envelope, new_request_id, success_reply
-from .exceptions import CKafkaUsageError, UnmatchedCallError, UnusedStubsError
+from .exceptions import CKafkaUsageError, RetryStorm, UnmatchedCallError, UnusedStubsError
 from .faults import check_fault
+from .handling import MatrixReport, Verdict, assert_handles, check_error_handling
 from .hosts import Endpoints
+from .policy import Policy, PolicyLike, as_policy
 from .protocol import ProtocolError, parse_request
 from .spec import load_spec
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json
-from .suggest import closest
+from .suggest import closest, unknown_name_message
 from .synth import default_body_json
 
 __all__ = ["API_VERSION", "SERVICE", "CKafka"]
 
 SERVICE = "ckafka"
 API_VERSION = "2019-08-19"
+
+
+def _check_params(action: str, params: Optional[Mapping[str, Any]]) -> None:
+    """``params=`` must be a dict whose keys are request members of ``action``."""
+    if params is None:
+        return
+    if not isinstance(params, Mapping):
+        raise CKafkaUsageError(
+            f"params must be a dict of request parameters, got {type(params).__name__}"
+        )
+    if action == ANY_ACTION:
+        return
+    members = load_spec().input_members(action)
+    for name in params:
+        if name not in members:
+            raise CKafkaUsageError(
+                f"{action} params: " + unknown_name_message("request parameter", name, members)
+            )
 
 
 def _check_times(times: Optional[int]) -> None:
@@ -43,10 +64,20 @@ class CKafka:
     for its action an error instead of getting the synthesized default.
     """
 
-    def __init__(self, *, strict: bool = False, endpoints: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        endpoints: Iterable[str] = (),
+        policy: PolicyLike = None,
+        clock: Optional[Clock] = None,
+    ) -> None:
         self.strict = strict
         self.endpoints = Endpoints(endpoints)
         self.calls = CallLog()
+        self.clock = clock or Clock()
+        self._policy = policy
+        self.verdicts: list[Verdict] = []
         self._stubs = StubRegistry()
         self._unmatched: list[str] = []
         self._lock = threading.Lock()
@@ -72,6 +103,7 @@ class CKafka:
         """
         load_spec().action(action)
         _check_times(times)
+        _check_params(action, params)
         body_json = None
         if body is not None:
             if not isinstance(body, Mapping):
@@ -102,6 +134,7 @@ class CKafka:
         """
         self._check_action(action)
         _check_times(times)
+        _check_params(action, params)
         lookup_code(code, custom=custom)
         stub = Stub(
             action, "fail", code=code, message=message, custom=custom, times=times, params=params
@@ -127,9 +160,14 @@ class CKafka:
         """
         self._check_action(action)
         _check_times(times)
+        _check_params(action, params)
         check_fault(kind, status)
         stub = Stub(action, "fault", fault=kind, status=status, times=times, params=params)
         return self._stubs.add(stub)
+
+    def remove(self, stub: Stub) -> None:
+        """Unregister a stub returned by :meth:`respond`, :meth:`fail` or :meth:`fault`."""
+        self._stubs.remove(stub)
 
     def add_endpoint(self, endpoint: str) -> None:
         """Intercept ``endpoint`` too, e.g. ``"127.0.0.1:9100"`` for a custom HttpProfile."""
@@ -137,12 +175,75 @@ class CKafka:
         self._endpoints_changed()
 
     def _endpoints_changed(self) -> None:
-        """Hook for transports that must re-register their URL patterns."""
+        """Hook for transports that must re-register their URL patterns (see mocking)."""
 
     @staticmethod
     def _check_action(action: str) -> None:
         if action != ANY_ACTION:
             load_spec().action(action)
+
+    # -- error handling ------------------------------------------------------
+
+    @property
+    def policy(self) -> Policy:
+        """The handling policy ``assert_handles`` checks against (default or project's)."""
+        return as_policy(self._policy)
+
+    @policy.setter
+    def policy(self, value: PolicyLike) -> None:
+        self._policy = as_policy(value)
+
+    def assert_handles(
+        self,
+        code_or_fault: str,
+        call: Callable[[], Any],
+        *,
+        action: Optional[str] = None,
+        raises: Union[type[BaseException], tuple[type[BaseException], ...], None] = None,
+        attempts: Optional[int] = None,
+        policy: PolicyLike = None,
+        backoff: bool = False,
+    ) -> Verdict:
+        """Assert that ``call()`` handles ``code_or_fault`` as the policy says.
+
+        ``retry``: the code answers the first ``attempts`` (default 2) calls, then
+        success; ``call()`` must return after exactly ``attempts + 1`` calls (with
+        sleeps between them if ``backoff=True``). ``raise``: the code answers every
+        call; ``call()`` must raise (``raises`` if given) after one call, with the
+        Code and RequestId reachable from the exception or the call's log records.
+        ``call`` may be sync or async. Sleeps are recorded on :attr:`clock`, not slept.
+
+        >>> fake = CKafka()
+        >>> def swallow():
+        ...     pass  # a client that never calls the API
+        >>> fake.assert_handles("AuthFailure.SignatureFailure", swallow)  # doctest: +SKIP
+        """
+        return assert_handles(
+            self,
+            code_or_fault,
+            call,
+            action=action,
+            raises=raises,
+            attempts=attempts,
+            policy=policy,
+            backoff=backoff,
+        )
+
+    def check_error_handling(
+        self,
+        call: Callable[[], Any],
+        codes: Optional[Iterable[str]] = None,
+        *,
+        action: Optional[str] = None,
+        **options: Any,
+    ) -> MatrixReport:
+        """Run :meth:`assert_handles` for every code (default: all for ``action``, and
+        every fault kind); fail listing each code's expected and observed handling."""
+        return check_error_handling(self, call, codes, action=action, **options)
+
+    def _record_verdict(self, verdict: Verdict) -> None:
+        with self._lock:
+            self.verdicts.append(verdict)
 
     # -- inspecting ----------------------------------------------------------
 
@@ -200,12 +301,23 @@ class CKafka:
             parsed = parse_request(method, url, headers, body)
         except ProtocolError as exc:
             reply = envelope_reply(error_envelope(exc.code, exc.message, request_id, custom=True))
+            action = _header(headers, "X-TC-Action")
             self.calls.append(
                 Call(
-                    "", {}, None, "", request_id, method.upper(), url, None, None, reply, "protocol"
+                    action,
+                    {},
+                    None,
+                    "",
+                    request_id,
+                    method.upper(),
+                    url,
+                    None,
+                    None,
+                    reply,
+                    "protocol",
                 )
             )
-            return reply
+            return _for_method(reply, method)
         reply, answered_by = self._answer(parsed.action, parsed.version, parsed.params, request_id)
         call = Call(
             parsed.action,
@@ -222,8 +334,8 @@ class CKafka:
         )
         self.calls.append(call)
         if answered_by == "unmatched":
-            raise UnmatchedCallError(self._unmatched[-1])
-        return reply
+            raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
+        return _for_method(reply, method)
 
     def _answer(
         self, action: str, version: str, params: Mapping[str, Any], request_id: str
@@ -245,9 +357,13 @@ class CKafka:
             return self._error("InvalidAction", message, request_id), "protocol"
         stub = self._stubs.take(action, params)
         if stub is not None:
+            if stub.abort_after is not None and stub.used > stub.abort_after:
+                raise RetryStorm(
+                    f"pytest-ckafka: {action} was attempted {stub.used} times while "
+                    f"{stub.code or stub.fault} was injected; stopping the retry loop"
+                )
             return stub.reply(action, request_id, default_body_json(action)), "stub"
         if self.strict:
-            self._record_unmatched(action, params)
             return self._error("InternalError", "no stub (strict mode)", request_id), "unmatched"
         return success_reply(default_body_json(action), request_id), "default"
 
@@ -255,7 +371,7 @@ class CKafka:
     def _error(code: str, message: str, request_id: str) -> Reply:
         return envelope_reply(error_envelope(code, message, request_id, custom=True))
 
-    def _record_unmatched(self, action: str, params: Mapping[str, Any]) -> None:
+    def _record_unmatched(self, action: str, params: Mapping[str, Any]) -> str:
         import json
 
         stubs = self._stubs.all()
@@ -268,6 +384,19 @@ class CKafka:
         )
         with self._lock:
             self._unmatched.append(text)
+        return text
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    wanted = name.lower()
+    return next((str(v) for k, v in headers.items() if k.lower() == wanted), "")
+
+
+def _for_method(reply: Reply, method: str) -> Reply:
+    """A HEAD answer has headers only: a body would break the client's framing."""
+    if method.upper() != "HEAD" or not reply.body:
+        return reply
+    return Reply(reply.status, reply.headers, b"", reply.raise_kind, reply.fault)
 
 
 def _missing(name: str) -> str:

@@ -62,17 +62,20 @@ def success_envelope(
     """Build ``{"Response": {..., "RequestId": ...}}`` for ``action``.
 
     With no ``body`` the response is the action's synthesized default (its
-    documented example completed from the schema). An unknown action raises
-    with a close-match suggestion.
+    documented example completed from the schema). A body is checked against
+    the spec; an unknown action raises with a close-match suggestion.
 
-    >>> env = success_envelope("DeleteTopic", {"Result": {"FlowId": 7}}, request_id="r-1")
+    >>> env = success_envelope("DeleteTopic", {"Result": {"ReturnCode": "0"}}, request_id="r-1")
     >>> env
-    {'Response': {'Result': {'FlowId': 7}, 'RequestId': 'r-1'}}
+    {'Response': {'Result': {'ReturnCode': '0'}, 'RequestId': 'r-1'}}
     """
+    from .bodycheck import check_body
     from .spec import load_spec
     from .synth import default_body
 
     load_spec().action(action)
+    if body is not None:
+        check_body(action, body)
     members = dict(body) if body is not None else default_body(action)
     members["RequestId"] = request_id or new_request_id()
     return {"Response": members}

@@ -11,6 +11,8 @@ from __future__ import annotations
 __all__ = [
     "CKafkaAssertionError",
     "CKafkaUsageError",
+    "HandlingError",
+    "RetryStorm",
     "UnknownActionError",
     "UnknownErrorCodeError",
     "UnknownFaultError",
@@ -51,3 +53,15 @@ class UnmatchedCallError(CKafkaAssertionError):
 
 class UnusedStubsError(CKafkaAssertionError):
     """At teardown, stubs registered with ``times=N`` were not all consumed."""
+
+
+class HandlingError(CKafkaAssertionError):
+    """``assert_handles``/``check_error_handling``: the client mishandled an error code."""
+
+
+class RetryStorm(BaseException):
+    """Raised into the client when it retries far beyond the budget.
+
+    A ``BaseException`` so that the client's own ``except Exception`` retry loop
+    cannot swallow it and spin forever.
+    """

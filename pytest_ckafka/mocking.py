@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
+from .clock import Clock
 from .core import CKafka
+from .policy import PolicyLike
 from .transport_httpx import HttpxTransport
 from .transport_requests import RequestsTransport
 
@@ -35,11 +38,15 @@ class CKafkaMock(CKafka):
         strict: bool = False,
         endpoints: Iterable[str] = (),
         assert_all_used: bool = True,
+        policy: PolicyLike = None,
+        clock: Optional[Clock] = None,
     ) -> None:
-        super().__init__(strict=strict, endpoints=endpoints)
+        super().__init__(strict=strict, endpoints=endpoints, policy=policy, clock=clock)
         self.assert_all_used = assert_all_used
-        self._transports = (RequestsTransport(self), HttpxTransport(self))
+        self._requests = RequestsTransport(self)
+        self._transports = (self._requests, HttpxTransport(self))
         self._active = 0
+        self._activation = threading.Lock()
 
     @property
     def active(self) -> bool:
@@ -48,20 +55,29 @@ class CKafkaMock(CKafka):
 
     def start(self) -> CKafkaMock:
         """Begin intercepting (nested starts are counted)."""
-        if self._active == 0:
-            for transport in self._transports:
-                transport.start()
-        self._active += 1
+        with self._activation:
+            if self._active == 0:
+                for transport in self._transports:
+                    transport.start()
+            self._active += 1
         return self
 
     def stop(self) -> None:
-        """Stop intercepting once every ``start`` has been matched."""
-        if self._active == 0:
-            return
-        self._active -= 1
-        if self._active == 0:
-            for transport in reversed(self._transports):
-                transport.stop()
+        """Stop intercepting once every ``start`` has been matched.
+
+        Mocks stop in the reverse order they started, like nested ``with`` blocks;
+        stopping an outer one while an inner one runs also disables the inner one.
+        """
+        with self._activation:
+            if self._active == 0:
+                return
+            self._active -= 1
+            if self._active == 0:
+                for transport in reversed(self._transports):
+                    transport.stop()
+
+    def _endpoints_changed(self) -> None:
+        self._requests.refresh()
 
     def __enter__(self) -> CKafkaMock:
         return self.start()
@@ -106,6 +122,7 @@ def mock(
     strict: bool = False,
     endpoints: Iterable[str] = (),
     assert_all_used: bool = True,
+    policy: PolicyLike = None,
 ) -> CKafkaMock: ...
 
 
@@ -115,6 +132,7 @@ def mock(
     strict: bool = False,
     endpoints: Iterable[str] = (),
     assert_all_used: bool = True,
+    policy: PolicyLike = None,
 ) -> Union[F, CKafkaMock]:
     """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
 
@@ -123,5 +141,7 @@ def mock(
     ... def check():
     ...     ...  # every CKafka call here gets a synthesized success
     """
-    fake = CKafkaMock(strict=strict, endpoints=endpoints, assert_all_used=assert_all_used)
+    fake = CKafkaMock(
+        strict=strict, endpoints=endpoints, assert_all_used=assert_all_used, policy=policy
+    )
     return fake(func) if func is not None else fake

@@ -14,18 +14,28 @@ from typing import TYPE_CHECKING, Any, Optional
 import pytest
 
 if TYPE_CHECKING:
+    from .clock import Clock
     from .mocking import CKafkaMock
+    from .policy import Policy
+    from .report import Report
 
 __all__ = [
     "ckafka",
     "ckafka_client",
     "ckafka_client_async",
+    "ckafka_clock",
     "ckafka_credential",
     "ckafka_endpoints",
+    "ckafka_error_code",
+    "ckafka_fault",
+    "ckafka_policy",
     "ckafka_region",
 ]
 
 MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints")
+ERROR_CODES_OPTIONS = ("scope", "action", "retryable", "category", "include", "exclude")
+FAULTS_OPTIONS = ("include", "exclude")
+REPORT_KEY: pytest.StashKey[Report] = pytest.StashKey()
 FAKE_SECRET_ID = "AKIDpytestckafkaFAKE0000000000000000"
 FAKE_SECRET_KEY = "pytest-ckafka-fake-secret-key-000"
 
@@ -41,6 +51,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "ckafka_strict", type="bool", default=False, help="fail CKafka calls no stub answers."
     )
+    group.addoption(
+        "--ckafka-report",
+        action="store_true",
+        default=False,
+        help="print the CKafka actions called, codes injected and handling verdicts at the end.",
+    )
+    group.addoption(
+        "--ckafka-report-json",
+        metavar="PATH",
+        default=None,
+        help="write the CKafka error-handling report as JSON to PATH (merged under xdist).",
+    )
+    parser.addini(
+        "ckafka_policy",
+        type="linelist",
+        default=[],
+        help="error-handling policy overrides, one 'Code = retry|raise' per line.",
+    )
     parser.addini(
         "ckafka_endpoints",
         type="linelist",
@@ -55,6 +83,106 @@ def pytest_configure(config: pytest.Config) -> None:
         "ckafka(strict=None, assert_all_used=True, endpoints=()): configure the ckafka "
         "fixture for this test (strict mode, unused-stub check, extra endpoints).",
     )
+    config.addinivalue_line(
+        "markers",
+        "ckafka_error_codes(scope='all', action=None, retryable=None, category=None, "
+        "include=(), exclude=()): the codes a test using ckafka_error_code runs for.",
+    )
+    config.addinivalue_line(
+        "markers",
+        "ckafka_faults(include=(), exclude=()): the fault kinds a test using ckafka_fault "
+        "runs for.",
+    )
+    if config.getoption("ckafka_report") or config.getoption("ckafka_report_json"):
+        from .report import Report
+
+        config.stash[REPORT_KEY] = Report()
+
+
+def _marker_kwargs(
+    metafunc: pytest.Metafunc, name: str, allowed: tuple[str, ...]
+) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for marker in reversed(list(metafunc.definition.iter_markers(name))):
+        bad = [key for key in marker.kwargs if key not in allowed]
+        if marker.args or bad:
+            from .suggest import unknown_name_message
+
+            what = (
+                unknown_name_message("option", bad[0], allowed)
+                if bad
+                else (f"takes keyword arguments only, got {marker.args!r}")
+            )
+            raise pytest.UsageError(f"@pytest.mark.{name}: {what}")
+        options.update(marker.kwargs)
+    return options
+
+
+def _select(names: list[str], options: dict[str, Any], valid: Any, kind: str) -> list[str]:
+    from .suggest import unknown_name_message
+
+    for key in ("include", "exclude"):
+        for name in options.get(key, ()):
+            if name not in valid:
+                raise pytest.UsageError(f"{key}: " + unknown_name_message(kind, name, valid))
+    chosen = [n for n in names if n not in set(options.get("exclude", ()))]
+    return chosen + [n for n in options.get("include", ()) if n not in chosen]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "ckafka_error_code" in metafunc.fixturenames:
+        from .catalog import ERROR_CODES, error_codes
+
+        options = _marker_kwargs(metafunc, "ckafka_error_codes", ERROR_CODES_OPTIONS)
+        filters = {k: options[k] for k in ("action", "retryable", "category") if k in options}
+        try:
+            params = error_codes(options.get("scope", "all"), **filters)
+        except ValueError as exc:
+            raise pytest.UsageError(f"@pytest.mark.ckafka_error_codes: {exc}") from None
+        codes = _select([str(p.values[0]) for p in params], options, ERROR_CODES, "error code")
+        metafunc.parametrize("ckafka_error_code", codes, ids=codes)
+    if "ckafka_fault" in metafunc.fixturenames:
+        from .faults import FAULT_KINDS
+
+        options = _marker_kwargs(metafunc, "ckafka_faults", FAULTS_OPTIONS)
+        kinds = _select(list(FAULT_KINDS), options, FAULT_KINDS, "fault kind")
+        metafunc.parametrize("ckafka_fault", kinds, ids=kinds)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist controller: merge a worker's report rows."""
+    report = node.config.stash.get(REPORT_KEY, None)
+    rows = getattr(node, "workeroutput", {}).get("ckafka_report")
+    if report is not None and rows:
+        import json
+
+        report.add(json.loads(rows))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    report = config.stash.get(REPORT_KEY, None)
+    if report is None:
+        return
+    if hasattr(config, "workerinput"):  # an xdist worker: ship rows to the controller
+        import json
+
+        config.workeroutput["ckafka_report"] = json.dumps(report.rows)  # type: ignore[attr-defined]
+        return
+    path = config.getoption("ckafka_report_json")
+    if path:
+        report.write_json(path)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    report = config.stash.get(REPORT_KEY, None)
+    if report is None or hasattr(config, "workerinput") or not config.getoption("ckafka_report"):
+        return
+    terminalreporter.section("pytest-ckafka error-handling report")
+    for line in report.lines():
+        terminalreporter.write_line(line)
 
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -83,7 +211,9 @@ def ckafka_endpoints(pytestconfig: pytest.Config) -> list[str]:
 
 
 @pytest.fixture
-def ckafka(request: pytest.FixtureRequest, ckafka_endpoints: list[str]) -> Iterator[CKafkaMock]:
+def ckafka(
+    request: pytest.FixtureRequest, ckafka_endpoints: list[str], ckafka_policy: Policy
+) -> Iterator[CKafkaMock]:
     """The fake CKafka API: answers every CKafka call made by the test.
 
     >>> def test_delete_retries(ckafka, ckafka_client):
@@ -98,13 +228,54 @@ def ckafka(request: pytest.FixtureRequest, ckafka_endpoints: list[str]) -> Itera
         strict = cli_strict if cli_strict is not None else request.config.getini("ckafka_strict")
     endpoints = [*ckafka_endpoints, *options.get("endpoints", ())]
     assert_all_used = options.get("assert_all_used", True)
-    fake = CKafkaMock(strict=bool(strict), endpoints=endpoints, assert_all_used=assert_all_used)
+    fake = CKafkaMock(
+        strict=bool(strict),
+        endpoints=endpoints,
+        assert_all_used=assert_all_used,
+        policy=ckafka_policy,
+    )
     fake.start()
     try:
         yield fake
     finally:
         fake.stop()
+        report = request.config.stash.get(REPORT_KEY, None)
+        if report is not None:
+            from .report import rows_for
+
+            report.add(rows_for(fake, request.node.nodeid))
     fake.verify(assert_all_used=bool(assert_all_used))
+
+
+@pytest.fixture
+def ckafka_policy(pytestconfig: pytest.Config) -> Policy:
+    """The handling policy ``assert_handles`` checks (default + ini ``ckafka_policy``).
+
+    Override it to set a project's policy, e.g. return
+    ``pytest_ckafka.Policy({"ResourceInUse": "raise"})``.
+    """
+    from .policy import Policy
+
+    return Policy.from_lines(pytestconfig.getini("ckafka_policy"))
+
+
+@pytest.fixture
+def ckafka_clock(ckafka: CKafkaMock) -> Iterator[Clock]:
+    """The ``ckafka`` fake clock, with ``time.sleep``/``asyncio.sleep`` recorded for the test."""
+    with ckafka.clock.patched() as clock:
+        yield clock
+
+
+@pytest.fixture
+def ckafka_error_code(request: pytest.FixtureRequest) -> str:
+    """One catalog error code per test run (narrow with ``@pytest.mark.ckafka_error_codes``)."""
+    raise pytest.UsageError("ckafka_error_code is parametrized by the plugin")  # pragma: no cover
+
+
+@pytest.fixture
+def ckafka_fault(request: pytest.FixtureRequest) -> str:
+    """One transport fault kind per test run (narrow with ``@pytest.mark.ckafka_faults``)."""
+    raise pytest.UsageError("ckafka_fault is parametrized by the plugin")  # pragma: no cover
 
 
 @pytest.fixture

@@ -50,6 +50,9 @@ class Stub:
     times: Optional[int] = None
     params: Optional[Mapping[str, Any]] = None
     used: int = field(default=0)
+    # assert_handles sets these: stop a runaway retry loop, and tag report rows.
+    abort_after: Optional[int] = None
+    injected: bool = False
 
     @property
     def exhausted(self) -> bool:
@@ -113,6 +116,13 @@ class StubRegistry:
                     stub.used += 1
                     return stub
         return None
+
+    def remove(self, stub: Stub) -> None:
+        """Forget ``stub`` (no error if it is already gone)."""
+        with self._lock:
+            stubs = self._by_action.get(stub.action, [])
+            if stub in stubs:
+                stubs.remove(stub)
 
     def all(self) -> list[Stub]:
         """Every stub, in registration order per action."""

@@ -2,7 +2,10 @@
 
 Calls to other hosts pass through to whatever ``HTTPAdapter.send`` was in place
 when the mock started, so another mock started earlier, or a real local server,
-keeps working.
+keeps working. ``responses``' default mock (``@responses.activate``, the
+``responses`` module functions) is told to pass CKafka calls through to this one
+while it runs, since a test that uses both would otherwise have its CKafka calls
+refused by ``responses``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class RequestsTransport:
     def __init__(self, core: CKafka) -> None:
         self._core = core
         self._mock: Any = None
+        self._default_saved: Any = None
 
     def start(self) -> None:
         """Begin intercepting ``requests``."""
@@ -44,13 +48,37 @@ class RequestsTransport:
         mock.add_passthru(_ANY_URL)
         mock.start()
         self._mock = mock
+        self._route_default_mock()
 
     def stop(self) -> None:
         """Stop intercepting; ``requests`` behaves as before ``start``."""
         if self._mock is not None:
+            self._unroute_default_mock()
             self._mock.stop(allow_assert=False)
             self._mock.reset()
             self._mock = None
+
+    def refresh(self) -> None:
+        """Re-register the CKafka URL pattern after an endpoint was added."""
+        if self._mock is not None:
+            self._unroute_default_mock()
+            self._route_default_mock()
+
+    def _route_default_mock(self) -> None:
+        default = responses.mock
+        pattern = self._core.endpoints.url_pattern()
+        self._default_saved = (default._real_send, pattern)
+        default._real_send = HTTPAdapter.send  # now this transport's send
+        default.add_passthru(pattern)
+
+    def _unroute_default_mock(self) -> None:
+        if self._default_saved is None:
+            return
+        default = responses.mock
+        real_send, pattern = self._default_saved
+        default._real_send = real_send
+        default.passthru_prefixes = tuple(p for p in default.passthru_prefixes if p is not pattern)
+        self._default_saved = None
 
     def _is_ckafka(self, request: requests.PreparedRequest) -> tuple[bool, str]:
         host = urlsplit(request.url or "").netloc

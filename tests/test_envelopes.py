@@ -13,7 +13,7 @@ from pytest_ckafka.exceptions import UnknownActionError, UnknownErrorCodeError
 
 
 def test_success_envelope_adds_a_uuid4_request_id() -> None:
-    envelope = success_envelope("DeleteTopic", {"Result": {"FlowId": 7}})
+    envelope = success_envelope("DeleteTopic", {"Result": {"ReturnCode": "0"}})
     response = envelope["Response"]
     assert list(response) == ["Result", "RequestId"]
     assert uuid.UUID(response["RequestId"]).version == 4

@@ -87,6 +87,9 @@ def test_generated_files_are_up_to_date(tmp_path: Path) -> None:
     (sandbox / "tools" / "catalog_source.json").write_bytes(
         (ROOT / "tools" / "catalog_source.json").read_bytes()
     )
+    (sandbox / "pytest_ckafka" / "_data" / "policy.json").write_bytes(
+        (ROOT / "pytest_ckafka" / "_data" / "policy.json").read_bytes()
+    )
     out = subprocess.run(
         [sys.executable, str(sandbox / "tools" / "gen_spec.py"), str(SHARED)],
         capture_output=True,

@@ -20,6 +20,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "pytest_ckafka" / "_data"
 SOURCE = Path(__file__).resolve().parent / "catalog_source.json"
+# The handling policy is the one source of which code families are transient.
+POLICY = OUT / "policy.json"
 
 SCALAR_TYPES = {"string", "int", "bool", "float"}
 
@@ -119,8 +121,18 @@ def _family(code: str, families: dict[str, str]) -> str:
     raise SystemExit(f"gen_spec: no family in tools/catalog_source.json covers {code!r}")
 
 
+def _retryable(code: str, policy: dict[str, list[str]]) -> bool:
+    parts = code.split(".")
+    for n in range(len(parts), 0, -1):
+        rule = policy.get(".".join(parts[:n]))
+        if rule:
+            return rule[0] == "retry"
+    return False
+
+
 def build_catalog(data: Path, spec: dict[str, Any]) -> dict[str, Any]:
     source = json.loads(SOURCE.read_text("utf-8"))
+    policy = json.loads(POLICY.read_text("utf-8"))["rules"]
     page = _responses_page_codes(data)
     if len(page) != 26:
         raise SystemExit(f"gen_spec: expected 26 codes on the Responses page, found {len(page)}")
@@ -142,7 +154,7 @@ def build_catalog(data: Path, spec: dict[str, Any]) -> dict[str, Any]:
             "description": description,
             "scope": "common" if code in common else "ckafka",
             "category": source["families"][family],
-            "retryable": family in source["retryable_families"],
+            "retryable": _retryable(code, policy),
             "actions": sorted(by_code.get(code, [])),
         }
     return {"version": spec["version"], "codes": codes}

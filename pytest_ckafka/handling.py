@@ -1,0 +1,383 @@
+"""Does client code handle an error code as the policy says? ``assert_handles`` and the matrix.
+
+For a ``retry`` code the fake answers the first K attempts with the code, then
+succeeds: the call must return after exactly K+1 attempts. For a ``raise`` code
+the fake answers every attempt with it: the call must raise after one attempt,
+and the code and RequestId must be reachable from the exception (message, args,
+attributes, ``__cause__``/``__context__``) or from the log records of the call.
+Sleeps are recorded by a fake clock, never slept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+
+from .catalog import ERROR_CODES, lookup_code
+from .exceptions import CKafkaUsageError, HandlingError, RetryStorm, UnknownErrorCodeError
+from .faults import FAULT_KINDS
+from .policy import Policy, PolicyLike, as_policy
+from .stubs import ANY_ACTION
+from .suggest import unknown_name_message
+
+if TYPE_CHECKING:
+    from .core import CKafka
+
+__all__ = [
+    "DEFAULT_ATTEMPTS",
+    "STORM_FACTOR",
+    "MatrixReport",
+    "Verdict",
+    "assert_handles",
+    "check_error_handling",
+    "judge",
+]
+
+DEFAULT_ATTEMPTS = 2
+STORM_FACTOR = 5  # attempts beyond (K+1) * STORM_FACTOR are a retry storm: the loop is cut
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one ``assert_handles``: what was expected, what was seen."""
+
+    code: str
+    action: str
+    expected: str  # "retry" or "raise"
+    observed: str
+    ok: bool
+    attempts: int
+    sleeps: tuple[float, ...] = ()
+    problem: str = ""
+    request_id: Optional[str] = None
+
+    def message(self) -> str:
+        """The failure message a user reads (empty when the verdict is ok)."""
+        return self.problem
+
+
+@dataclass
+class MatrixReport:
+    """Every verdict of :func:`check_error_handling`, with a printable table."""
+
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every code was handled as the policy says."""
+        return all(v.ok for v in self.verdicts)
+
+    @property
+    def mishandled(self) -> list[Verdict]:
+        """The verdicts that failed."""
+        return [v for v in self.verdicts if not v.ok]
+
+    def __iter__(self) -> Iterator[Verdict]:
+        return iter(self.verdicts)
+
+    def __len__(self) -> int:
+        return len(self.verdicts)
+
+    def table(self) -> str:
+        """``code | expected | observed | verdict`` as aligned text."""
+        rows = [("code", "expected", "observed", "verdict")]
+        rows += [
+            (v.code, v.expected, v.observed, "handled" if v.ok else "MISHANDLED")
+            for v in self.verdicts
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        return "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+            for row in rows
+        )
+
+
+def _check_code(code: str) -> str:
+    if code in FAULT_KINDS:
+        return "fault"
+    try:
+        lookup_code(code)
+    except UnknownErrorCodeError:
+        raise UnknownErrorCodeError(
+            unknown_name_message("error code or fault kind", code, [*ERROR_CODES, *FAULT_KINDS])
+        ) from None
+    return "code"
+
+
+def _run(call: Callable[[], Any]) -> Any:
+    """Run a sync callable, a coroutine function or a callable returning an awaitable."""
+    result = call()
+    if not inspect.isawaitable(result):
+        return result
+    awaitable = result
+
+    async def wait() -> Any:
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _run_in_new_loop(wait)
+    # Called from inside a running loop (an async test): run on a loop of its own.
+    box: dict[str, Any] = {}
+
+    def worker() -> None:
+        try:
+            box["value"] = _run_in_new_loop(wait)
+        except BaseException as exc:  # handed back to the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=worker, name="pytest-ckafka-assert-handles")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def _run_in_new_loop(factory: Callable[[], Any]) -> Any:
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(factory())
+    finally:
+        loop.close()
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _exception_texts(exc: BaseException) -> Iterator[str]:
+    seen: set[int] = set()
+    pending: list[Optional[BaseException]] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield str(current)
+        yield repr(current)
+        yield from (str(arg) for arg in current.args)
+        for value in vars(current).values() if hasattr(current, "__dict__") else ():
+            if isinstance(value, (str, bytes, int)):
+                yield str(value)
+        pending += [current.__cause__, current.__context__]
+
+
+def _log_texts(records: Iterable[logging.LogRecord]) -> Iterator[str]:
+    for record in records:
+        try:
+            yield record.getMessage()
+        except Exception:  # a broken log call in user code must not hide the verdict
+            yield str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            yield from _exception_texts(record.exc_info[1])
+
+
+def _attempts(n: int) -> str:
+    return f"{n} attempt{'s' if n != 1 else ''}"
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}({text!r})" if text else type(exc).__name__
+
+
+def judge(
+    fake: CKafka,
+    code: str,
+    call: Callable[[], Any],
+    *,
+    action: Optional[str] = None,
+    raises: Union[type[BaseException], tuple[type[BaseException], ...], None] = None,
+    attempts: Optional[int] = None,
+    policy: PolicyLike = None,
+    backoff: bool = False,
+) -> Verdict:
+    """Run ``call`` with ``code`` injected and return the :class:`Verdict` (never raises it)."""
+    kind = _check_code(code)
+    if not callable(call):
+        raise CKafkaUsageError(
+            f"assert_handles needs a callable that makes the API call, got {type(call).__name__}"
+            " (pass the function itself, or a lambda, not its result)"
+        )
+    if action is not None:
+        from .spec import load_spec
+
+        load_spec().action(action)
+    if attempts is not None and (
+        isinstance(attempts, bool) or not isinstance(attempts, int) or attempts < 1
+    ):
+        raise CKafkaUsageError(f"attempts must be a positive integer, got {attempts!r}")
+    chosen: Policy = as_policy(policy, fake.policy)
+    expected = chosen.decide(code)
+    failures = attempts or DEFAULT_ATTEMPTS
+    target = action or ANY_ACTION
+    times = failures if expected == "retry" else None
+    if kind == "fault":
+        stub = fake.fault(target, code, times=times)
+    else:
+        stub = fake.fail(target, code, times=times)
+    stub.injected = True
+    stub.abort_after = (failures + 1) * STORM_FACTOR
+    start = len(fake.calls)
+    capture = _LogCapture()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    mark = fake.clock.mark()
+    error: Optional[BaseException] = None
+    try:
+        with fake.clock.patched():
+            _run(call)
+    except RetryStorm as exc:
+        error = exc
+    except Exception as exc:
+        error = exc
+    finally:
+        root.removeHandler(capture)
+        fake.remove(stub)
+    made = [c for c in list(fake.calls)[start:] if action is None or c.action == action]
+    tried = len(made)
+    acted = action or (made[0].action if made else "(no call)")
+    failed_ids = [c.request_id for c in made if c.error_code is not None]
+    request_id = failed_ids[0] if failed_ids else None
+    sleeps = tuple(fake.clock.since(mark))
+
+    def verdict(observed: str, problem: str = "") -> Verdict:
+        if problem:
+            problem = (
+                f"{acted}: {code} was mishandled (policy: {expected}, {chosen.reason(code)}).\n"
+                f"{problem}\nAttempts seen: {tried}"
+                + (f"; sleeps: {', '.join(f'{s:g}s' for s in sleeps)}" if sleeps else "")
+            )
+        return Verdict(
+            code=code,
+            action=acted,
+            expected=expected,
+            observed=observed,
+            ok=not problem,
+            attempts=tried,
+            sleeps=sleeps,
+            problem=problem,
+            request_id=request_id,
+        )
+
+    if tried == 0:
+        outcome = f"raised {_describe(error)}" if error else "returned"
+        return verdict("no API call", f"call() made no {acted} call at all ({outcome}).")
+    if isinstance(error, RetryStorm):
+        return verdict(
+            f"retry storm ({tried}+ attempts)",
+            f"Expected {failures + 1 if expected == 'retry' else 1} attempt(s); the client kept "
+            f"retrying and was stopped after {tried} attempts (a retry storm).",
+        )
+    if expected == "retry":
+        wanted = failures + 1
+        if error is not None:
+            return verdict(
+                f"gave up after {_attempts(tried)}",
+                f"Expected the client to retry and succeed on attempt {wanted} "
+                f"({failures} × {code}, then success); it gave up and raised {_describe(error)} "
+                f"after {tried} attempt{'s' if tried != 1 else ''}.",
+            )
+        if tried < wanted:
+            return verdict(
+                f"returned after {_attempts(tried)}",
+                f"Expected {wanted} attempts ({failures} × {code}, then success); call() "
+                f"returned after {tried}: the error was swallowed, not retried.",
+            )
+        if tried > wanted:
+            return verdict(
+                f"{tried} attempts",
+                f"Expected {wanted} attempts; the client made {tried} (it kept calling after "
+                "the call succeeded: a retry storm).",
+            )
+        if backoff and sum(sleeps) <= 0:
+            return verdict(
+                f"retried {failures}×, no backoff",
+                f"Expected the retries to be spaced by a backoff; no sleep was recorded "
+                f"between the {wanted} attempts.",
+            )
+        return verdict(f"retried {failures}×, then succeeded")
+    # expected == "raise"
+    if error is None:
+        return verdict(
+            f"returned after {_attempts(tried)}",
+            f"Expected call() to raise after 1 attempt ({code} persists); it returned "
+            "normally: the error was swallowed.",
+        )
+    if raises is not None and not isinstance(error, raises):
+        names = (
+            raises.__name__ if isinstance(raises, type) else "/".join(r.__name__ for r in raises)
+        )
+        return verdict(
+            f"raised {type(error).__name__}",
+            f"Expected call() to raise {names}; it raised {_describe(error)}.",
+        )
+    if tried != 1:
+        return verdict(
+            f"retried ({tried} attempts)",
+            f"Expected 1 attempt: {code} is not transient, but the client retried it "
+            f"({tried} attempts).",
+        )
+    if kind == "code" and request_id is not None:
+        texts = list(_exception_texts(error)) + list(_log_texts(capture.records))
+        missing = [
+            label
+            for label, needle in (("Code", code), ("RequestId", request_id))
+            if not any(needle in text for text in texts)
+        ]
+        if missing:
+            return verdict(
+                f"raised {type(error).__name__} without {' and '.join(missing)}",
+                f"call() raised {_describe(error)}, but the {' and the '.join(missing)} "
+                f"({code}, {request_id}) cannot be found in the exception (message, args, "
+                "attributes, __cause__/__context__) nor in the "
+                f"{len(capture.records)} log record(s) of the call.",
+            )
+    return verdict(f"raised {type(error).__name__}")
+
+
+def assert_handles(fake: CKafka, code: str, call: Callable[[], Any], **options: Any) -> Verdict:
+    """Like :func:`judge`, but fail with :class:`HandlingError` on a mishandled code."""
+    verdict = judge(fake, code, call, **options)
+    fake._record_verdict(verdict)
+    if not verdict.ok:
+        raise HandlingError(verdict.message())
+    return verdict
+
+
+def check_error_handling(
+    fake: CKafka,
+    call: Callable[[], Any],
+    codes: Optional[Iterable[str]] = None,
+    **options: Any,
+) -> MatrixReport:
+    """Run :func:`judge` for every code (default: all codes for ``action`` and every fault)."""
+    if codes is None:
+        from .catalog import error_codes
+
+        action = options.get("action")
+        codes = [str(p.values[0]) for p in error_codes(action=action)] + list(FAULT_KINDS)
+    report = MatrixReport()
+    for code in codes:
+        verdict = judge(fake, code, call, **options)
+        fake._record_verdict(verdict)
+        report.verdicts.append(verdict)
+    if not report.ok:
+        error = HandlingError(
+            f"{len(report.mishandled)} of {len(report)} codes were mishandled:\n{report.table()}"
+        )
+        error.report = report  # type: ignore[attr-defined]
+        raise error
+    return report
