@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .calls import Call, CallLog
     from .catalog import ERROR_CODES, ErrorCode, error_codes
+    from .clock import Clock
     from .core import API_VERSION, SERVICE, CKafka
     from .envelopes import error_envelope, success_envelope
     from .exceptions import (
         CKafkaAssertionError,
         CKafkaUsageError,
+        HandlingError,
         UnknownActionError,
         UnknownErrorCodeError,
         UnknownFaultError,
@@ -24,11 +26,14 @@ if TYPE_CHECKING:
         UnusedStubsError,
     )
     from .faults import FAULT_KINDS
+    from .handling import MatrixReport, Verdict
     from .mocking import CKafkaMock, mock
+    from .policy import DEFAULT_POLICY, Policy
     from .spec import load_spec
 
 __all__ = [
     "API_VERSION",
+    "DEFAULT_POLICY",
     "ERROR_CODES",
     "FAULT_KINDS",
     "SERVICE",
@@ -38,12 +43,17 @@ __all__ = [
     "CKafkaUsageError",
     "Call",
     "CallLog",
+    "Clock",
     "ErrorCode",
+    "HandlingError",
+    "MatrixReport",
+    "Policy",
     "UnknownActionError",
     "UnknownErrorCodeError",
     "UnknownFaultError",
     "UnmatchedCallError",
     "UnusedStubsError",
+    "Verdict",
     "error_codes",
     "error_envelope",
     "load_spec",
@@ -53,6 +63,12 @@ __all__ = [
 
 _WHERE = {
     "API_VERSION": "core",
+    "DEFAULT_POLICY": "policy",
+    "Clock": "clock",
+    "HandlingError": "exceptions",
+    "MatrixReport": "handling",
+    "Policy": "policy",
+    "Verdict": "handling",
     "ERROR_CODES": "catalog",
     "FAULT_KINDS": "faults",
     "SERVICE": "core",

@@ -104,7 +104,12 @@ def _check_code(code: str) -> str:
         lookup_code(code)
     except UnknownErrorCodeError:
         raise UnknownErrorCodeError(
-            unknown_name_message("error code or fault kind", code, [*ERROR_CODES, *FAULT_KINDS])
+            unknown_name_message(
+                "error code or fault kind",
+                code,
+                [*ERROR_CODES, *FAULT_KINDS],
+                plural="error codes and fault kinds",
+            )
         ) from None
     return "code"
 
@@ -171,7 +176,10 @@ def _exception_texts(exc: BaseException) -> Iterator[str]:
         for value in vars(current).values() if hasattr(current, "__dict__") else ():
             if isinstance(value, (str, bytes, int)):
                 yield str(value)
-        pending += [current.__cause__, current.__context__]
+        pending.append(current.__cause__)
+        # ``raise ... from None`` hides the context from the traceback a user reads.
+        if not current.__suppress_context__:
+            pending.append(current.__context__)
 
 
 def _log_texts(records: Iterable[logging.LogRecord]) -> Iterator[str]:
@@ -278,7 +286,7 @@ def judge(
     if isinstance(error, RetryStorm):
         return verdict(
             f"retry storm ({tried}+ attempts)",
-            f"Expected {failures + 1 if expected == 'retry' else 1} attempt(s); the client kept "
+            f"Expected {_attempts(failures + 1 if expected == 'retry' else 1)}; the client kept "
             f"retrying and was stopped after {tried} attempts (a retry storm).",
         )
     if expected == "retry":

@@ -118,15 +118,23 @@ def _marker_kwargs(
     return options
 
 
-def _select(names: list[str], options: dict[str, Any], valid: Any, kind: str) -> list[str]:
+def _select(
+    names: list[str], options: dict[str, Any], valid: Any, kind: str, marker: str
+) -> list[str]:
     from .suggest import unknown_name_message
 
+    picked: dict[str, list[str]] = {}
     for key in ("include", "exclude"):
-        for name in options.get(key, ()):
+        value = options.get(key, ())
+        # A bare string is one name, not a sequence of one-letter names.
+        picked[key] = [value] if isinstance(value, str) else list(value)
+        for name in picked[key]:
             if name not in valid:
-                raise pytest.UsageError(f"{key}: " + unknown_name_message(kind, name, valid))
-    chosen = [n for n in names if n not in set(options.get("exclude", ()))]
-    return chosen + [n for n in options.get("include", ()) if n not in chosen]
+                raise pytest.UsageError(
+                    f"@pytest.mark.{marker}: {key}: " + unknown_name_message(kind, name, valid)
+                )
+    chosen = [n for n in names if n not in set(picked["exclude"])]
+    return chosen + [n for n in picked["include"] if n not in chosen]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -135,17 +143,28 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
         options = _marker_kwargs(metafunc, "ckafka_error_codes", ERROR_CODES_OPTIONS)
         filters = {k: options[k] for k in ("action", "retryable", "category") if k in options}
+        if not isinstance(filters.get("retryable", False), bool):
+            raise pytest.UsageError(
+                "@pytest.mark.ckafka_error_codes: retryable must be True, False or None, "
+                f"got {filters['retryable']!r}"
+            )
         try:
             params = error_codes(options.get("scope", "all"), **filters)
         except ValueError as exc:
             raise pytest.UsageError(f"@pytest.mark.ckafka_error_codes: {exc}") from None
-        codes = _select([str(p.values[0]) for p in params], options, ERROR_CODES, "error code")
+        codes = _select(
+            [str(p.values[0]) for p in params],
+            options,
+            ERROR_CODES,
+            "error code",
+            "ckafka_error_codes",
+        )
         metafunc.parametrize("ckafka_error_code", codes, ids=codes)
     if "ckafka_fault" in metafunc.fixturenames:
         from .faults import FAULT_KINDS
 
         options = _marker_kwargs(metafunc, "ckafka_faults", FAULTS_OPTIONS)
-        kinds = _select(list(FAULT_KINDS), options, FAULT_KINDS, "fault kind")
+        kinds = _select(list(FAULT_KINDS), options, FAULT_KINDS, "fault kind", "ckafka_faults")
         metafunc.parametrize("ckafka_fault", kinds, ids=kinds)
 
 

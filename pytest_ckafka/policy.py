@@ -45,6 +45,7 @@ class Policy:
         self._reasons: dict[str, str] = dict(parent._reasons) if parent else {}
         self._default: tuple[str, str] = parent._default if parent else ("raise", "")
         for key, value in (rules or {}).items():
+            _check_name(key)
             if value not in ACTIONS:
                 raise CKafkaUsageError(
                     f"policy for {key!r}: " + unknown_name_message("handling", value, ACTIONS)
@@ -93,6 +94,21 @@ class Policy:
                 )
             rules[code.strip()] = value.strip()
         return cls(rules, base=base)
+
+
+def _check_name(key: str) -> None:
+    """A rule must name a catalog code, a code family or a fault kind: a typo would never match."""
+    from .catalog import ERROR_CODES
+    from .faults import FAULT_KINDS
+
+    names = {*ERROR_CODES, *FAULT_KINDS}
+    names |= {code.rsplit(".", 1)[0] for code in ERROR_CODES if "." in code}
+    if key not in names:
+        raise CKafkaUsageError(
+            "policy: "
+            + unknown_name_message("code", key, names)
+            + ". A rule names an error code, a code family or a fault kind."
+        )
 
 
 def _default_loaded() -> bool:

@@ -20,7 +20,9 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return [lowered[hit] for hit in hits]
 
 
-def unknown_name_message(kind: str, received: object, choices: Iterable[str]) -> str:
+def unknown_name_message(
+    kind: str, received: object, choices: Iterable[str], plural: str = ""
+) -> str:
     """Build ``unknown <kind> "X": did you mean "Y"? ...`` naming the valid choices.
 
     Short lists are given whole; long ones are summarised by their size and the
@@ -31,10 +33,12 @@ def unknown_name_message(kind: str, received: object, choices: Iterable[str]) ->
     best = closest(str(received), pool) if isinstance(received, str) else []
     if best:
         text += f': did you mean "{best[0]}"?'
+    elif len(pool) <= _LIST_ALL_UP_TO:
+        text += "."
     if len(pool) <= _LIST_ALL_UP_TO:
         text += " Valid choices: " + ", ".join(pool) + "."
     else:
-        text += f" ({len(pool)} valid {kind}s"
+        text += f" ({len(pool)} valid {plural or kind + 's'}"
         if len(best) > 1:
             text += "; close matches: " + ", ".join(best)
         text += ")"

@@ -34,6 +34,7 @@ class RequestsTransport:
         self._core = core
         self._mock: Any = None
         self._default_saved: Any = None
+        self._own_send: Any = None
 
     def start(self) -> None:
         """Begin intercepting ``requests``."""
@@ -48,6 +49,7 @@ class RequestsTransport:
         mock.add_passthru(_ANY_URL)
         mock.start()
         self._mock = mock
+        self._own_send = HTTPAdapter.send  # the patched send that reaches this transport
         self._route_default_mock()
 
     def stop(self) -> None:
@@ -68,7 +70,7 @@ class RequestsTransport:
         default = responses.mock
         pattern = self._core.endpoints.url_pattern()
         self._default_saved = (default._real_send, pattern)
-        default._real_send = HTTPAdapter.send  # now this transport's send
+        default._real_send = self._own_send
         default.add_passthru(pattern)
 
     def _unroute_default_mock(self) -> None:

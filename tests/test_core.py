@@ -158,3 +158,48 @@ def test_stub_describe_and_reset() -> None:
     ]
     fake.reset()
     assert (fake.stubs, len(fake.calls)) == ([], 0)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"InstanceID": "x"},
+            'DescribeTopic params: unknown request parameter "InstanceID": did you mean '
+            '"InstanceId"? Valid choices: AclRuleName, InstanceId, Limit, Offset, SearchWord.',
+        ),
+        ("InstanceId=x", "params must be a dict of request parameters, got str"),
+    ],
+)
+def test_params_are_checked_when_registered(params: Any, message: str) -> None:
+    with pytest.raises(CKafkaUsageError) as info:
+        CKafka().fail("DescribeTopic", "ResourceNotFound", params=params)
+    assert str(info.value) == message
+
+
+def test_strict_misses_from_threads_each_name_their_own_call() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fake = CKafka(strict=True)
+
+    def miss(n: int) -> str:
+        try:
+            call(fake, "DescribeTopic", {"InstanceId": f"ckafka-{n}"})
+        except UnmatchedCallError as exc:
+            return str(exc).splitlines()[0]
+        return "answered"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        firsts = list(pool.map(miss, range(40)))
+    assert firsts == [
+        f'pytest-ckafka strict mode: no stub answers DescribeTopic {{"InstanceId": "ckafka-{n}"}}'
+        for n in range(40)
+    ]
+
+
+def test_remove_unregisters_a_stub() -> None:
+    fake = CKafka()
+    stub = fake.fail("DescribeTopic", "InternalError")
+    fake.remove(stub)
+    assert code_of(call(fake, "DescribeTopic")) is None
+    fake.remove(stub)  # removing twice is harmless

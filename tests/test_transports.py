@@ -280,3 +280,47 @@ def test_mock_exit_reports_unused_stubs() -> None:
     with pytest.raises(pytest_ckafka.UnusedStubsError, match="used 0 of 1"):
         with pytest_ckafka.mock() as fake:
             fake.fail("DeleteTopic", "ResourceInUse", times=1)
+
+
+def test_head_gets_headers_only(ckafka: CKafkaMock) -> None:
+    response = requests.head(URL, headers=TC3_HEADERS, timeout=5)
+    assert (response.status_code, response.content) == (200, b"")
+    assert response.headers["Content-Type"] == "application/json"
+    assert ckafka.calls[-1].summary() == (
+        "HEAD https://ckafka.tencentcloudapi.com/ (DescribeTopic) -> UnsupportedProtocol"
+    )
+
+
+@responses.activate
+def test_responses_activate_inside_the_fixture(ckafka: CKafkaMock) -> None:
+    responses.get("https://example.test/z", json={"mocked": "activate"})
+    assert requests.get("https://example.test/z", timeout=5).json() == {"mocked": "activate"}
+    answer = requests.post(URL, json=BODY, headers=TC3_HEADERS, timeout=5)
+    assert "Result" in answer.json()["Response"]
+    ckafka.add_endpoint("127.0.0.1:9100")
+    local = requests.post("http://127.0.0.1:9100/", json=BODY, headers=TC3_HEADERS, timeout=5)
+    assert local.json()["Response"]["RequestId"] == ckafka.calls[-1].request_id
+    assert len(ckafka.calls) == 2
+
+
+def test_the_default_responses_mock_is_restored() -> None:
+    before = (responses.mock._real_send, responses.mock.passthru_prefixes)
+    with pytest_ckafka.mock():
+        pass
+    assert (responses.mock._real_send, responses.mock.passthru_prefixes) == before
+
+
+def test_nested_filters_through_the_fixture(ckafka: CKafkaMock) -> None:
+    body = {"Filters": [{"Name": "Ip", "Values": ["10.0.0.1", "10.0.0.2"]}], "Limit": 2}
+    headers = {**TC3_HEADERS, "X-TC-Action": "DescribeInstancesDetail"}
+    requests.post(URL, json=body, headers=headers, timeout=5)
+    v1 = {
+        "Action": "DescribeInstancesDetail",
+        "Version": "2019-08-19",
+        "Filters.0.Name": "Ip",
+        "Filters.0.Values.0": "10.0.0.1",
+        "Filters.0.Values.1": "10.0.0.2",
+        "Limit": "2",
+    }
+    requests.get(URL, params=v1, timeout=5)
+    assert [c.params for c in ckafka.calls] == [body, body]

@@ -1,0 +1,390 @@
+"""The error matrix as a user meets it: ``ckafka_error_code``/``ckafka_fault``, markers, policy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import pytest_ckafka
+
+CLIENT = """
+import time
+
+from tencentcloud.ckafka.v20190819 import models
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+def delete_topic(client, retry=("RequestLimitExceeded", "ResourceInUse", "InternalError")):
+    request = models.DeleteTopicRequest()
+    request.InstanceId, request.TopicName = "ckafka-1", "orders"
+    for attempt in range(3):
+        try:
+            return client.DeleteTopic(request)
+        except TencentCloudSDKException as exc:
+            if exc.code.split(".")[0] not in retry or attempt == 2:
+                raise
+        time.sleep(2 ** attempt)
+"""
+
+
+def match_error_lines(result: pytest.RunResult, lines: list[str]) -> None:
+    """Each line must appear, whole, as an ``E`` line of the report, in order."""
+    result.stdout.re_match_lines([r"^E\s+" + re.escape(line) + "$" for line in lines])
+
+
+def collected_ids(result: pytest.RunResult) -> list[str]:
+    """The parameter ids of ``--collect-only -q``, in order."""
+    return [m.group(1) for line in result.stdout.lines if (m := re.search(r"\[(.+)\]$", line))]
+
+
+# -- ckafka_error_code --------------------------------------------------------------------------
+
+
+def test_one_test_per_catalog_code_with_the_code_as_id(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+def test_code(ckafka_error_code):
+    assert isinstance(ckafka_error_code, str)
+"""
+    )
+    result = pytester.runpytest("--collect-only", "-q")
+    assert collected_ids(result) == list(pytest_ckafka.ERROR_CODES)
+    result.stdout.fnmatch_lines(
+        [
+            "test_one_test_per_catalog_code_with_the_code_as_id.py::test_code[ActionOffline]",
+            "*::test_code[[]ResourceUnavailable.KafkaStorageError[]]",
+        ]
+    )
+    assert pytester.runpytest("-q").parseoutcomes() == {"passed": 60}
+
+
+def test_marker_narrows_to_an_action_and_retryable(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka_error_codes(action="DeleteTopic", retryable=True)
+def test_code(ckafka_error_code):
+    pass
+"""
+    )
+    assert collected_ids(pytester.runpytest("--collect-only", "-q")) == [
+        "InternalError",
+        "RequestLimitExceeded",
+        "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+        "RequestLimitExceeded.IPLimitExceeded",
+        "RequestLimitExceeded.UinLimitExceeded",
+        "ResourceInUse",
+        "ResourceUnavailable",
+        "ServiceUnavailable",
+    ]
+
+
+def test_marker_action_gives_common_codes_and_the_actions_own(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka_error_codes(action="DeleteTopic")
+def test_code(ckafka_error_code):
+    pass
+"""
+    )
+    ids = collected_ids(pytester.runpytest("--collect-only", "-q"))
+    expected = [
+        code
+        for code, info in pytest_ckafka.ERROR_CODES.items()
+        if info.scope == "common" or "DeleteTopic" in info.actions
+    ]
+    assert ids == expected
+    assert "ResourceUnavailable.KafkaStorageError" not in ids  # documented for another action
+
+
+def test_marker_include_and_exclude(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka_error_codes(
+    scope="ckafka", category="quota", exclude=["ResourcesSoldOut"], include=["InternalError"]
+)
+def test_code(ckafka_error_code):
+    pass
+"""
+    )
+    assert collected_ids(pytester.runpytest("--collect-only", "-q")) == [
+        "LimitExceeded.RouteOverLimit",
+        "LimitExceeded.RouteSASLOverLimit",
+        "InternalError",
+    ]
+
+
+def test_the_closest_marker_wins(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+pytestmark = pytest.mark.ckafka_error_codes(scope="ckafka", category="quota")
+
+def test_module_level(ckafka_error_code):
+    pass
+
+@pytest.mark.ckafka_error_codes(category="resource state")
+def test_narrowed_again(ckafka_error_code):
+    pass
+"""
+    )
+    assert collected_ids(pytester.runpytest("--collect-only", "-q")) == [
+        "LimitExceeded.RouteOverLimit",
+        "LimitExceeded.RouteSASLOverLimit",
+        "ResourcesSoldOut",
+        # scope="ckafka" still comes from the module; category is the function's
+        "OperationDenied",
+        "OperationDenied.ResourceTaskPaused",
+        "UnsupportedOperation.BatchDelInstanceLimit",
+        "UnsupportedOperation.FrequencyTopicDeleteOperate",
+        "UnsupportedOperation.OssReject",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        (
+            "ckafka_error_codes(retriable=True)",
+            '@pytest.mark.ckafka_error_codes: unknown option "retriable": did you mean '
+            '"retryable"? Valid choices: action, category, exclude, include, retryable, scope.',
+        ),
+        (
+            'ckafka_error_codes("DeleteTopic")',
+            "@pytest.mark.ckafka_error_codes: takes keyword arguments only, got ('DeleteTopic',)",
+        ),
+        (
+            'ckafka_error_codes(include=["ResourceInUsed"])',
+            '@pytest.mark.ckafka_error_codes: include: unknown error code "ResourceInUsed": '
+            'did you mean "ResourceInUse"? (60 valid error codes; close matches: ResourceInUse, '
+            "ResourceNotFound, ResourceInsufficient)",
+        ),
+        (
+            'ckafka_error_codes(scope="commons")',
+            '@pytest.mark.ckafka_error_codes: unknown scope "commons": did you mean "common"? '
+            "Valid choices: all, ckafka, common.",
+        ),
+        (
+            'ckafka_error_codes(action="DeleteTopics")',
+            '@pytest.mark.ckafka_error_codes: unknown action "DeleteTopics": did you mean '
+            '"DeleteTopic"? (105 valid actions; close matches: DeleteTopic, DeleteDatahubTopic, '
+            "DeleteGroup)",
+        ),
+        (
+            'ckafka_error_codes(retryable="yes")',
+            "@pytest.mark.ckafka_error_codes: retryable must be True, False or None, got 'yes'",
+        ),
+        (
+            'ckafka_faults(exclude=["timout"])',
+            '@pytest.mark.ckafka_faults: exclude: unknown fault kind "timout": did you mean '
+            '"timeout"? Valid choices: connection_error, http_status, malformed_json, timeout, '
+            "wrong_content_type.",
+        ),
+    ],
+    ids=["option", "positional", "include", "scope", "action", "retryable", "fault"],
+)
+def test_a_bad_marker_fails_collection_with_a_suggestion(
+    pytester: pytest.Pytester, marker: str, message: str
+) -> None:
+    pytester.makepyfile(
+        f"""
+import pytest
+
+@pytest.mark.{marker}
+def test_code(ckafka_error_code, ckafka_fault):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*ERROR collecting test_a_bad_marker_fails_collection*"])
+    match_error_lines(result, [f"pytest.UsageError: {message}"])
+
+
+def test_a_single_name_in_include_is_one_name(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka_error_codes(scope="ckafka", category="quota", include="InternalError")
+def test_code(ckafka_error_code):
+    pass
+"""
+    )
+    assert collected_ids(pytester.runpytest("--collect-only", "-q"))[-1] == "InternalError"
+
+
+# -- ckafka_fault -------------------------------------------------------------------------------
+
+
+def test_one_test_per_fault_kind(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+def test_fault(ckafka_fault):
+    pass
+
+@pytest.mark.ckafka_faults(exclude=["wrong_content_type", "malformed_json"])
+def test_network_faults(ckafka_fault):
+    pass
+"""
+    )
+    assert collected_ids(pytester.runpytest("--collect-only", "-q")) == [
+        "timeout",
+        "connection_error",
+        "http_status",
+        "malformed_json",
+        "wrong_content_type",
+        "timeout",
+        "connection_error",
+        "http_status",
+    ]
+
+
+def test_codes_and_faults_together_make_the_cross_product(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka_error_codes(include=["InternalError"], scope="ckafka", category="quota")
+@pytest.mark.ckafka_faults(exclude=["http_status", "malformed_json", "wrong_content_type"])
+def test_both(ckafka_error_code, ckafka_fault):
+    pass
+"""
+    )
+    result = pytester.runpytest("--collect-only", "-q")
+    assert len(collected_ids(result)) == 4 * 2
+    result.stdout.fnmatch_lines(["*test_both[[]InternalError-timeout[]]"])
+
+
+# -- the policy a project sets ------------------------------------------------------------------
+
+GIVES_UP_ON_BUSY = (
+    CLIENT
+    + """
+def test_busy(ckafka, ckafka_client):
+    ckafka.assert_handles("ResourceInUse", lambda: delete_topic(ckafka_client, retry=()))
+"""
+)
+
+
+def test_default_policy_expects_busy_to_be_retried(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(GIVES_UP_ON_BUSY)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DeleteTopic: ResourceInUse was mishandled "
+            "(policy: retry, another operation holds the resource: retry after it finishes, "
+            "as the Terraform provider does).",
+        ],
+    )
+
+
+def test_ini_policy_changes_the_expectation(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+[pytest]
+ckafka_policy =
+    # our deletes are not idempotent: surface a busy topic
+    ResourceInUse = raise
+"""
+    )
+    pytester.makepyfile(GIVES_UP_ON_BUSY)
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_ckafka_policy_fixture_changes_the_expectation(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+import pytest
+from pytest_ckafka.policy import Policy
+
+@pytest.fixture
+def ckafka_policy():
+    return Policy({"ResourceInUse": "raise"}, reasons={"ResourceInUse": "deletes are final"})
+"""
+    )
+    pytester.makepyfile(
+        GIVES_UP_ON_BUSY
+        + """
+def test_retrying_busy_is_now_wrong(ckafka, ckafka_client):
+    ckafka.assert_handles("ResourceInUse", lambda: delete_topic(ckafka_client))
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DeleteTopic: ResourceInUse was mishandled "
+            "(policy: raise, deletes are final).",
+            "Expected 1 attempt: ResourceInUse is not transient, but the client retried it "
+            "(3 attempts).",
+            "Attempts seen: 3; sleeps: 1s, 2s",
+        ],
+    )
+
+
+def test_a_bad_ini_policy_line_errors_every_test_that_uses_it(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nckafka_policy =\n    ResourceInUse = retyr\n")
+    pytester.makepyfile(GIVES_UP_ON_BUSY)
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.CKafkaUsageError: policy for 'ResourceInUse': unknown "
+            'handling "retyr": did you mean "retry"? Valid choices: raise, retry.'
+        ],
+    )
+
+
+# -- what a user reads for a mishandled code ----------------------------------------------------
+
+
+def test_the_lines_a_user_reads_for_a_mishandled_matrix(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        CLIENT
+        + """
+import pytest
+
+def swallow_errors(client):
+    try:
+        return delete_topic(client)
+    except TencentCloudSDKException:
+        return None
+
+@pytest.mark.ckafka_error_codes(category="throttling", include=["AuthFailure.SignatureFailure"])
+def test_delete(ckafka, ckafka_client, ckafka_error_code):
+    ckafka.assert_handles(ckafka_error_code, lambda: swallow_errors(ckafka_client))
+"""
+    )
+    result = pytester.runpytest("-rf")
+    result.assert_outcomes(passed=4, failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DeleteTopic: AuthFailure.SignatureFailure "
+            "was mishandled (policy: raise, not transient: stop and surface the Code and "
+            "RequestId (auth, parameter, quota, resource-state and request errors do not "
+            "improve on retry)).",
+            "Expected call() to raise after 1 attempt (AuthFailure.SignatureFailure persists); "
+            "it returned normally: the error was swallowed.",
+            "Attempts seen: 1",
+        ],
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "FAILED test_the_lines_a_user_reads_for_a_mishandled_matrix.py::"
+            "test_delete[[]AuthFailure.SignatureFailure[]]*",
+        ]
+    )
