@@ -70,9 +70,21 @@ def _request(model: Callable[[], Any], **params: Any) -> Any:
 
 def _read_page(response: models.DescribeTopicResponse) -> tuple[list[str], int]:
     result = response.Result
-    if result is None:  # the SDK returns an empty model for an answer it could not read
-        raise TopicManagerError("InvalidResponse", "no Result", response.RequestId)
     return [topic.TopicName for topic in result.TopicList or []], result.TotalCount or 0
+
+
+def _checked(action: str, response: Any) -> Any:
+    """``response``, unless it is the empty model the SDK returns for an answer it could not read.
+
+    Every action this manager calls answers with a ``Result``. An error envelope sent with
+    an unexpected Content-Type is not raised by the SDK: it comes back as a model holding
+    only the RequestId, and must not pass for a success.
+    """
+    if getattr(response, "Result", None) is None:
+        raise TopicManagerError(
+            "InvalidResponse", f"{action} answered no Result", response.RequestId
+        )
+    return response
 
 
 class _Base:
@@ -122,12 +134,16 @@ class _Base:
 class TopicManager(_Base):
     """Manage the topics of CKafka instances through a sync ``CkafkaClient``.
 
+    ``sleep`` waits between retries; without it, ``time.sleep`` is looked up at each retry.
+
     >>> manager = TopicManager(CkafkaClient(credential, "ap-guangzhou"))  # doctest: +SKIP
     >>> manager.ensure_topic("ckafka-abc12345", "orders", 3, 2)  # doctest: +SKIP
     True
     """
 
-    def __init__(self, client: Any, *, sleep: Callable[[float], None] = time.sleep, **policy: Any):
+    def __init__(
+        self, client: Any, *, sleep: Optional[Callable[[float], None]] = None, **policy: Any
+    ) -> None:
         super().__init__(client, **policy)
         self.sleep = sleep
 
@@ -152,7 +168,7 @@ class TopicManager(_Base):
             request = self._describe(instance_id, len(names), search)
             page, total = _read_page(self._call("DescribeTopic", request))
             names += page
-            if not page or len(names) >= total:
+            if len(page) < self.page_size or len(names) >= total:  # a short page is the last
                 return names
 
     def _call(self, action: str, request: Any) -> Any:
@@ -160,16 +176,17 @@ class TopicManager(_Base):
         while True:
             attempt += 1
             try:
-                return getattr(self.client, action)(request)
+                return _checked(action, getattr(self.client, action)(request))
             except _SDK_ERRORS as exc:
                 delay = self._backoff(action, exc, attempt)
-            self.sleep(delay)
+            # Looked up now, not at import, so a patched time.sleep (a test's fake clock) applies.
+            (self.sleep or time.sleep)(delay)
 
 
 class AsyncTopicManager(_Base):
-    """:class:`TopicManager` for the async ``CkafkaClient`` (over httpx)."""
+    """:class:`TopicManager` for the async ``CkafkaClient`` (over httpx); ``sleep`` is async."""
 
-    def __init__(self, client: Any, *, sleep: AsyncSleep = asyncio.sleep, **policy: Any):
+    def __init__(self, client: Any, *, sleep: Optional[AsyncSleep] = None, **policy: Any) -> None:
         super().__init__(client, **policy)
         self.sleep = sleep
 
@@ -196,7 +213,7 @@ class AsyncTopicManager(_Base):
             request = self._describe(instance_id, len(names), search)
             page, total = _read_page(await self._call("DescribeTopic", request))
             names += page
-            if not page or len(names) >= total:
+            if len(page) < self.page_size or len(names) >= total:  # a short page is the last
                 return names
 
     async def _call(self, action: str, request: Any) -> Any:
@@ -204,10 +221,10 @@ class AsyncTopicManager(_Base):
         while True:
             attempt += 1
             try:
-                return await getattr(self.client, action)(request)
+                return _checked(action, await getattr(self.client, action)(request))
             except _SDK_ERRORS as exc:
                 delay = self._backoff(action, exc, attempt)
-            await self.sleep(delay)
+            await (self.sleep or asyncio.sleep)(delay)
 
 
 def demo() -> None:

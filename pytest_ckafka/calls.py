@@ -115,6 +115,7 @@ class CallLog:
         self, action: str, times: Optional[int] = None, params: Optional[Mapping[str, Any]] = None
     ) -> list[Call]:
         """Fail unless ``action`` was called (exactly ``times`` times, if given)."""
+        __tracebackhide__ = True
         matching = self.of(action, params)
         ok = len(matching) == times if times is not None else bool(matching)
         if not ok:
@@ -131,6 +132,7 @@ class CallLog:
 
     def assert_not_called(self, action: str) -> None:
         """Fail if ``action`` was called at all."""
+        __tracebackhide__ = True
         matching = self.of(action)
         if matching:
             raise CKafkaAssertionError(

@@ -218,6 +218,7 @@ class CKafka:
         ...     pass  # a client that never calls the API
         >>> fake.assert_handles("AuthFailure.SignatureFailure", swallow)  # doctest: +SKIP
         """
+        __tracebackhide__ = True
         return assert_handles(
             self,
             code_or_fault,
@@ -239,6 +240,7 @@ class CKafka:
     ) -> MatrixReport:
         """Run :meth:`assert_handles` for every code (default: all for ``action``, and
         every fault kind); fail listing each code's expected and observed handling."""
+        __tracebackhide__ = True
         return check_error_handling(self, call, codes, action=action, **options)
 
     def _record_verdict(self, verdict: Verdict) -> None:
@@ -256,11 +258,13 @@ class CKafka:
         self, action: str, times: Optional[int] = None, params: Optional[Mapping[str, Any]] = None
     ) -> list[Call]:
         """Fail unless ``action`` was called (``times`` times; ``params`` a subset match)."""
+        __tracebackhide__ = True
         self._check_action(action)
         return self.calls.assert_called(action, times, params)
 
     def assert_not_called(self, action: str) -> None:
         """Fail if ``action`` was called."""
+        __tracebackhide__ = True
         self._check_action(action)
         self.calls.assert_not_called(action)
 
@@ -273,6 +277,7 @@ class CKafka:
 
     def verify(self, *, assert_all_used: bool = True) -> None:
         """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
+        __tracebackhide__ = True
         with self._lock:
             unmatched = list(self._unmatched)
         if unmatched:

@@ -341,23 +341,26 @@ def judge(
     if kind == "code" and request_id is not None:
         texts = list(_exception_texts(error)) + list(_log_texts(capture.records))
         missing = [
-            label
+            (label, needle)
             for label, needle in (("Code", code), ("RequestId", request_id))
             if not any(needle in text for text in texts)
         ]
         if missing:
+            labels = " and ".join(label for label, _ in missing)
+            absent = " and the ".join(f"{label} {needle}" for label, needle in missing)
+            logged = len(capture.records)
             return verdict(
-                f"raised {type(error).__name__} without {' and '.join(missing)}",
-                f"call() raised {_describe(error)}, but the {' and the '.join(missing)} "
-                f"({code}, {request_id}) cannot be found in the exception (message, args, "
-                "attributes, __cause__/__context__) nor in the "
-                f"{len(capture.records)} log record(s) of the call.",
+                f"raised {type(error).__name__} without {labels}",
+                f"call() raised {_describe(error)}, but the {absent} cannot be found in the "
+                "exception (message, args, attributes, __cause__/__context__) nor in the "
+                f"{logged} log record{'s' if logged != 1 else ''} of the call.",
             )
     return verdict(f"raised {type(error).__name__}")
 
 
 def assert_handles(fake: CKafka, code: str, call: Callable[[], Any], **options: Any) -> Verdict:
     """Like :func:`judge`, but fail with :class:`HandlingError` on a mishandled code."""
+    __tracebackhide__ = True
     verdict = judge(fake, code, call, **options)
     fake._record_verdict(verdict)
     if not verdict.ok:
@@ -372,6 +375,7 @@ def check_error_handling(
     **options: Any,
 ) -> MatrixReport:
     """Run :func:`judge` for every code (default: all codes for ``action`` and every fault)."""
+    __tracebackhide__ = True
     if codes is None:
         from .catalog import error_codes
 

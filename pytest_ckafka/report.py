@@ -23,7 +23,7 @@ __all__ = ["Report", "rows_for"]
 def rows_for(fake: CKafka, test: str) -> list[dict[str, Any]]:
     """One row per API call, and one per ``assert_handles`` verdict, of a test."""
     rows: list[dict[str, Any]] = [
-        {"kind": "call", "test": test, "action": call.action, "code": call.error_code}
+        {"kind": "call", "test": test, "action": call.action, "code": _code(call.error_code)}
         for call in fake.calls
         if call.action
     ]
@@ -40,6 +40,12 @@ def rows_for(fake: CKafka, test: str) -> list[dict[str, Any]]:
         for verdict in fake.verdicts
     ]
     return rows
+
+
+def _code(error_code: Any) -> Any:
+    """``fault:timeout`` in the call log is ``timeout`` in verdicts: one row per fault."""
+    text = str(error_code or "")
+    return text[len("fault:") :] if text.startswith("fault:") else error_code
 
 
 class Report:

@@ -105,16 +105,21 @@ class StubRegistry:
         return stub
 
     def take(self, action: str, params: Mapping[str, Any]) -> Optional[Stub]:
-        """Return the stub that answers this call and count the use, or None."""
+        """Return the stub that answers this call and count the use, or None.
+
+        Stubs injected by ``assert_handles`` go first: the test's own stubs for
+        the same action must not hide the code under test.
+        """
         with self._lock:
-            for key in (action, ANY_ACTION):
-                for stub in self._by_action.get(key, ()):
-                    if stub.exhausted:
-                        continue
-                    if stub.params is not None and not params_match(stub.params, params):
-                        continue
-                    stub.used += 1
-                    return stub
+            for injected in (True, False):
+                for key in (action, ANY_ACTION):
+                    for stub in self._by_action.get(key, ()):
+                        if stub.injected is not injected or stub.exhausted:
+                            continue
+                        if stub.params is not None and not params_match(stub.params, params):
+                            continue
+                        stub.used += 1
+                        return stub
         return None
 
     def remove(self, stub: Stub) -> None:

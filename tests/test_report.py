@@ -196,3 +196,32 @@ def test_xdist_workers_are_merged_into_one_report(pytester: pytest.Pytester) -> 
         for file in ("one", "two")
         for code in ("ResourceInUse", "ResourceNotFound")
     }
+
+
+def test_a_fault_is_one_row_in_the_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import requests
+
+URL = "https://ckafka.tencentcloudapi.com/"
+HEADERS = {"X-TC-Action": "DescribeRegion", "X-TC-Version": "2019-08-19"}
+
+def call():
+    for attempt in range(5):
+        try:
+            return requests.post(URL, json={}, headers=HEADERS, timeout=1)
+        except requests.ConnectionError:
+            continue
+
+def test_fault(ckafka):
+    ckafka.assert_handles("connection_error", call, action="DescribeRegion")
+"""
+    )
+    result = pytester.runpytest("--ckafka-report")
+    result.assert_outcomes(passed=1)
+    result.stdout.re_match_lines(
+        [
+            r"^DescribeRegion +connection_error +2 +handled$",
+            r"^1 handled, 0 mishandled, 0 not checked$",
+        ]
+    )
