@@ -9,19 +9,32 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any, Callable, Optional, Union
+from typing import Any, Optional, Protocol, Union
 
 from .bodycheck import check_body
 from .calls import Call, CallLog
 from .catalog import lookup_code
 from .clock import Clock
-from .envelopes import Reply, envelope_reply, error_envelope, new_request_id, success_reply
-from .exceptions import CKafkaUsageError, RetryStorm, UnmatchedCallError, UnusedStubsError
+from .envelopes import (
+    PASSTHROUGH,
+    Reply,
+    envelope_reply,
+    error_envelope,
+    new_request_id,
+    success_reply,
+)
+from .exceptions import (
+    CassetteMissError,
+    CKafkaUsageError,
+    RetryStorm,
+    UnmatchedCallError,
+    UnusedStubsError,
+)
 from .faults import check_fault
-from .handling import MatrixReport, Verdict, assert_handles, check_error_handling
+from .handling import HandlingMixin, Verdict
 from .hosts import Endpoints
-from .policy import Policy, PolicyLike, as_policy
-from .protocol import ProtocolError, parse_request
+from .policy import PolicyLike
+from .protocol import ParsedRequest, ProtocolError, parse_request
 from .spec import load_spec
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json
 from .suggest import closest, unknown_name_message
@@ -56,7 +69,7 @@ def _check_times(times: Optional[int]) -> None:
         raise CKafkaUsageError(f"times must be a positive integer or None, got {times!r}")
 
 
-class CKafka:
+class CKafka(HandlingMixin):
     """The fake CKafka API, without any transport.
 
     Register answers with :meth:`respond`, :meth:`fail` and :meth:`fault`; read
@@ -76,10 +89,15 @@ class CKafka:
         self.endpoints = Endpoints(endpoints)
         self.calls = CallLog()
         self.clock = clock or Clock()
+        # A cassette (replay.Replayer) answers after the stubs and before the default.
+        self.cassette: Optional[CassettePlayer] = None
+        self.nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
+        self._synthetic_ids: set[str] = set()
         self._policy = policy
         self.verdicts: list[Verdict] = []
         self._stubs = StubRegistry()
         self._unmatched: list[str] = []
+        self._misses: list[str] = []
         self._lock = threading.Lock()
 
     # -- registering answers -------------------------------------------------
@@ -182,71 +200,6 @@ class CKafka:
         if action != ANY_ACTION:
             load_spec().action(action)
 
-    # -- error handling ------------------------------------------------------
-
-    @property
-    def policy(self) -> Policy:
-        """The handling policy ``assert_handles`` checks against (default or project's)."""
-        return as_policy(self._policy)
-
-    @policy.setter
-    def policy(self, value: PolicyLike) -> None:
-        self._policy = as_policy(value)
-
-    def assert_handles(
-        self,
-        code_or_fault: str,
-        call: Callable[[], Any],
-        *,
-        action: Optional[str] = None,
-        raises: Union[type[BaseException], tuple[type[BaseException], ...], None] = None,
-        attempts: Optional[int] = None,
-        policy: PolicyLike = None,
-        backoff: bool = False,
-    ) -> Verdict:
-        """Assert that ``call()`` handles ``code_or_fault`` as the policy says.
-
-        ``retry``: the code answers the first ``attempts`` (default 2) calls, then
-        success; ``call()`` must return after exactly ``attempts + 1`` calls (with
-        sleeps between them if ``backoff=True``). ``raise``: the code answers every
-        call; ``call()`` must raise (``raises`` if given) after one call, with the
-        Code and RequestId reachable from the exception or the call's log records.
-        ``call`` may be sync or async. Sleeps are recorded on :attr:`clock`, not slept.
-
-        >>> fake = CKafka()
-        >>> def swallow():
-        ...     pass  # a client that never calls the API
-        >>> fake.assert_handles("AuthFailure.SignatureFailure", swallow)  # doctest: +SKIP
-        """
-        __tracebackhide__ = True
-        return assert_handles(
-            self,
-            code_or_fault,
-            call,
-            action=action,
-            raises=raises,
-            attempts=attempts,
-            policy=policy,
-            backoff=backoff,
-        )
-
-    def check_error_handling(
-        self,
-        call: Callable[[], Any],
-        codes: Optional[Iterable[str]] = None,
-        *,
-        action: Optional[str] = None,
-        **options: Any,
-    ) -> MatrixReport:
-        """Run :meth:`assert_handles` for every code (default: all for ``action``, and
-        every fault kind); fail listing each code's expected and observed handling."""
-        __tracebackhide__ = True
-        return check_error_handling(self, call, codes, action=action, **options)
-
-    def _record_verdict(self, verdict: Verdict) -> None:
-        with self._lock:
-            self.verdicts.append(verdict)
-
     # -- inspecting ----------------------------------------------------------
 
     @property
@@ -274,12 +227,15 @@ class CKafka:
         self.calls.clear()
         with self._lock:
             self._unmatched.clear()
+            self._misses.clear()
 
     def verify(self, *, assert_all_used: bool = True) -> None:
         """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
         __tracebackhide__ = True
         with self._lock:
-            unmatched = list(self._unmatched)
+            unmatched, misses = list(self._unmatched), list(self._misses)
+        if misses:
+            raise CassetteMissError("\n\n".join(misses))
         if unmatched:
             raise UnmatchedCallError("\n\n".join(unmatched))
         unused = self._stubs.unused()
@@ -323,7 +279,7 @@ class CKafka:
                 )
             )
             return _for_method(reply, method)
-        reply, answered_by = self._answer(parsed.action, parsed.version, parsed.params, request_id)
+        reply, answered_by = self._answer(parsed, request_id)
         call = Call(
             parsed.action,
             parsed.params,
@@ -340,11 +296,47 @@ class CKafka:
         self.calls.append(call)
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
+        if answered_by == "miss":
+            assert self.cassette is not None
+            message = self.cassette.miss_message(parsed, parsed.host, self.nodeid)
+            with self._lock:
+                self._misses.append(message)
+            raise CassetteMissError(message)
+        if answered_by not in ("network", "cassette"):
+            with self._lock:
+                self._synthetic_ids.add(request_id)
         return _for_method(reply, method)
 
-    def _answer(
-        self, action: str, version: str, params: Mapping[str, Any], request_id: str
-    ) -> tuple[Reply, str]:
+    def passes_through(
+        self, method: str, url: str, headers: Mapping[str, str], body: Union[bytes, str, None]
+    ) -> bool:
+        """True when a recording cassette should get this call from the network.
+
+        Transports that must decide before answering (``responses``' matchers) ask
+        this first; it consumes nothing, and logs the call when it passes through.
+        """
+        if self.cassette is None or not self.cassette.recording:
+            return False
+        try:
+            parsed = parse_request(method, url, headers, body)
+        except ProtocolError:
+            return False
+        if parsed.version != API_VERSION or parsed.action not in load_spec().actions:
+            return False
+        if self._stubs.take(parsed.action, parsed.params, count=False) is not None:
+            return False
+        if self.cassette.answer(parsed, parsed.host, "", peek=True) is not None:
+            return False
+        self.calls.append(_network_call(parsed, url))
+        return True
+
+    def is_synthetic(self, request_id: str) -> bool:
+        """True if this fake (not the network) produced the answer with ``request_id``."""
+        with self._lock:
+            return request_id in self._synthetic_ids
+
+    def _answer(self, parsed: ParsedRequest, request_id: str) -> tuple[Reply, str]:
+        action, version, params = parsed.action, parsed.version, parsed.params
         if not version:
             return self._error("MissingParameter", _missing("Version"), request_id), "protocol"
         if version != API_VERSION:
@@ -368,6 +360,13 @@ class CKafka:
                     f"{stub.code or stub.fault} was injected; stopping the retry loop"
                 )
             return stub.reply(action, request_id, default_body_json(action)), "stub"
+        if self.cassette is not None:
+            recorded = self.cassette.answer(parsed, parsed.host, request_id)
+            if recorded is not None:
+                return recorded, "cassette"
+            if self.cassette.recording:
+                return PASSTHROUGH, "network"
+            return PASSTHROUGH, "miss"
         if self.strict:
             return self._error("InternalError", "no stub (strict mode)", request_id), "unmatched"
         return success_reply(default_body_json(action), request_id), "default"
@@ -390,6 +389,35 @@ class CKafka:
         with self._lock:
             self._unmatched.append(text)
         return text
+
+
+class CassettePlayer(Protocol):
+    """What the core needs from a cassette (see ``replay.Replayer``)."""
+
+    recording: bool
+
+    def answer(
+        self, parsed: ParsedRequest, host: str, request_id: str, *, peek: bool = False
+    ) -> Optional[Reply]: ...
+
+    def miss_message(self, parsed: ParsedRequest, host: str, nodeid: Optional[str]) -> str: ...
+
+
+def _network_call(parsed: ParsedRequest, url: str) -> Call:
+    """The log entry of a call that went to the network to be recorded."""
+    return Call(
+        parsed.action,
+        parsed.params,
+        parsed.region,
+        parsed.version,
+        "",
+        parsed.method,
+        url,
+        parsed.secret_id,
+        parsed.language,
+        PASSTHROUGH,
+        "network",
+    )
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:

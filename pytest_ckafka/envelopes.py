@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 __all__ = [
     "CONTENT_TYPE",
+    "PASSTHROUGH",
     "Reply",
     "encode",
     "envelope_reply",
@@ -49,6 +50,10 @@ class Reply:
     def content_type(self) -> str:
         """The ``Content-Type`` header of the reply."""
         return self.headers.get("Content-Type", "")
+
+
+PASSTHROUGH = Reply(status=0, headers={}, body=b"", raise_kind="passthrough")
+"""Tells a transport to let the request go to the network (a cassette is recording)."""
 
 
 def new_request_id() -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "CKafkaAssertionError",
     "CKafkaUsageError",
+    "CassetteMissError",
     "HandlingError",
     "RetryStorm",
     "UnknownActionError",
@@ -65,3 +66,7 @@ class RetryStorm(BaseException):
     A ``BaseException`` so that the client's own ``except Exception`` retry loop
     cannot swallow it and spin forever.
     """
+
+
+class CassetteMissError(CKafkaAssertionError):
+    """Replay: a call that the cassette did not record (the message says how to record it)."""

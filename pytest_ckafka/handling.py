@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union, cast
 
 from .catalog import ERROR_CODES, lookup_code
 from .exceptions import CKafkaUsageError, HandlingError, RetryStorm, UnknownErrorCodeError
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ATTEMPTS",
     "STORM_FACTOR",
+    "HandlingMixin",
     "MatrixReport",
     "Verdict",
     "assert_handles",
@@ -393,3 +394,83 @@ def check_error_handling(
         error.report = report  # type: ignore[attr-defined]
         raise error
     return report
+
+
+class HandlingMixin:
+    """The error-handling API of the fake (mixed into :class:`~pytest_ckafka.core.CKafka`)."""
+
+    _policy: PolicyLike
+    _lock: threading.Lock
+    verdicts: list[Verdict]
+
+    @property
+    def policy(self) -> Policy:
+        """The handling policy ``assert_handles`` checks against (default or project's)."""
+        return as_policy(self._policy)
+
+    @policy.setter
+    def policy(self, value: PolicyLike) -> None:
+        self._policy = as_policy(value)
+
+    def assert_handles(
+        self,
+        code_or_fault: str,
+        call: Callable[[], Any],
+        *,
+        action: Optional[str] = None,
+        raises: Union[type[BaseException], tuple[type[BaseException], ...], None] = None,
+        attempts: Optional[int] = None,
+        policy: PolicyLike = None,
+        backoff: bool = False,
+    ) -> Verdict:
+        """Assert that ``call()`` handles ``code_or_fault`` as the policy says.
+
+        ``retry``: the code answers the first ``attempts`` (default 2) calls, then
+        success; ``call()`` must return after exactly ``attempts + 1`` calls (with
+        sleeps between them if ``backoff=True``). ``raise``: the code answers every
+        call; ``call()`` must raise (``raises`` if given) after one call, with the
+        Code and RequestId reachable from the exception or the call's log records.
+        ``call`` may be sync or async. Sleeps are recorded on :attr:`clock`, not slept.
+
+        >>> from pytest_ckafka import CKafka
+        >>> fake = CKafka()
+        >>> headers = {"X-TC-Action": "DeleteTopic", "X-TC-Version": "2019-08-19"}
+        >>> def delete():  # a client that raises with the whole answer
+        ...     reply = fake.handle("POST", "https://ckafka.tencentcloudapi.com/", headers, b"{}")
+        ...     if b"Error" in reply.body:
+        ...         raise RuntimeError(reply.body.decode())
+        >>> fake.assert_handles("AuthFailure.SignatureFailure", delete).observed
+        'raised RuntimeError'
+        >>> fake.assert_handles("RequestLimitExceeded", delete).ok
+        Traceback (most recent call last):
+        ...
+        pytest_ckafka.exceptions.HandlingError: DeleteTopic: RequestLimitExceeded was mishandled ...
+        """
+        __tracebackhide__ = True
+        return assert_handles(
+            cast("CKafka", self),
+            code_or_fault,
+            call,
+            action=action,
+            raises=raises,
+            attempts=attempts,
+            policy=policy,
+            backoff=backoff,
+        )
+
+    def check_error_handling(
+        self,
+        call: Callable[[], Any],
+        codes: Optional[Iterable[str]] = None,
+        *,
+        action: Optional[str] = None,
+        **options: Any,
+    ) -> MatrixReport:
+        """Run :meth:`assert_handles` for every code (default: all for ``action``, and
+        every fault kind); fail listing each code's expected and observed handling."""
+        __tracebackhide__ = True
+        return check_error_handling(cast("CKafka", self), call, codes, action=action, **options)
+
+    def _record_verdict(self, verdict: Verdict) -> None:
+        with self._lock:
+            self.verdicts.append(verdict)

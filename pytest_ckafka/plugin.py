@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .mocking import CKafkaMock
     from .policy import Policy
     from .report import Report
+    from .scrub import Scrubbers
 
 __all__ = [
     "ckafka",
@@ -30,12 +31,15 @@ __all__ = [
     "ckafka_fault",
     "ckafka_policy",
     "ckafka_region",
+    "ckafka_scrubbers",
 ]
 
 MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints")
 ERROR_CODES_OPTIONS = ("scope", "action", "retryable", "category", "include", "exclude")
 FAULTS_OPTIONS = ("include", "exclude")
+CASSETTE_OPTIONS = ("name", "record_mode", "match_on", "scrub_account_ids")
 REPORT_KEY: pytest.StashKey[Report] = pytest.StashKey()
+FAILED_KEY: pytest.StashKey[bool] = pytest.StashKey()
 FAKE_SECRET_ID = "AKIDpytestckafkaFAKE0000000000000000"
 FAKE_SECRET_KEY = "pytest-ckafka-fake-secret-key-000"
 
@@ -62,6 +66,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         default=None,
         help="write the CKafka error-handling report as JSON to PATH (merged under xdist).",
+    )
+    group.addoption(
+        "--ckafka-record-mode",
+        metavar="MODE",
+        default=None,
+        help="cassette record mode: none (default: replay only), once, new_episodes, all, "
+        "rewrite (ini: ckafka_record_mode).",
+    )
+    parser.addini("ckafka_record_mode", default="none", help="default cassette record mode.")
+    parser.addini(
+        "ckafka_cassette_dir",
+        default="cassettes",
+        help="folder of the cassettes, relative to the rootdir (default: cassettes).",
     )
     parser.addini(
         "ckafka_policy",
@@ -93,6 +110,23 @@ def pytest_configure(config: pytest.Config) -> None:
         "ckafka_faults(include=(), exclude=()): the fault kinds a test using ckafka_fault "
         "runs for.",
     )
+    config.addinivalue_line(
+        "markers",
+        "ckafka_cassette(name=None, record_mode=None, match_on=None, scrub_account_ids=False): "
+        "replay (and record) this test's CKafka calls from a cassette; default name "
+        "<test module>/<test name>.",
+    )
+    for where, mode in (
+        ("--ckafka-record-mode", config.getoption("ckafka_record_mode")),
+        ("ini ckafka_record_mode", config.getini("ckafka_record_mode")),
+    ):
+        if mode not in (None, "none"):  # the default needs no check (nor an import)
+            from .cassettes import check_record_mode
+
+            try:
+                check_record_mode(mode)
+            except ValueError as exc:
+                raise pytest.UsageError(f"{where}: {exc}") from None
     if config.getoption("ckafka_report") or config.getoption("ckafka_report_json"):
         from .report import Report
 
@@ -166,6 +200,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         options = _marker_kwargs(metafunc, "ckafka_faults", FAULTS_OPTIONS)
         kinds = _select(list(FAULT_KINDS), options, FAULT_KINDS, "fault kind", "ckafka_faults")
         metafunc.parametrize("ckafka_fault", kinds, ids=kinds)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Remember whether the test failed: a failed run must not write its cassette."""
+    report = yield
+    if report.when == "call" or report.failed:
+        item.stash[FAILED_KEY] = item.stash.get(FAILED_KEY, False) or report.failed
+    return report
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -253,10 +296,15 @@ def ckafka(
         assert_all_used=assert_all_used,
         policy=ckafka_policy,
     )
+    fake.nodeid = request.node.nodeid
     fake.start()
+    session = None
     try:
+        session = _open_cassette(request, fake)
         yield fake
     finally:
+        if session is not None:
+            session.close(fake, passed=not request.node.stash.get(FAILED_KEY, False))
         fake.stop()
         report = request.config.stash.get(REPORT_KEY, None)
         if report is not None:
@@ -264,6 +312,54 @@ def ckafka(
 
             report.add(rows_for(fake, request.node.nodeid))
     fake.verify(assert_all_used=bool(assert_all_used))
+
+
+def _open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Any:
+    """Attach the test's cassette to ``fake`` if it has ``@pytest.mark.ckafka_cassette``."""
+    marker = request.node.get_closest_marker("ckafka_cassette")
+    if marker is None:
+        return None
+    from pathlib import Path
+
+    from .cassettes import CassetteSession, cassette_path
+    from .suggest import unknown_name_message
+
+    options = dict(marker.kwargs)
+    if marker.args:
+        options.setdefault("name", marker.args[0])
+    for key in options:
+        if key not in CASSETTE_OPTIONS:
+            raise pytest.UsageError(
+                "@pytest.mark.ckafka_cassette: "
+                + unknown_name_message("option", key, CASSETTE_OPTIONS)
+            )
+    config = request.config
+    # Precedence: marker > command line > ini.
+    mode = (
+        options.get("record_mode")
+        or config.getoption("ckafka_record_mode")
+        or config.getini("ckafka_record_mode")
+    )
+    folder = Path(config.rootpath) / config.getini("ckafka_cassette_dir")
+    module = Path(str(request.node.path)).stem
+    path = cassette_path(folder, options.get("name"), module, request.node.name)
+    scrubbers = request.getfixturevalue("ckafka_scrubbers")
+    if options.get("scrub_account_ids") and "account_ids" not in scrubbers.names():
+        from .scrub import AccountIdScrubber
+
+        scrubbers.add("account_ids", AccountIdScrubber())
+    match_on = options.get("match_on")
+    return CassetteSession.open(
+        fake, path, mode, scrubbers, match_on=tuple(match_on) if match_on else None
+    )
+
+
+@pytest.fixture
+def ckafka_scrubbers() -> Scrubbers:
+    """What cassettes scrub before writing; ``.add``, ``.remove`` and ``.names()`` change it."""
+    from .scrub import Scrubbers
+
+    return Scrubbers()
 
 
 @pytest.fixture

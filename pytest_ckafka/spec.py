@@ -52,7 +52,11 @@ _SCALAR_MEMBERS = frozenset(
 
 @dataclass(frozen=True)
 class Action:
-    """One API action: its input/output object names, documented errors and examples."""
+    """One API action: its input/output object names, documented errors and examples.
+
+    ``secret_inputs``/``secret_outputs`` are dotted member paths (lists walked
+    through) that carry secrets, e.g. ``CreateUser``'s ``Password``.
+    """
 
     name: str
     input: str
@@ -62,6 +66,8 @@ class Action:
     errors: tuple[str, ...]
     example_output: Optional[Mapping[str, Any]]
     example_input: Optional[Mapping[str, Any]]
+    secret_inputs: tuple[str, ...] = ()
+    secret_outputs: tuple[str, ...] = ()
 
 
 class Spec:
@@ -80,6 +86,8 @@ class Spec:
                 errors=tuple(a["errors"]),
                 example_output=a["example_output"],
                 example_input=a["example_input"],
+                secret_inputs=tuple(a["secrets"]["input"]),
+                secret_outputs=tuple(a["secrets"]["output"]),
             )
             for name, a in raw["actions"].items()
         }

@@ -104,8 +104,8 @@ class StubRegistry:
             self._by_action.setdefault(stub.action, []).append(stub)
         return stub
 
-    def take(self, action: str, params: Mapping[str, Any]) -> Optional[Stub]:
-        """Return the stub that answers this call and count the use, or None.
+    def take(self, action: str, params: Mapping[str, Any], *, count: bool = True) -> Optional[Stub]:
+        """Return the stub that answers this call and count the use (unless not ``count``).
 
         Stubs injected by ``assert_handles`` go first: the test's own stubs for
         the same action must not hide the code under test.
@@ -118,7 +118,8 @@ class StubRegistry:
                             continue
                         if stub.params is not None and not params_match(stub.params, params):
                             continue
-                        stub.used += 1
+                        if count:
+                            stub.used += 1
                         return stub
         return None
 

@@ -24,6 +24,8 @@ SOURCE = Path(__file__).resolve().parent / "catalog_source.json"
 POLICY = OUT / "policy.json"
 
 SCALAR_TYPES = {"string", "int", "bool", "float"}
+# Member names that carry a secret: cassettes scrub them before anything is written.
+SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|credential|accesskey|privatekey)")
 
 
 def _member(raw: dict[str, Any]) -> dict[str, Any]:
@@ -60,6 +62,21 @@ def _example_input(text: str) -> dict[str, Any] | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+def _secret_paths(
+    objects: dict[str, Any], name: str, prefix: str = "", seen: frozenset[str] = frozenset()
+) -> list[str]:
+    """Dotted paths (lists are walked through) of members whose name marks a secret."""
+    paths: list[str] = []
+    for member_name, member in objects[name].items():
+        path = f"{prefix}{member_name}"
+        if SECRET_NAME.search(member_name) and member["member"] == "string":
+            paths.append(path)
+        child = member["member"]
+        if child in objects and child not in seen:
+            paths += _secret_paths(objects, child, path + ".", seen | {name})
+    return sorted(paths)
+
+
 def build_spec(data: Path) -> dict[str, Any]:
     api = json.loads((data / "ckafka-2019-08-19.api.json").read_text("utf-8"))
     examples = json.loads((data / "ckafka-2019-08-19.examples.json").read_text("utf-8"))
@@ -84,6 +101,10 @@ def build_spec(data: Path) -> dict[str, Any]:
             "example_input": next(
                 (i for i in (_example_input(d["input"]) for d in docs) if i is not None), None
             ),
+            "secrets": {
+                "input": _secret_paths(objects, raw["input"]),
+                "output": _secret_paths(objects, raw["output"]),
+            },
         }
     return {
         "service": api["metadata"]["serviceShortName"],

@@ -1,0 +1,113 @@
+"""A cassette for one test: where it lives, which record mode applies, replay plus recording.
+
+Record modes, decided here and never by vcrpy:
+
+=============  ==========================================================================
+``none``       replay only (the default); an unrecorded call fails and nothing touches
+               the network
+``once``       record everything if the cassette does not exist yet, else as ``none``
+``new_episodes`` replay what was recorded, record the calls that were not
+``all``        record every call, never replay; recorded interactions are kept
+``rewrite``    record every call, never replay; the cassette is replaced by this run's
+=============  ==========================================================================
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from .exceptions import CKafkaUsageError
+from .suggest import unknown_name_message
+
+if TYPE_CHECKING:
+    from .core import CKafka
+    from .recording import Recorder
+    from .replay import Replayer
+    from .scrub import Scrubbers
+
+__all__ = ["RECORD_MODES", "CassetteSession", "cassette_path", "check_record_mode"]
+
+RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all", "rewrite")
+
+
+def check_record_mode(mode: str) -> str:
+    """Return ``mode`` if valid, else raise naming the valid modes and the closest."""
+    if mode not in RECORD_MODES:
+        raise CKafkaUsageError(unknown_name_message("record mode", mode, RECORD_MODES))
+    return mode
+
+
+def cassette_path(folder: Path, name: Optional[str], module: str, test: str) -> Path:
+    """``folder/<module>/<test>.yaml`` by default; a ``name`` is relative to ``folder``.
+
+    Names that would leave ``folder`` (``../x``, absolute paths) are refused.
+    """
+    if name is None:
+        safe_test = re.sub(r"[^\w.\-\[\]]+", "_", test)
+        relative = Path(module) / f"{safe_test}.yaml"
+    else:
+        if not name or Path(name).is_absolute():
+            raise CKafkaUsageError(
+                f"cassette name {name!r} must be a relative path inside {folder}, "
+                'e.g. "examples/DescribeInstances"'
+            )
+        relative = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    root = folder.resolve()
+    path = (root / relative).resolve()
+    if root != path and root not in path.parents:
+        raise CKafkaUsageError(
+            f"cassette name {name!r} escapes the cassette folder {folder}: it resolves to "
+            f'{path}; give a path inside the folder, e.g. "examples/DescribeInstances"'
+        )
+    return path
+
+
+@dataclass
+class CassetteSession:
+    """The cassette of one test: the replay index and, when recording, the vcrpy recorder."""
+
+    path: Path
+    mode: str
+    replayer: Replayer
+    recorder: Optional[Recorder]
+
+    @classmethod
+    def open(
+        cls,
+        fake: CKafka,
+        path: Path,
+        mode: str,
+        scrubbers: Scrubbers,
+        *,
+        match_on: Optional[tuple[str, ...]] = None,
+    ) -> CassetteSession:
+        """Load ``path``, attach the replayer to ``fake``, and start recording if the mode says."""
+        from .cassette_file import check_version, load
+        from .replay import Replayer
+
+        check_record_mode(mode)
+        existed = path.is_file()
+        interactions = load(path)
+        check_version(interactions, path)
+        options = {"match_on": match_on} if match_on else {}
+        replayer = Replayer(
+            path, interactions, scrubbers, record_mode=mode, existed=existed, **options
+        )
+        recorder = None
+        if replayer.recording:
+            from .recording import Recorder
+
+            recorder = Recorder(path, mode, scrubbers, fake.is_synthetic, fake.endpoints.matches)
+            recorder.start()
+        fake.cassette = replayer
+        return cls(path, mode, replayer, recorder)
+
+    def close(self, fake: CKafka, *, passed: bool) -> int:
+        """Stop recording and write the cassette if the test passed; detach from ``fake``."""
+        fake.cassette = None
+        if self.recorder is None:
+            return 0
+        return self.recorder.stop(keep=passed)

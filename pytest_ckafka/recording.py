@@ -1,0 +1,134 @@
+"""Adapter: record CKafka calls that reach the network with vcrpy, in vcrpy's cassette format.
+
+pytest-ckafka decides which calls go to the network (see ``replay.Replayer``):
+vcrpy is only asked to record, never to play back, so it runs in its own
+``all`` mode and with a persister that hands the interactions back here. They
+are scrubbed, stripped of answers the fake produced itself (a stub answering
+an httpx call passes through vcrpy's patch on its way back), and written
+atomically, merged with what is on disk, only when the test passed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import parse_qs, urlsplit
+
+from .cassette_file import Interaction, save
+from .scrub import Scrubbers
+
+__all__ = ["Recorder"]
+
+
+class Recorder:
+    """Records one test's network calls to ``path`` (``mode`` is a pytest-ckafka record mode)."""
+
+    def __init__(
+        self,
+        path: Path,
+        mode: str,
+        scrubbers: Scrubbers,
+        is_synthetic: Callable[[str], bool],
+        is_ckafka_host: Callable[[str], bool],
+    ) -> None:
+        self.path = path
+        self._is_ckafka_host = is_ckafka_host
+        self.mode = mode
+        self._scrubbers = scrubbers
+        self._is_synthetic = is_synthetic
+        self._context: Any = None
+        self._captured: Optional[dict[str, Any]] = None
+
+    def start(self) -> None:
+        """Patch the HTTP libraries through vcrpy so network answers are captured."""
+        import vcr
+
+        recorder = vcr.VCR(record_mode="all", decode_compressed_response=True)
+        recorder.register_persister(_Persister(self))
+        self._context = recorder.use_cassette(str(self.path))
+        self._context.__enter__()
+
+    def stop(self, *, keep: bool) -> int:
+        """Unpatch; if ``keep``, write what was recorded. Returns the interactions written."""
+        if self._context is None:
+            return 0
+        context, self._context = self._context, None
+        context.__exit__(None, None, None)  # vcrpy hands its data to _Persister.save_cassette
+        if not keep:
+            return 0
+        interactions = list(self._interactions())
+        if interactions or self.mode == "rewrite":
+            save(self.path, interactions, merge=self.mode != "rewrite")
+        return len(interactions)
+
+    def _interactions(self) -> Iterable[Interaction]:
+        data = self._captured or {"requests": [], "responses": []}
+        for request, response in zip(data["requests"], data["responses"]):
+            if not self._is_ckafka_host(urlsplit(request.uri).netloc):
+                continue  # vcrpy saw the test's other traffic too; the cassette is CKafka's
+            body = _as_bytes(request.body)
+            response_body = _as_bytes(response.get("body", {}).get("string"))
+            if self._produced_here(response_body):
+                continue
+            url, headers, body = self._scrubbers.scrub_request(
+                request.method, request.uri, dict(request.headers), body
+            )
+            action = _header(headers, "x-tc-action") or _action_from(url, body)
+            status = response.get("status", {})
+            yield Interaction(
+                method=request.method,
+                uri=url,
+                headers={k: [v] for k, v in headers.items()},
+                body=body,
+                status=int(status.get("code", 200)),
+                reason=str(status.get("message", "OK")),
+                response_headers={
+                    k: list(v) if isinstance(v, (list, tuple)) else [v]
+                    for k, v in response.get("headers", {}).items()
+                },
+                response_body=self._scrubbers.scrub_response(action, response_body),
+            )
+
+    def _produced_here(self, body: bytes) -> bool:
+        try:
+            request_id = json.loads(body)["Response"]["RequestId"]
+        except (ValueError, KeyError, TypeError):
+            return False
+        return isinstance(request_id, str) and self._is_synthetic(request_id)
+
+
+class _Persister:
+    """vcrpy's persister interface: load nothing (vcrpy never replays), keep what it saves."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._recorder = recorder
+
+    def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
+        from vcr.persisters.filesystem import CassetteNotFoundError
+
+        raise CassetteNotFoundError()
+
+    def save_cassette(self, cassette_path: str, cassette_dict: Any, serializer: Any) -> None:
+        self._recorder._captured = cassette_dict
+
+
+def _header(headers: dict[str, str], lower_name: str) -> str:
+    return next((str(v) for k, v in headers.items() if k.lower() == lower_name), "")
+
+
+def _as_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return bytes(body)
+
+
+def _action_from(url: str, body: bytes) -> str:
+    """The v1 ``Action`` parameter of a query or form request."""
+    query = parse_qs(urlsplit(url).query)
+    form = parse_qs(body.decode("utf-8", "replace")) if body[:1] not in (b"{", b"") else {}
+    found = (query.get("Action") or form.get("Action") or [""])[0]
+    return found

@@ -1,0 +1,399 @@
+"""The fake CKafka API as a real HTTP server, for clients outside this process.
+
+A thin adapter: each request goes to :meth:`CKafka.handle
+<pytest_ckafka.core.CKafka.handle>` as ``(method, url, headers, body)`` and its
+:class:`~pytest_ckafka.envelopes.Reply` is written back. The server adds only
+what a socket needs: HTTP/1.1 keep-alive with ``Content-Length`` on every answer;
+``RequestSizeLimitExceeded`` for a body over 10 MB (never read) and
+``InvalidParameter`` for one shorter than its ``Content-Length`` (after
+``body_timeout``), both with status 200 as the API answers; ``InvalidRequest``
+with status 400 (411, 414, 431, 505) for what is not HTTP at all. The ``timeout``
+fault holds the connection silent until the client gives up, ``fault_timeout``
+passes or the server stops; ``connection_error`` resets it. These refusals never
+reach the core, so they are not in ``calls``; ``rejections`` lists them.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import struct
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Mapping
+from contextlib import suppress
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import TCPServer
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from .core import CKafka
+from .envelopes import Reply, envelope_reply, error_envelope
+from .exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
+from .policy import PolicyLike
+
+__all__ = ["MAX_BODY_BYTES", "FakeServer"]
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+"""The real API's request size limit; a larger body gets ``RequestSizeLimitExceeded``."""
+
+_MAX_LINE = 65536  # as http.server: a longer request line gets 414
+_PHRASES = {status.value: status.phrase for status in HTTPStatus}
+_HOST = re.compile(r"([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
+
+
+def _error(code: str, message: str) -> Reply:
+    return envelope_reply(error_envelope(code, message, custom=True))
+
+
+class _Refusal(Exception):
+    """A request the server answers itself; it never reaches the core."""
+
+    def __init__(self, status: int, message: str, code: str = "InvalidRequest") -> None:
+        self.status, self.message, self.code = status, message, code
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One connection: requests in, the core's replies out, until either side closes."""
+
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # so even an answer to garbage has a status line
+    disable_nagle_algorithm = True  # an answer is one write: never wait for a delayed ACK
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self, True)
+
+    def finish(self) -> None:
+        with suppress(OSError):
+            super().finish()
+        self.server.track(self, False)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: a test's output is no place for an access log."""
+
+    def send_error(self, code: int, message: Optional[str] = None, _: Optional[str] = None) -> None:
+        """http.server's own refusals (request line, headers) as envelopes."""
+        self._refuse(_Refusal(code, f"The request is not valid HTTP: {message}."))
+
+    def handle_one_request(self) -> None:
+        self.close_connection = True
+        self._answered = False
+        try:
+            self._one_request()
+        except _Refusal as refusal:
+            self._refuse(refusal)
+        except OSError:  # the client went away or stalled: nobody to answer
+            self.close_connection = True
+        except Exception as exc:
+            self.close_connection = True
+            self.server.fake._crashed()
+            if not self._answered:
+                with suppress(OSError):
+                    self._send(_error("InternalError", f"pytest-ckafka server error: {exc!r}"))
+
+    def _one_request(self) -> None:
+        fake = self.server.fake
+        self.connection.settimeout(fake.idle_timeout)
+        if self.rfile.peek(1)[:1] == b"\x16":  # type: ignore[attr-defined]  # TLS ClientHello
+            raise _Refusal(400, f"This server speaks plain HTTP, not TLS (https): use {fake.url}")
+        line = self.rfile.readline(_MAX_LINE + 1)
+        while line in (b"\r\n", b"\n"):  # RFC 9112 2.2: skip empty lines before a request
+            line = self.rfile.readline(_MAX_LINE + 1)
+        if not line:
+            return
+        self.connection.settimeout(fake.body_timeout)
+        self.raw_requestline = line
+        if len(line) > _MAX_LINE:
+            raise _Refusal(414, "The request line exceeds 65536 bytes.")
+        try:
+            parsed = self.parse_request()
+        except TimeoutError:
+            message = f"The request headers did not end within {fake.body_timeout:g} s."
+            raise _Refusal(408, message) from None
+        if not parsed:  # it has answered, unless the line was blank
+            if not self._answered:
+                raise _Refusal(400, f"The request line {line!r} is empty.")
+            return
+        body = self._read_body()
+        reply = fake._reply_to(str(self.command), self._url(), dict(self.headers.items()), body)
+        if reply.raise_kind == "timeout":
+            self._hold()
+        elif reply.raise_kind == "connection_error":
+            self._reset()
+        else:
+            self._send(reply)
+
+    def _url(self) -> str:
+        url = self.path
+        if not url.startswith(("http://", "https://")):
+            host = self.headers.get("Host", "").strip()
+            if not _HOST.fullmatch(host):  # tccli, for one, sends "http://127.0.0.1:PORT"
+                host = self.server.fake.endpoint
+            url = f"http://{host}{url if url.startswith('/') else '/' + url}"
+        try:
+            urlsplit(url).port  # noqa: B018  (raises on a bad port or IPv6 literal)
+        except ValueError:
+            raise _Refusal(400, f"Bad request target {self.path!r}.") from None
+        return url
+
+    def _read_body(self) -> bytes:
+        if "Transfer-Encoding" in self.headers:  # no CKafka SDK streams a body
+            coding = self.headers["Transfer-Encoding"]
+            raise _Refusal(411, f"Transfer-Encoding {coding!r}: send Content-Length instead.")
+        values = [v.strip() for v in self.headers.get_all("Content-Length") or []]
+        if not values:
+            return b""  # no Content-Length: no body
+        size = int(values[0]) if values[0].isascii() and values[0].isdigit() else -1
+        if size < 0 or len(set(values)) > 1:
+            message = f"Content-Length {', '.join(values)!r} is not a byte count."
+            raise _Refusal(400, message)
+        if size > MAX_BODY_BYTES:
+            message = f"The request body exceeds {MAX_BODY_BYTES} bytes: Content-Length is {size}."
+            raise _Refusal(200, message, "RequestSizeLimitExceeded")
+        timeout = self.server.fake.body_timeout
+        deadline, body = time.monotonic() + timeout, bytearray()
+        while len(body) < size:
+            left, chunk = deadline - time.monotonic(), b""
+            if left > 0:
+                self.connection.settimeout(left)
+                with suppress(TimeoutError):
+                    chunk = self.rfile.read1(size - len(body))
+            if not chunk:
+                message = f"The request body is truncated: Content-Length is {size}"
+                message += f" but {len(body)} bytes arrived within {timeout:g} s."
+                raise _Refusal(200, message, "InvalidParameter")
+            body += chunk
+        return bytes(body)
+
+    def _refuse(self, refusal: _Refusal) -> None:
+        """Answer, then close: after a refusal the stream may be out of step."""
+        self.server.fake._note(self.server.fake.rejections, f"{refusal.code}: {refusal.message}")
+        self.close_connection = True
+        with suppress(OSError):  # the client may be gone already
+            self._send(_error(refusal.code, refusal.message), refusal.status)
+            if refusal.code == "RequestSizeLimitExceeded":  # drain 1 s, or a sender gets an RST
+                self.connection.shutdown(socket.SHUT_WR)
+                deadline = time.monotonic() + 1.0
+                while (left := deadline - time.monotonic()) > 0:
+                    self.connection.settimeout(left)
+                    if not self.connection.recv(1 << 16):
+                        break
+
+    def _send(self, reply: Reply, status: Optional[int] = None) -> None:
+        code = status or reply.status
+        head = [f"HTTP/1.1 {code} {_PHRASES.get(code, '')}", f"Date: {self.date_time_string()}"]
+        skip = ("content-length", "connection")
+        head += [f"{k}: {v}" for k, v in reply.headers.items() if k.lower() not in skip]
+        head.append(f"Content-Length: {len(reply.body)}")
+        if self.close_connection:
+            head.append("Connection: close")
+        elif self.request_version != "HTTP/1.1":
+            head.append("Connection: keep-alive")
+        self._answered = True
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body)
+
+    def _hold(self) -> None:
+        """A ``timeout`` fault: silence until the client gives up, the cap passes or we stop."""
+        self.close_connection = True
+        sock, stopping = self.connection, self.server.stopping
+        deadline = time.monotonic() + self.server.fake.fault_timeout
+        while not stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            try:
+                if not sock.recv(1, socket.MSG_PEEK):
+                    return  # the client closed its end: it gave up
+            except OSError:  # the cap passed, or stop() shut the socket
+                return
+            stopping.wait(0.05)  # it sent more bytes: it is still waiting
+
+    def _reset(self) -> None:
+        """A ``connection_error`` fault: SO_LINGER 0 makes the close a reset (RST)."""
+        self.close_connection = True
+        with suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()  # the fd closes, with the RST, when finish() closes rfile
+
+
+class _Server(ThreadingHTTPServer):
+    """A ThreadingHTTPServer that knows its open connections, so stop() can end them."""
+
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], fake: FakeServer) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.fake = fake
+        self.stopping = threading.Event()
+        # the poll interval bounds how long stop() waits for the accept loop
+        self.thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
+        self._open: dict[_Handler, threading.Thread] = {}
+        self._open_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind calls getfqdn(): a reverse DNS lookup that can take seconds.
+        TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
+
+    def track(self, handler: _Handler, opened: bool) -> None:
+        """Note a connection opened or closed; one opened while stopping is ended at once."""
+        with self._open_lock:
+            if opened:
+                self._open[handler] = threading.current_thread()
+            else:
+                self._open.pop(handler, None)
+        if opened and self.stopping.is_set():
+            self.close_connections()
+
+    def close_connections(self) -> list[threading.Thread]:
+        """Shut every open connection (waking idle keep-alive readers); return their threads."""
+        with self._open_lock:
+            handlers = dict(self._open)
+        for handler in handlers:
+            with suppress(OSError):
+                handler.connection.shutdown(socket.SHUT_RDWR)
+        return list(handlers.values())
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Record instead of printing a traceback on stderr."""
+        self.fake._crashed()
+
+
+def _seconds(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise CKafkaUsageError(f"{name} must be a positive number of seconds, got {value!r}")
+    return float(value)
+
+
+class FakeServer(CKafka):
+    """The fake CKafka API listening on a real address (loopback by default).
+
+    The ``ckafka`` fixture's API (``respond``, ``fail``, ``fault``, ``calls``,
+    ``assert_called``...) for any HTTP client: point it at :attr:`endpoint`
+    (``HttpProfile(endpoint=server.endpoint, protocol="http")``) or :attr:`url`.
+    Leaving the ``with`` block stops and verifies it, as the fixture does.
+    ``body_timeout`` bounds reading one request, ``fault_timeout`` how long a
+    ``timeout`` fault holds a connection, ``idle_timeout`` an idle keep-alive.
+
+    >>> import json, urllib.request
+    >>> with FakeServer() as server:
+    ...     _ = server.fail("DeleteTopic", "ResourceInUse")
+    ...     headers = {"X-TC-Action": "DeleteTopic", "X-TC-Version": "2019-08-19",
+    ...                "Content-Type": "application/json"}
+    ...     request = urllib.request.Request(server.url, b"{}", headers)
+    ...     answer = json.load(urllib.request.urlopen(request))
+    >>> answer["Response"]["Error"]["Code"], server.calls[0].action
+    ('ResourceInUse', 'DeleteTopic')
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        strict: bool = False,
+        policy: PolicyLike = None,
+        assert_all_used: bool = True,
+        body_timeout: float = 2.0,
+        fault_timeout: float = 5.0,
+        idle_timeout: float = 60.0,
+    ) -> None:
+        super().__init__(strict=strict, policy=policy)
+        self.host, self.port, self.assert_all_used = host, port, assert_all_used
+        self.body_timeout = _seconds("body_timeout", body_timeout)
+        self.fault_timeout = _seconds("fault_timeout", fault_timeout)
+        self.idle_timeout = _seconds("idle_timeout", idle_timeout)
+        self.rejections: deque[str] = deque(maxlen=1000)
+        """Requests the server refused itself: not HTTP, truncated or oversize bodies."""
+        self.problems: deque[str] = deque(maxlen=100)
+        """Internal errors (a pytest-ckafka bug) and stopped retry storms; ``verify`` fails."""
+        self._address: Optional[tuple[str, int]] = None
+        self._server: Optional[_Server] = None
+        self._guard = threading.Lock()  # the lifecycle and the logs above
+
+    @property
+    def endpoint(self) -> str:
+        """``"127.0.0.1:PORT"``, for ``HttpProfile(endpoint=...)``; kept after :meth:`stop`."""
+        if self._address is None:
+            raise CKafkaUsageError("FakeServer has no address until start() or `with`")
+        host, port = self._address
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        """``"http://127.0.0.1:PORT/"``: every action is POSTed here."""
+        return f"http://{self.endpoint}/"
+
+    def start(self) -> FakeServer:
+        """Bind and serve from a daemon thread; a no-op while running."""
+        with self._guard:
+            if self._server is not None:
+                return self
+            try:
+                server = _Server((self.host, self.port), self)
+            except (OSError, OverflowError) as exc:
+                reason = getattr(exc, "strerror", None) or exc
+                where = f"{self.host}:{self.port}"
+                raise CKafkaUsageError(f"FakeServer cannot listen on {where}: {reason}") from None
+            self._address = (str(server.server_address[0]), int(server.server_address[1]))
+            server.thread.start()
+            self._server = server
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting and end every open connection; returns within about a second."""
+        with self._guard:
+            server, self._server = self._server, None
+        if server is None:
+            return
+        server.stopping.set()
+        server.shutdown()
+        server.server_close()
+        deadline = time.monotonic() + 1.0
+        for worker in [server.thread, *server.close_connections()]:
+            worker.join(max(0.0, deadline - time.monotonic()))
+
+    def __enter__(self) -> FakeServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+        if exc_info[0] is None:
+            self.verify(assert_all_used=self.assert_all_used)
+
+    def reset(self) -> None:
+        """Forget stubs, calls, rejections and recorded server problems."""
+        super().reset()
+        with self._guard:
+            self.rejections.clear()
+            self.problems.clear()
+
+    def verify(self, *, assert_all_used: bool = True) -> None:
+        """As :meth:`CKafka.verify`; also fail on :attr:`problems`."""
+        super().verify(assert_all_used=assert_all_used)
+        with self._guard:
+            problems = list(self.problems)
+        if problems:
+            raise CKafkaAssertionError("pytest-ckafka server:\n  " + "\n  ".join(problems))
+
+    def _reply_to(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        try:
+            return self.handle(method, url, headers, body)
+        except UnmatchedCallError as exc:  # the core recorded it: verify() raises it
+            return _error("InternalError", str(exc))
+        except RetryStorm as exc:  # cannot be raised in the client: answer a code none retries
+            self._note(self.problems, f"retry storm: {exc}")
+            return _error("FailedOperation", str(exc))
+
+    def _note(self, log: deque[str], item: str) -> None:
+        with self._guard:
+            log.append(item)
+
+    def _crashed(self) -> None:
+        self._note(self.problems, "internal error: " + traceback.format_exc())

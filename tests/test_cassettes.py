@@ -1,0 +1,371 @@
+"""Record through real clients from a loopback server, then replay with the server stopped.
+
+The whole user flow runs through pytester: ``--ckafka-record-mode`` records a
+test's CKafka calls with vcrpy, the cassette is scrubbed and written, and the
+same test replays it offline (a socket guard proves nothing touches the network).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pytest_ckafka.server import FakeServer
+
+CLIENTS = textwrap.dedent(
+    """
+    import json
+    import os
+
+    import httpx
+    import pytest
+    from tencentcloud.ckafka.v20190819 import ckafka_client, ckafka_client_async, models
+    from tencentcloud.common import credential
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+
+    ENDPOINT = os.environ["CKAFKA_TEST_ENDPOINT"]
+    CREDENTIAL = credential.Credential("AKIDrecordingSECRETID", "recording-secret-key")
+
+
+    def profile():
+        return ClientProfile(httpProfile=HttpProfile(endpoint=ENDPOINT, protocol="http"))
+
+
+    def sync_client():
+        return ckafka_client.CkafkaClient(CREDENTIAL, "ap-guangzhou", profile())
+
+
+    def async_client():
+        return ckafka_client_async.CkafkaClient(CREDENTIAL, "ap-guangzhou", profile())
+
+
+    def describe(limit):
+        request = models.DescribeTopicRequest()
+        request.InstanceId, request.Limit = "ckafka-rec00001", limit
+        return request
+
+
+    def save(name, value):
+        with open(name, "w") as handle:
+            json.dump(value, handle, sort_keys=True)
+    """
+)
+
+SYNC_TEST = CLIENTS + textwrap.dedent(
+    """
+
+    LIMIT = 5
+
+
+    @pytest.mark.ckafka_cassette
+    def test_topics(ckafka):
+        client = sync_client()
+        topics = client.DescribeTopic(describe(LIMIT))
+        user = models.CreateUserRequest()
+        user.InstanceId, user.Name, user.Password = "ckafka-rec00001", "alice", "hunter2-pass"
+        created = client.CreateUser(user)
+        save("sync.json", [json.loads(topics.to_json_string()), created.RequestId])
+    """
+)
+
+ASYNC_TEST = CLIENTS + textwrap.dedent(
+    """
+
+    @pytest.mark.ckafka_cassette("shared/async")
+    async def test_async_and_raw_httpx(ckafka):
+        client = async_client()
+        topics = await client.DescribeTopic(describe(7))
+        await client.close()
+        headers = {"X-TC-Action": "DescribeRegion", "X-TC-Version": "2019-08-19",
+                   "Content-Type": "application/json"}
+        async with httpx.AsyncClient() as raw:
+            region = (await raw.post(f"http://{ENDPOINT}/", json={}, headers=headers)).json()
+        save("async.json", [json.loads(topics.to_json_string()), region])
+    """
+)
+
+SOCKET_GUARD = textwrap.dedent(
+    """
+    import socket
+
+    import pytest
+
+
+    @pytest.fixture(autouse=True)
+    def no_network(monkeypatch):
+        def refuse(self, address):
+            raise AssertionError(f"network access in replay: {address!r}")
+
+        monkeypatch.setattr(socket.socket, "connect", refuse)
+        monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    """
+)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    with FakeServer() as fake:
+        fake.respond(
+            "DescribeTopic",
+            {"Result": {"TotalCount": 1, "TopicList": [{"TopicName": "orders", "TopicId": "t-1"}]}},
+        )
+        yield fake
+
+
+@pytest.fixture
+def project(
+    pytester: pytest.Pytester, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> pytest.Pytester:
+    monkeypatch.setenv("CKAFKA_TEST_ENDPOINT", server.endpoint)
+    pytester.makeini(f"[pytest]\nasyncio_mode = auto\nckafka_endpoints =\n    {server.endpoint}\n")
+    return pytester
+
+
+def _cassette(pytester: pytest.Pytester, relative: str) -> Path:
+    return pytester.path / "cassettes" / relative
+
+
+def test_record_then_replay_offline(project: pytest.Pytester, server: FakeServer) -> None:
+    project.makepyfile(test_rec=SYNC_TEST)
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    recorded = json.loads((project.path / "sync.json").read_text())
+    path = _cassette(project, "test_rec/test_topics.yaml")
+    text = path.read_text()
+    assert [c.action for c in server.calls] == ["DescribeTopic", "CreateUser"]
+    for secret in ("AKIDrecordingSECRETID", "recording-secret-key", "hunter2-pass"):
+        assert secret not in text
+    assert "Signature=" not in text
+    data = yaml.safe_load(text)
+    assert data["version"] == 1
+    assert [i["request"]["headers"]["X-TC-Action"] for i in data["interactions"]] == [
+        ["DescribeTopic"],
+        ["CreateUser"],
+    ]
+
+    server.stop()
+    project.makeconftest(SOCKET_GUARD)
+    (project.path / "sync.json").unlink()
+    project.runpytest().assert_outcomes(passed=1)
+    assert json.loads((project.path / "sync.json").read_text()) == recorded
+
+
+def test_vcrpy_reads_the_cassette(project: pytest.Pytester) -> None:
+    from vcr.serialize import deserialize
+    from vcr.serializers import yamlserializer
+
+    project.makepyfile(test_rec=SYNC_TEST)
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    text = _cassette(project, "test_rec/test_topics.yaml").read_text()
+    requests, responses = deserialize(text, yamlserializer)
+    assert [r.method for r in requests] == ["POST", "POST"]
+    assert all(r["status"]["code"] == 200 for r in responses)
+
+
+def test_async_sdk_and_raw_httpx_record_and_replay(
+    project: pytest.Pytester, server: FakeServer
+) -> None:
+    project.makepyfile(test_async=ASYNC_TEST)
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    recorded = json.loads((project.path / "async.json").read_text())
+    assert _cassette(project, "shared/async.yaml").is_file()
+    server.stop()
+    project.makeconftest(SOCKET_GUARD)
+    project.runpytest().assert_outcomes(passed=1)
+    assert json.loads((project.path / "async.json").read_text()) == recorded
+
+
+def test_a_miss_explains_itself(project: pytest.Pytester, server: FakeServer) -> None:
+    project.makepyfile(test_rec=SYNC_TEST)
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    server.stop()
+    project.makeconftest(SOCKET_GUARD)
+    project.makepyfile(test_rec=SYNC_TEST.replace("LIMIT = 5", "LIMIT = 6"))
+    result = project.runpytest()
+    result.assert_outcomes(failed=1, errors=1)
+    result.stdout.re_match_lines(
+        [
+            r"^E\s+.*pytest-ckafka: no recorded answer for this DescribeTopic call\.$",
+            r'^E\s+params:\s+\{"InstanceId": "ckafka-rec00001", "Limit": 6\}$',
+            r"^E\s+Limit: 6 \(this call\) != 5 \(recorded\)$",
+            r"^E\s+pytest 'test_rec\.py::test_topics' --ckafka-record-mode=new_episodes$",
+        ]
+    )
+
+
+def test_stubs_win_over_the_cassette(project: pytest.Pytester) -> None:
+    project.makepyfile(test_rec=SYNC_TEST)
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    project.makepyfile(
+        test_rec=SYNC_TEST.replace(
+            "    client = sync_client()\n",
+            '    client = sync_client()\n    ckafka.fail("CreateUser", "ResourceInUse")\n',
+        )
+    )
+    result = project.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*code:ResourceInUse*"])
+
+
+def _count(path: Path) -> int:
+    return len(yaml.safe_load(path.read_text())["interactions"])
+
+
+def test_record_modes(project: pytest.Pytester, server: FakeServer) -> None:
+    project.makepyfile(test_rec=SYNC_TEST)
+    path = _cassette(project, "test_rec/test_topics.yaml")
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    assert (_count(path), len(server.calls)) == (2, 2)
+    # once, cassette present: replays, no new call reaches the server
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    assert (_count(path), len(server.calls)) == (2, 2)
+    # new_episodes: the recorded calls replay, the new one is recorded
+    project.makepyfile(test_rec=SYNC_TEST.replace("LIMIT = 5", "LIMIT = 6"))
+    project.runpytest("--ckafka-record-mode=new_episodes").assert_outcomes(passed=1)
+    assert (_count(path), len(server.calls)) == (3, 3)
+    # all: every call goes to the server, and the old interactions stay
+    project.runpytest("--ckafka-record-mode=all").assert_outcomes(passed=1)
+    assert (_count(path), len(server.calls)) == (5, 5)
+    # rewrite: only this run's interactions are kept
+    project.runpytest("--ckafka-record-mode=rewrite").assert_outcomes(passed=1)
+    assert (_count(path), len(server.calls)) == (2, 7)
+
+
+def test_marker_record_mode_beats_the_command_line(
+    project: pytest.Pytester, server: FakeServer
+) -> None:
+    project.makepyfile(
+        test_rec=SYNC_TEST.replace(
+            "@pytest.mark.ckafka_cassette\n", '@pytest.mark.ckafka_cassette(record_mode="all")\n'
+        )
+    )
+    project.runpytest("--ckafka-record-mode=none").assert_outcomes(passed=1)
+    assert len(server.calls) == 2
+
+
+def test_a_failed_recording_run_keeps_the_previous_cassette(project: pytest.Pytester) -> None:
+    project.makepyfile(test_rec=SYNC_TEST)
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    path = _cassette(project, "test_rec/test_topics.yaml")
+    before = path.read_bytes()
+    project.makepyfile(test_rec=SYNC_TEST + "\n    assert False, 'the test failed'\n")
+    project.runpytest("--ckafka-record-mode=rewrite").assert_outcomes(failed=1)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "test_topics.yaml",
+        "test_topics.yaml.lock",
+    ] or sorted(p.name for p in path.parent.iterdir()) == ["test_topics.yaml"]
+
+
+def test_parallel_recording_under_xdist(project: pytest.Pytester, server: FakeServer) -> None:
+    tests = "\n".join(
+        textwrap.dedent(
+            f"""
+            @pytest.mark.ckafka_cassette("shared/parallel")
+            def test_{n}(ckafka):
+                sync_client().DescribeTopic(describe({n + 1}))
+            """
+        )
+        for n in range(6)
+    )
+    project.makepyfile(test_par=CLIENTS + tests)
+    result = project.runpytest_subprocess("-n", "2", "--ckafka-record-mode=new_episodes")
+    result.assert_outcomes(passed=6)
+    data = yaml.safe_load(_cassette(project, "shared/parallel.yaml").read_text())
+    limits = sorted(json.loads(i["request"]["body"])["Limit"] for i in data["interactions"])
+    assert limits == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--ckafka-record-mode=new_episode"],
+            'ERROR: --ckafka-record-mode: unknown record mode "new_episode": did you mean '
+            '"new_episodes"? Valid choices: all, new_episodes, none, once, rewrite.',
+        ),
+    ],
+)
+def test_bad_record_mode(pytester: pytest.Pytester, args: list[str], line: str) -> None:
+    pytester.makepyfile("def test_x():\n    pass\n")
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert line in result.stderr.lines
+
+
+def test_a_name_that_escapes_the_folder(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka_cassette("../../etc/passwd")
+def test_x(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.re_match_lines(
+        [
+            r"^E\s+.*CKafkaUsageError: cassette name '\.\./\.\./etc/passwd' escapes the cassette folder .*"
+        ]
+    )
+
+
+def test_a_corrupt_cassette_names_the_file_and_line(pytester: pytest.Pytester) -> None:
+    folder = pytester.path / "cassettes" / "test_x"
+    folder.mkdir(parents=True)
+    (folder / "test_x.yaml").write_text("version: 1\ninteractions:\n- request: {method: POST\n")
+    pytester.makepyfile(
+        test_x="""
+import pytest
+
+@pytest.mark.ckafka_cassette
+def test_x(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.re_match_lines(
+        [r"^E\s+.*CassetteFormatError: .*cassettes/test_x/test_x\.yaml:\d+: .*"]
+    )
+
+
+def test_a_cassette_from_another_version(pytester: pytest.Pytester) -> None:
+    folder = pytester.path / "cassettes" / "test_x"
+    folder.mkdir(parents=True)
+    interaction = {
+        "request": {
+            "body": "{}",
+            "headers": {"X-TC-Action": ["DescribeTopic"], "X-TC-Version": ["2017-03-12"]},
+            "method": "POST",
+            "uri": "https://ckafka.tencentcloudapi.com/",
+        },
+        "response": {
+            "body": {"string": '{"Response": {"RequestId": "r"}}'},
+            "headers": {"Content-Type": ["application/json"]},
+            "status": {"code": 200, "message": "OK"},
+        },
+    }
+    (folder / "test_x.yaml").write_text(
+        yaml.safe_dump({"interactions": [interaction], "version": 1})
+    )
+    pytester.makepyfile(
+        test_x="""
+import pytest
+
+@pytest.mark.ckafka_cassette
+def test_x(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    assert re.search(r"2017-03-12", result.stdout.str())
