@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .core import API_VERSION, SERVICE, CKafka
     from .envelopes import error_envelope, success_envelope
     from .exceptions import (
+        CassetteMissError,
         CKafkaAssertionError,
         CKafkaUsageError,
         HandlingError,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .handling import MatrixReport, Verdict
     from .mocking import CKafkaMock, mock
     from .policy import DEFAULT_POLICY, Policy
+    from .server import FakeServer
     from .spec import load_spec
 
 __all__ = [
@@ -43,8 +45,10 @@ __all__ = [
     "CKafkaUsageError",
     "Call",
     "CallLog",
+    "CassetteMissError",
     "Clock",
     "ErrorCode",
+    "FakeServer",
     "HandlingError",
     "MatrixReport",
     "Policy",
@@ -65,6 +69,7 @@ _WHERE = {
     "API_VERSION": "core",
     "DEFAULT_POLICY": "policy",
     "Clock": "clock",
+    "FakeServer": "server",
     "HandlingError": "exceptions",
     "MatrixReport": "handling",
     "Policy": "policy",
@@ -76,6 +81,7 @@ _WHERE = {
     "CKafkaAssertionError": "exceptions",
     "CKafkaMock": "mocking",
     "CKafkaUsageError": "exceptions",
+    "CassetteMissError": "exceptions",
     "Call": "calls",
     "CallLog": "calls",
     "ErrorCode": "catalog",

@@ -36,37 +36,14 @@ from .hosts import Endpoints
 from .policy import PolicyLike
 from .protocol import ParsedRequest, ProtocolError, parse_request
 from .spec import load_spec
-from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json
-from .suggest import closest, unknown_name_message
+from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
+from .suggest import closest
 from .synth import default_body_json
 
 __all__ = ["API_VERSION", "SERVICE", "CKafka"]
 
 SERVICE = "ckafka"
 API_VERSION = "2019-08-19"
-
-
-def _check_params(action: str, params: Optional[Mapping[str, Any]]) -> None:
-    """``params=`` must be a dict whose keys are request members of ``action``."""
-    if params is None:
-        return
-    if not isinstance(params, Mapping):
-        raise CKafkaUsageError(
-            f"params must be a dict of request parameters, got {type(params).__name__}"
-        )
-    if action == ANY_ACTION:
-        return
-    members = load_spec().input_members(action)
-    for name in params:
-        if name not in members:
-            raise CKafkaUsageError(
-                f"{action} params: " + unknown_name_message("request parameter", name, members)
-            )
-
-
-def _check_times(times: Optional[int]) -> None:
-    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
-        raise CKafkaUsageError(f"times must be a positive integer or None, got {times!r}")
 
 
 class CKafka(HandlingMixin):
@@ -120,8 +97,8 @@ class CKafka(HandlingMixin):
         >>> _ = fake.respond("DescribeTopic", {"Result": {"TotalCount": 0, "TopicList": []}})
         """
         load_spec().action(action)
-        _check_times(times)
-        _check_params(action, params)
+        check_times(times)
+        check_params(action, params)
         body_json = None
         if body is not None:
             if not isinstance(body, Mapping):
@@ -151,8 +128,8 @@ class CKafka(HandlingMixin):
         >>> _ = fake.fail("DeleteTopic", "ResourceInUse", times=1)
         """
         self._check_action(action)
-        _check_times(times)
-        _check_params(action, params)
+        check_times(times)
+        check_params(action, params)
         lookup_code(code, custom=custom)
         stub = Stub(
             action, "fail", code=code, message=message, custom=custom, times=times, params=params
@@ -177,8 +154,8 @@ class CKafka(HandlingMixin):
         >>> _ = fake.fault("DescribeInstances", "timeout", times=2)
         """
         self._check_action(action)
-        _check_times(times)
-        _check_params(action, params)
+        check_times(times)
+        check_params(action, params)
         check_fault(kind, status)
         stub = Stub(action, "fault", fault=kind, status=status, times=times, params=params)
         return self._stubs.add(stub)

@@ -13,12 +13,31 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
 
+# The error-matrix and cassette wiring live in their own modules; importing their
+# hooks and fixtures here registers them with this plugin (``-p no:ckafka`` drops all).
+from .plugin_cassettes import (
+    ckafka_scrubbers,
+    open_cassette,
+    pytest_runtest_makereport,
+    test_failed,
+)
+from .plugin_matrix import (
+    add_report_rows,
+    ckafka_clock,
+    ckafka_error_code,
+    ckafka_fault,
+    ckafka_policy,
+    pytest_generate_tests,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+    start_report,
+)
+
 if TYPE_CHECKING:
-    from .clock import Clock
     from .mocking import CKafkaMock
     from .policy import Policy
-    from .report import Report
-    from .scrub import Scrubbers
+    from .server import FakeServer
 
 __all__ = [
     "ckafka",
@@ -32,14 +51,17 @@ __all__ = [
     "ckafka_policy",
     "ckafka_region",
     "ckafka_scrubbers",
+    "ckafka_server",
+    "pytest_addoption",
+    "pytest_configure",
+    "pytest_generate_tests",
+    "pytest_runtest_makereport",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+    "pytest_testnodedown",
 ]
 
 MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints")
-ERROR_CODES_OPTIONS = ("scope", "action", "retryable", "category", "include", "exclude")
-FAULTS_OPTIONS = ("include", "exclude")
-CASSETTE_OPTIONS = ("name", "record_mode", "match_on", "scrub_account_ids")
-REPORT_KEY: pytest.StashKey[Report] = pytest.StashKey()
-FAILED_KEY: pytest.StashKey[bool] = pytest.StashKey()
 FAKE_SECRET_ID = "AKIDpytestckafkaFAKE0000000000000000"
 FAKE_SECRET_KEY = "pytest-ckafka-fake-secret-key-000"
 
@@ -128,123 +150,7 @@ def pytest_configure(config: pytest.Config) -> None:
             except ValueError as exc:
                 raise pytest.UsageError(f"{where}: {exc}") from None
     if config.getoption("ckafka_report") or config.getoption("ckafka_report_json"):
-        from .report import Report
-
-        config.stash[REPORT_KEY] = Report()
-
-
-def _marker_kwargs(
-    metafunc: pytest.Metafunc, name: str, allowed: tuple[str, ...]
-) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    for marker in reversed(list(metafunc.definition.iter_markers(name))):
-        bad = [key for key in marker.kwargs if key not in allowed]
-        if marker.args or bad:
-            from .suggest import unknown_name_message
-
-            what = (
-                unknown_name_message("option", bad[0], allowed)
-                if bad
-                else (f"takes keyword arguments only, got {marker.args!r}")
-            )
-            raise pytest.UsageError(f"@pytest.mark.{name}: {what}")
-        options.update(marker.kwargs)
-    return options
-
-
-def _select(
-    names: list[str], options: dict[str, Any], valid: Any, kind: str, marker: str
-) -> list[str]:
-    from .suggest import unknown_name_message
-
-    picked: dict[str, list[str]] = {}
-    for key in ("include", "exclude"):
-        value = options.get(key, ())
-        # A bare string is one name, not a sequence of one-letter names.
-        picked[key] = [value] if isinstance(value, str) else list(value)
-        for name in picked[key]:
-            if name not in valid:
-                raise pytest.UsageError(
-                    f"@pytest.mark.{marker}: {key}: " + unknown_name_message(kind, name, valid)
-                )
-    chosen = [n for n in names if n not in set(picked["exclude"])]
-    return chosen + [n for n in picked["include"] if n not in chosen]
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "ckafka_error_code" in metafunc.fixturenames:
-        from .catalog import ERROR_CODES, error_codes
-
-        options = _marker_kwargs(metafunc, "ckafka_error_codes", ERROR_CODES_OPTIONS)
-        filters = {k: options[k] for k in ("action", "retryable", "category") if k in options}
-        if not isinstance(filters.get("retryable", False), bool):
-            raise pytest.UsageError(
-                "@pytest.mark.ckafka_error_codes: retryable must be True, False or None, "
-                f"got {filters['retryable']!r}"
-            )
-        try:
-            params = error_codes(options.get("scope", "all"), **filters)
-        except ValueError as exc:
-            raise pytest.UsageError(f"@pytest.mark.ckafka_error_codes: {exc}") from None
-        codes = _select(
-            [str(p.values[0]) for p in params],
-            options,
-            ERROR_CODES,
-            "error code",
-            "ckafka_error_codes",
-        )
-        metafunc.parametrize("ckafka_error_code", codes, ids=codes)
-    if "ckafka_fault" in metafunc.fixturenames:
-        from .faults import FAULT_KINDS
-
-        options = _marker_kwargs(metafunc, "ckafka_faults", FAULTS_OPTIONS)
-        kinds = _select(list(FAULT_KINDS), options, FAULT_KINDS, "fault kind", "ckafka_faults")
-        metafunc.parametrize("ckafka_fault", kinds, ids=kinds)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Remember whether the test failed: a failed run must not write its cassette."""
-    report = yield
-    if report.when == "call" or report.failed:
-        item.stash[FAILED_KEY] = item.stash.get(FAILED_KEY, False) or report.failed
-    return report
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: Any) -> None:
-    """xdist controller: merge a worker's report rows."""
-    report = node.config.stash.get(REPORT_KEY, None)
-    rows = getattr(node, "workeroutput", {}).get("ckafka_report")
-    if report is not None and rows:
-        import json
-
-        report.add(json.loads(rows))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    config = session.config
-    report = config.stash.get(REPORT_KEY, None)
-    if report is None:
-        return
-    if hasattr(config, "workerinput"):  # an xdist worker: ship rows to the controller
-        import json
-
-        config.workeroutput["ckafka_report"] = json.dumps(report.rows)  # type: ignore[attr-defined]
-        return
-    path = config.getoption("ckafka_report_json")
-    if path:
-        report.write_json(path)
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    report = config.stash.get(REPORT_KEY, None)
-    if report is None or hasattr(config, "workerinput") or not config.getoption("ckafka_report"):
-        return
-    terminalreporter.section("pytest-ckafka error-handling report")
-    for line in report.lines():
-        terminalreporter.write_line(line)
+        start_report(config)
 
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -284,10 +190,7 @@ def ckafka(
     from .mocking import CKafkaMock
 
     options = _marker_options(request)
-    cli_strict: Optional[bool] = request.config.getoption("ckafka_strict")
-    strict = options.get("strict")
-    if strict is None:
-        strict = cli_strict if cli_strict is not None else request.config.getini("ckafka_strict")
+    strict = _strict(request, options)
     endpoints = [*ckafka_endpoints, *options.get("endpoints", ())]
     assert_all_used = options.get("assert_all_used", True)
     fake = CKafkaMock(
@@ -300,97 +203,44 @@ def ckafka(
     fake.start()
     session = None
     try:
-        session = _open_cassette(request, fake)
+        session = open_cassette(request, fake)
         yield fake
     finally:
         if session is not None:
-            session.close(fake, passed=not request.node.stash.get(FAILED_KEY, False))
+            session.close(fake, passed=not test_failed(request))
         fake.stop()
-        report = request.config.stash.get(REPORT_KEY, None)
-        if report is not None:
-            from .report import rows_for
-
-            report.add(rows_for(fake, request.node.nodeid))
+        add_report_rows(request, fake)
     fake.verify(assert_all_used=bool(assert_all_used))
 
 
-def _open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Any:
-    """Attach the test's cassette to ``fake`` if it has ``@pytest.mark.ckafka_cassette``."""
-    marker = request.node.get_closest_marker("ckafka_cassette")
-    if marker is None:
-        return None
-    from pathlib import Path
-
-    from .cassettes import CassetteSession, cassette_path
-    from .suggest import unknown_name_message
-
-    options = dict(marker.kwargs)
-    if marker.args:
-        options.setdefault("name", marker.args[0])
-    for key in options:
-        if key not in CASSETTE_OPTIONS:
-            raise pytest.UsageError(
-                "@pytest.mark.ckafka_cassette: "
-                + unknown_name_message("option", key, CASSETTE_OPTIONS)
-            )
-    config = request.config
-    # Precedence: marker > command line > ini.
-    mode = (
-        options.get("record_mode")
-        or config.getoption("ckafka_record_mode")
-        or config.getini("ckafka_record_mode")
-    )
-    folder = Path(config.rootpath) / config.getini("ckafka_cassette_dir")
-    module = Path(str(request.node.path)).stem
-    path = cassette_path(folder, options.get("name"), module, request.node.name)
-    scrubbers = request.getfixturevalue("ckafka_scrubbers")
-    if options.get("scrub_account_ids") and "account_ids" not in scrubbers.names():
-        from .scrub import AccountIdScrubber
-
-        scrubbers.add("account_ids", AccountIdScrubber())
-    match_on = options.get("match_on")
-    return CassetteSession.open(
-        fake, path, mode, scrubbers, match_on=tuple(match_on) if match_on else None
-    )
+def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
+    strict = options.get("strict")
+    if strict is None:
+        cli: Optional[bool] = request.config.getoption("ckafka_strict")
+        strict = cli if cli is not None else request.config.getini("ckafka_strict")
+    return bool(strict)
 
 
 @pytest.fixture
-def ckafka_scrubbers() -> Scrubbers:
-    """What cassettes scrub before writing; ``.add``, ``.remove`` and ``.names()`` change it."""
-    from .scrub import Scrubbers
+def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iterator[FakeServer]:
+    """The fake CKafka API as a real HTTP server on loopback: ``.endpoint``, ``.url``.
 
-    return Scrubbers()
-
-
-@pytest.fixture
-def ckafka_policy(pytestconfig: pytest.Config) -> Policy:
-    """The handling policy ``assert_handles`` checks (default + ini ``ckafka_policy``).
-
-    Override it to set a project's policy, e.g. return
-    ``pytest_ckafka.Policy({"ResourceInUse": "raise"})``.
+    Same API and ``@pytest.mark.ckafka(strict=..., assert_all_used=...)`` options as
+    ``ckafka``, for clients outside the test process (tccli, other SDKs, subprocesses).
     """
-    from .policy import Policy
+    from .server import FakeServer
 
-    return Policy.from_lines(pytestconfig.getini("ckafka_policy"))
-
-
-@pytest.fixture
-def ckafka_clock(ckafka: CKafkaMock) -> Iterator[Clock]:
-    """The ``ckafka`` fake clock, with ``time.sleep``/``asyncio.sleep`` recorded for the test."""
-    with ckafka.clock.patched() as clock:
-        yield clock
-
-
-@pytest.fixture
-def ckafka_error_code(request: pytest.FixtureRequest) -> str:
-    """One catalog error code per test run (narrow with ``@pytest.mark.ckafka_error_codes``)."""
-    raise pytest.UsageError("ckafka_error_code is parametrized by the plugin")  # pragma: no cover
-
-
-@pytest.fixture
-def ckafka_fault(request: pytest.FixtureRequest) -> str:
-    """One transport fault kind per test run (narrow with ``@pytest.mark.ckafka_faults``)."""
-    raise pytest.UsageError("ckafka_fault is parametrized by the plugin")  # pragma: no cover
+    options = _marker_options(request)
+    assert_all_used = bool(options.get("assert_all_used", True))
+    server = FakeServer(
+        strict=_strict(request, options), policy=ckafka_policy, assert_all_used=assert_all_used
+    ).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        add_report_rows(request, server)
+    server.verify(assert_all_used=assert_all_used)
 
 
 @pytest.fixture

@@ -14,9 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .envelopes import Reply, envelope_reply, error_envelope, success_reply
+from .exceptions import CKafkaUsageError
 from .faults import fault_reply
+from .suggest import unknown_name_message
 
-__all__ = ["ANY_ACTION", "Stub", "StubRegistry", "body_to_json", "params_match"]
+__all__ = [
+    "ANY_ACTION",
+    "Stub",
+    "StubRegistry",
+    "body_to_json",
+    "check_params",
+    "check_times",
+    "params_match",
+]
 
 ANY_ACTION = "*"
 
@@ -148,3 +158,29 @@ class StubRegistry:
 def body_to_json(body: Mapping[str, Any]) -> str:
     """Serialize a user body once, at registration, for the hot path."""
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def check_params(action: str, params: Optional[Mapping[str, Any]]) -> None:
+    """``params=`` must be a dict whose keys are request members of ``action``."""
+    if params is None:
+        return
+    if not isinstance(params, Mapping):
+        raise CKafkaUsageError(
+            f"params must be a dict of request parameters, got {type(params).__name__}"
+        )
+    if action == ANY_ACTION:
+        return
+    from .spec import load_spec
+
+    members = load_spec().input_members(action)
+    for name in params:
+        if name not in members:
+            raise CKafkaUsageError(
+                f"{action} params: " + unknown_name_message("request parameter", name, members)
+            )
+
+
+def check_times(times: Optional[int]) -> None:
+    """``times`` must be ``None`` (every call) or a positive integer."""
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise CKafkaUsageError(f"times must be a positive integer or None, got {times!r}")

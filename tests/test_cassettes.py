@@ -313,7 +313,8 @@ def test_x(ckafka):
     result.assert_outcomes(errors=1)
     result.stdout.re_match_lines(
         [
-            r"^E\s+.*CKafkaUsageError: cassette name '\.\./\.\./etc/passwd' escapes the cassette folder .*"
+            r"^E\s+.*CKafkaUsageError: cassette name '\.\./\.\./etc/passwd' escapes the "
+            r"cassette folder .*"
         ]
     )
 
@@ -334,7 +335,7 @@ def test_x(ckafka):
     result = pytester.runpytest()
     result.assert_outcomes(errors=1)
     result.stdout.re_match_lines(
-        [r"^E\s+.*CassetteFormatError: .*cassettes/test_x/test_x\.yaml:\d+: .*"]
+        [r"^E\s+.*CassetteFormatError: .*cassettes/test_x/test_x\.yaml:\d+: .*"],
     )
 
 

@@ -248,9 +248,40 @@ def test_plugin_without_the_fixture_loads_nothing_heavy(pytester: pytest.Pyteste
 import sys
 
 def test_nothing():
-    prefixes = ("responses", "tencentcloud", "pytest_ckafka.")
-    loaded = [m for m in sys.modules if m.startswith(prefixes)]
-    assert loaded == ["pytest_ckafka.plugin"]
+    prefixes = ("responses", "tencentcloud", "vcr", "yaml", "pytest_ckafka.")
+    loaded = sorted(m for m in sys.modules if m.startswith(prefixes))
+    assert loaded == [
+        "pytest_ckafka.plugin",
+        "pytest_ckafka.plugin_cassettes",
+        "pytest_ckafka.plugin_matrix",
+    ]
 """
     )
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_ckafka_server_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import requests
+
+def test_served(ckafka_server):
+    ckafka_server.fail("DescribeRegion", "InternalError")
+    headers = {"X-TC-Action": "DescribeRegion", "X-TC-Version": "2019-08-19"}
+    answer = requests.post(ckafka_server.url, json={}, headers=headers, timeout=5).json()
+    assert answer["Response"]["Error"]["Code"] == "InternalError"
+    assert ckafka_server.endpoint.startswith("127.0.0.1:")
+
+def test_unused(ckafka_server):
+    ckafka_server.fail("DeleteTopic", "ResourceInUse", times=1)
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2, errors=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.UnusedStubsError: 1 CKafka stub was registered "
+            "with times=N but not used up:",
+        ],
+    )

@@ -112,4 +112,7 @@ def test_spec_is_not_loaded_by_importing_the_plugin() -> None:
         "'respx', 'tencentcloud'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['pytest_ckafka', 'pytest_ckafka.plugin']"
+    assert out.stdout.strip() == (
+        "['pytest_ckafka', 'pytest_ckafka.plugin', 'pytest_ckafka.plugin_cassettes', "
+        "'pytest_ckafka.plugin_matrix']"
+    )
