@@ -28,9 +28,13 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fixture.py
 	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_matrix.py
+	$(BIN)/python benchmarks/bench_replay.py
+	$(BIN)/python benchmarks/bench_server.py
 
 spec: $(STAMP)
 	$(BIN)/python tools/gen_spec.py ../shared/data
+	$(BIN)/python tools/gen_cassettes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import collections
+import gc
 import os
 import sys
 import tempfile
@@ -130,10 +131,18 @@ def load(path: Path) -> list[Interaction]:
     if not text.strip():
         # vcrpy treats an empty file as a missing cassette, to be recorded again.
         return []
-    node, data = _parse(path, text)
-    if node is None:  # only comments: as empty as an empty file
-        return []
-    return _interactions(path, node, data)
+    # PyYAML allocates a node per scalar; the cyclic collector firing again and
+    # again over them makes large cassettes load in quadratic time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        node, data = _parse(path, text)
+        if node is None:  # only comments: as empty as an empty file
+            return []
+        return _interactions(path, node, data)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _parse(path: Path, text: str) -> tuple[Optional[yaml.Node], Any]:

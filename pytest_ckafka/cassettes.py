@@ -40,10 +40,14 @@ def check_record_mode(mode: str) -> str:
     return mode
 
 
-def cassette_path(folder: Path, name: Optional[str], module: str, test: str) -> Path:
+def cassette_path(
+    folder: Path, name: Optional[str], module: str, test: str, *, mode: str = "none"
+) -> Path:
     """``folder/<module>/<test>.yaml`` by default; a ``name`` is relative to ``folder``.
 
-    Names that would leave ``folder`` (``../x``, absolute paths) are refused.
+    Names that would leave ``folder`` (``../x``, absolute paths) are refused. In
+    ``none`` mode, ``examples/<Action>`` that the project does not have is read
+    from the documented-example library shipped with pytest-ckafka.
     """
     if name is None:
         safe_test = re.sub(r"[^\w.\-\[\]]+", "_", test)
@@ -62,7 +66,18 @@ def cassette_path(folder: Path, name: Optional[str], module: str, test: str) -> 
             f"cassette name {name!r} escapes the cassette folder {folder}: it resolves to "
             f'{path}; give a path inside the folder, e.g. "examples/DescribeInstances"'
         )
+    if mode == "none" and not path.exists() and relative.parts[0] == "examples":
+        shipped = _example_library() / Path(*relative.parts[1:])
+        if shipped.is_file():
+            return shipped
     return path
+
+
+def _example_library() -> Path:
+    """The documented-example cassettes: in the wheel, or in a source checkout."""
+    package = Path(__file__).resolve().parent
+    wheel = package / "_examples"
+    return wheel if wheel.is_dir() else package.parent / "cassettes" / "examples"
 
 
 @dataclass

@@ -8,8 +8,9 @@ No HTTP library is imported here. The adapters for ``requests`` (responses),
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Mapping
-from typing import Any, Optional, Protocol, Union
+from typing import Any, Callable, Optional, Protocol, Union
 
 from .bodycheck import check_body
 from .calls import Call, CallLog
@@ -35,6 +36,7 @@ from .handling import HandlingMixin, Verdict
 from .hosts import Endpoints
 from .policy import PolicyLike
 from .protocol import ParsedRequest, ProtocolError, parse_request
+from .signing import CredentialStore, verify
 from .spec import load_spec
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
 from .suggest import closest
@@ -61,8 +63,13 @@ class CKafka(HandlingMixin):
         endpoints: Iterable[str] = (),
         policy: PolicyLike = None,
         clock: Optional[Clock] = None,
+        strict_auth: bool = False,
     ) -> None:
         self.strict = strict
+        self.strict_auth = strict_auth
+        self.credentials = CredentialStore()
+        # Clients sign with the real time; the fake clock jumps ahead on every sleep.
+        self.auth_now: Callable[[], float] = time.time
         self.endpoints = Endpoints(endpoints)
         self.calls = CallLog()
         self.clock = clock or Clock()
@@ -160,6 +167,25 @@ class CKafka(HandlingMixin):
         stub = Stub(action, "fault", fault=kind, status=status, times=times, params=params)
         return self._stubs.add(stub)
 
+    def add_credentials(
+        self,
+        secret_id: str,
+        secret_key: str,
+        *,
+        token: Optional[str] = None,
+        token_expires_at: Optional[float] = None,
+    ) -> None:
+        """Accept signatures made with this key (and ``token``, until ``token_expires_at``).
+
+        Checked only with ``strict_auth=True``; :meth:`reset` keeps the keys.
+
+        >>> fake = CKafka(strict_auth=True)
+        >>> fake.add_credentials("AKIDtest", "secret", token="t", token_expires_at=2e9)
+        >>> [c.secret_id for c in fake.credentials]
+        ['AKIDtest']
+        """
+        self.credentials.add(secret_id, secret_key, token=token, token_expires_at=token_expires_at)
+
     def remove(self, stub: Stub) -> None:
         """Unregister a stub returned by :meth:`respond`, :meth:`fail` or :meth:`fault`."""
         self._stubs.remove(stub)
@@ -256,21 +282,14 @@ class CKafka(HandlingMixin):
                 )
             )
             return _for_method(reply, method)
+        if self.strict_auth:
+            failure = verify(method, url, headers, body, self.credentials, now=self.auth_now())
+            if failure is not None:
+                reply = self._error(failure[0], failure[1], request_id)
+                self.calls.append(_call(parsed, url, request_id, reply, "auth"))
+                return _for_method(reply, method)
         reply, answered_by = self._answer(parsed, request_id)
-        call = Call(
-            parsed.action,
-            parsed.params,
-            parsed.region,
-            parsed.version,
-            request_id,
-            parsed.method,
-            url,
-            parsed.secret_id,
-            parsed.language,
-            reply,
-            answered_by,
-        )
-        self.calls.append(call)
+        self.calls.append(_call(parsed, url, request_id, reply, answered_by))
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
         if answered_by == "miss":
@@ -304,7 +323,7 @@ class CKafka(HandlingMixin):
             return False
         if self.cassette.answer(parsed, parsed.host, "", peek=True) is not None:
             return False
-        self.calls.append(_network_call(parsed, url))
+        self.calls.append(_call(parsed, url, "", PASSTHROUGH, "network"))
         return True
 
     def is_synthetic(self, request_id: str) -> bool:
@@ -380,20 +399,20 @@ class CassettePlayer(Protocol):
     def miss_message(self, parsed: ParsedRequest, host: str, nodeid: Optional[str]) -> str: ...
 
 
-def _network_call(parsed: ParsedRequest, url: str) -> Call:
-    """The log entry of a call that went to the network to be recorded."""
+def _call(parsed: ParsedRequest, url: str, request_id: str, reply: Reply, by: str) -> Call:
+    """The log entry of one parsed call and its answer."""
     return Call(
         parsed.action,
         parsed.params,
         parsed.region,
         parsed.version,
-        "",
+        request_id,
         parsed.method,
         url,
         parsed.secret_id,
         parsed.language,
-        PASSTHROUGH,
-        "network",
+        reply,
+        by,
     )
 
 

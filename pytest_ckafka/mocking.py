@@ -40,8 +40,11 @@ class CKafkaMock(CKafka):
         assert_all_used: bool = True,
         policy: PolicyLike = None,
         clock: Optional[Clock] = None,
+        strict_auth: bool = False,
     ) -> None:
-        super().__init__(strict=strict, endpoints=endpoints, policy=policy, clock=clock)
+        super().__init__(
+            strict=strict, endpoints=endpoints, policy=policy, clock=clock, strict_auth=strict_auth
+        )
         self.assert_all_used = assert_all_used
         self._requests = RequestsTransport(self)
         self._transports = (self._requests, HttpxTransport(self))

@@ -61,7 +61,7 @@ __all__ = [
     "pytest_testnodedown",
 ]
 
-MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints")
+MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints", "strict_auth")
 FAKE_SECRET_ID = "AKIDpytestckafkaFAKE0000000000000000"
 FAKE_SECRET_KEY = "pytest-ckafka-fake-secret-key-000"
 
@@ -119,8 +119,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "ckafka(strict=None, assert_all_used=True, endpoints=()): configure the ckafka "
-        "fixture for this test (strict mode, unused-stub check, extra endpoints).",
+        "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False): configure "
+        "the ckafka fixture for this test (strict mode, unused-stub check, extra endpoints, "
+        "signature checks against ckafka.add_credentials).",
     )
     config.addinivalue_line(
         "markers",
@@ -198,6 +199,7 @@ def ckafka(
         endpoints=endpoints,
         assert_all_used=assert_all_used,
         policy=ckafka_policy,
+        strict_auth=bool(options.get("strict_auth", False)),
     )
     fake.nodeid = request.node.nodeid
     fake.start()
@@ -233,7 +235,10 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
     options = _marker_options(request)
     assert_all_used = bool(options.get("assert_all_used", True))
     server = FakeServer(
-        strict=_strict(request, options), policy=ckafka_policy, assert_all_used=assert_all_used
+        strict=_strict(request, options),
+        policy=ckafka_policy,
+        assert_all_used=assert_all_used,
+        strict_auth=bool(options.get("strict_auth", False)),
     ).start()
     try:
         yield server

@@ -62,7 +62,7 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
     )
     folder = Path(config.rootpath) / config.getini("ckafka_cassette_dir")
     module = Path(str(request.node.path)).stem
-    path = cassette_path(folder, options.get("name"), module, request.node.name)
+    path = cassette_path(folder, options.get("name"), module, request.node.name, mode=mode)
     scrubbers = request.getfixturevalue("ckafka_scrubbers")
     if options.get("scrub_account_ids") and "account_ids" not in scrubbers.names():
         from .scrub import AccountIdScrubber

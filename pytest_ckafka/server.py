@@ -11,6 +11,11 @@ with status 400 (411, 414, 431, 505) for what is not HTTP at all. The ``timeout`
 fault holds the connection silent until the client gives up, ``fault_timeout``
 passes or the server stops; ``connection_error`` resets it. These refusals never
 reach the core, so they are not in ``calls``; ``rejections`` lists them.
+
+Paths under ``/_ckafka/`` are the control API (:mod:`pytest_ckafka.control`),
+answered before the core and never logged in ``calls``. With ``strict_auth=True``
+the core checks every signature against the keys given to ``add_credentials``
+(:mod:`pytest_ckafka.signing`).
 """
 
 from __future__ import annotations
@@ -24,18 +29,20 @@ import traceback
 from collections import deque
 from collections.abc import Mapping
 from contextlib import suppress
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
+from .control import handle_control, is_control_path
 from .core import CKafka
 from .envelopes import Reply, envelope_reply, error_envelope
 from .exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
 from .policy import PolicyLike
 
-__all__ = ["MAX_BODY_BYTES", "FakeServer"]
+__all__ = ["MAX_BODY_BYTES", "FakeServer", "ListenError"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 """The real API's request size limit; a larger body gets ``RequestSizeLimitExceeded``."""
@@ -47,6 +54,14 @@ _HOST = re.compile(r"([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
 
 def _error(code: str, message: str) -> Reply:
     return envelope_reply(error_envelope(code, message, custom=True))
+
+
+class ListenError(CKafkaUsageError):
+    """The server cannot bind; ``reason`` is the OS's, e.g. ``Address already in use``."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"FakeServer cannot listen on {host}:{port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
 
 
 class _Refusal(Exception):
@@ -303,8 +318,9 @@ class FakeServer(CKafka):
         body_timeout: float = 2.0,
         fault_timeout: float = 5.0,
         idle_timeout: float = 60.0,
+        strict_auth: bool = False,
     ) -> None:
-        super().__init__(strict=strict, policy=policy)
+        super().__init__(strict=strict, policy=policy, strict_auth=strict_auth)
         self.host, self.port, self.assert_all_used = host, port, assert_all_used
         self.body_timeout = _seconds("body_timeout", body_timeout)
         self.fault_timeout = _seconds("fault_timeout", fault_timeout)
@@ -338,9 +354,8 @@ class FakeServer(CKafka):
             try:
                 server = _Server((self.host, self.port), self)
             except (OSError, OverflowError) as exc:
-                reason = getattr(exc, "strerror", None) or exc
-                where = f"{self.host}:{self.port}"
-                raise CKafkaUsageError(f"FakeServer cannot listen on {where}: {reason}") from None
+                reason = str(getattr(exc, "strerror", None) or exc)
+                raise ListenError(self.host, self.port, reason) from None
             self._address = (str(server.server_address[0]), int(server.server_address[1]))
             server.thread.start()
             self._server = server
@@ -383,6 +398,10 @@ class FakeServer(CKafka):
             raise CKafkaAssertionError("pytest-ckafka server:\n  " + "\n  ".join(problems))
 
     def _reply_to(self, method: str, url: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        path = urlsplit(url).path
+        if is_control_path(path):
+            reply = handle_control(self, method, path, body).reply()
+            return replace(reply, body=b"") if method.upper() == "HEAD" else reply
         try:
             return self.handle(method, url, headers, body)
         except UnmatchedCallError as exc:  # the core recorded it: verify() raises it

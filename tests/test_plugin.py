@@ -164,7 +164,8 @@ def test_x(ckafka):
             r"^E +(pytest|_pytest\.config\.exceptions)\.UsageError: "
             + re.escape(
                 '@pytest.mark.ckafka: unknown option "strickt": '
-                'did you mean "strict"? Valid choices: assert_all_used, endpoints, strict.'
+                'did you mean "strict"? Valid choices: assert_all_used, endpoints, strict, '
+                "strict_auth."
             )
             + "$"
         ]
@@ -285,3 +286,31 @@ def test_unused(ckafka_server):
             "with times=N but not used up:",
         ],
     )
+
+
+def test_strict_auth_checks_the_sdk_signature(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+from tencentcloud.ckafka.v20190819 import ckafka_client, models
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+
+def describe(secret_key):
+    cred = credential.Credential("AKIDsigned", secret_key)
+    client = ckafka_client.CkafkaClient(cred, "ap-guangzhou")
+    return client.DescribeInstances(models.DescribeInstancesRequest())
+
+
+@pytest.mark.ckafka(strict_auth=True)
+def test_signatures(ckafka):
+    ckafka.add_credentials("AKIDsigned", "the-right-key")
+    assert describe("the-right-key").Result is not None
+    with pytest.raises(TencentCloudSDKException) as error:
+        describe("a-wrong-key")
+    assert error.value.code == "AuthFailure.SignatureFailure"
+    assert ckafka.calls[-1].error_code == "AuthFailure.SignatureFailure"
+"""
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -30,7 +30,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 
 import pytest_ckafka
 from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
-from pytest_ckafka.server import MAX_BODY_BYTES, FakeServer
+from pytest_ckafka.server import MAX_BODY_BYTES, FakeServer, ListenError
 
 JSON_HEADERS = b"X-TC-Action: DescribeRegion\r\nX-TC-Version: 2019-08-19\r\n"
 JSON_HEADERS += b"Content-Type: application/json\r\n"
@@ -115,8 +115,11 @@ def test_endpoint_and_url() -> None:
 def test_a_taken_port_is_a_one_line_usage_error() -> None:
     with FakeServer() as first:
         port = int(first.endpoint.split(":")[1])
-        with pytest.raises(CKafkaUsageError, match=f"cannot listen on 127.0.0.1:{port}: "):
+        with pytest.raises(CKafkaUsageError, match=f"cannot listen on 127.0.0.1:{port}: ") as info:
             FakeServer(port=port).start()
+    assert isinstance(info.value, ListenError)
+    assert (info.value.host, info.value.port) == ("127.0.0.1", port)
+    assert info.value.reason == "Address already in use"
 
 
 @pytest.mark.parametrize("name", ["body_timeout", "fault_timeout", "idle_timeout"])
@@ -612,3 +615,62 @@ def test_problems_fail_verify(server: FakeServer) -> None:
         server.verify()
     server.reset()
     assert list(server.problems) == [] and list(server.rejections) == []
+
+
+# -- the control API and credentials --------------------------------------------------------
+
+
+def _control(server: FakeServer, method: str, path: str, body: bytes = b"") -> tuple[int, Any]:
+    conn = http.client.HTTPConnection(*_address(server), timeout=5)
+    try:
+        conn.request(method, path, body or None)
+        answer = conn.getresponse()
+        assert answer.getheader("Content-Type") == "application/json"
+        return answer.status, json.loads(answer.read())
+    finally:
+        conn.close()
+
+
+def test_the_control_api_is_routed_and_not_logged_as_calls(server: FakeServer) -> None:
+    entry = b'{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 1}'
+    assert _control(server, "POST", "/_ckafka/stubs", entry)[0] == 200
+    with pytest.raises(TencentCloudSDKException) as info:
+        request = models.DeleteTopicRequest()
+        request.InstanceId, request.TopicName = "ckafka-1", "t"
+        _client(server).DeleteTopic(request)
+    assert info.value.code == "ResourceInUse"
+    status, log = _control(server, "GET", "/_ckafka/calls")
+    assert status == 200 and [c["action"] for c in log["calls"]] == ["DeleteTopic"]
+    assert [call.action for call in server.calls] == ["DeleteTopic"]
+    assert _control(server, "GET", "/_ckafka/nope")[0] == 404
+    assert _control(server, "POST", "/_ckafka/stubs", b"{")[1] == {
+        "error": "the request body is not valid JSON: Expecting property name enclosed in "
+        "double quotes: line 1 column 2 (char 1)"
+    }
+    assert len(server.calls) == 1 and list(server.rejections) == []
+
+
+def test_the_control_api_keeps_the_connection_alive(server: FakeServer) -> None:
+    conn = http.client.HTTPConnection(*_address(server), timeout=5)
+    try:
+        for method in ("GET", "HEAD", "GET"):  # a HEAD answer has no body to break the framing
+            conn.request(method, "/_ckafka/health")
+            answer = conn.getresponse()
+            body = answer.read()
+            assert (answer.status, bool(body)) == ((200, True) if method == "GET" else (405, False))
+    finally:
+        conn.close()
+
+
+def test_strict_auth_and_credentials_are_stored() -> None:
+    fake = FakeServer(strict_auth=True)
+    assert fake.strict_auth is True and FakeServer().strict_auth is False
+    fake.add_credentials("AKIDone", "k1")
+    fake.add_credentials("AKIDtwo", "k2", token="tok", token_expires_at=2_000_000_000)
+    fake.add_credentials("AKIDone", "k1-rotated")
+    stored = {c.secret_id: (c.secret_key, c.token, c.token_expires_at) for c in fake.credentials}
+    assert stored == {"AKIDone": ("k1-rotated", None, None), "AKIDtwo": ("k2", "tok", 2e9)}
+    fake.reset()
+    assert len(fake.credentials) == 2  # configuration, not test state
+    with pytest.raises(CKafkaUsageError, match="secret_key must be a non-empty string"):
+        fake.add_credentials("AKIDthree", "")

@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "pytest_ckafka" / "_data"
@@ -52,14 +53,70 @@ def _example_output(text: str) -> dict[str, Any] | None:
     return body
 
 
-def _example_input(text: str) -> dict[str, Any] | None:
-    # The documented input is an HTTP message; its JSON body follows the blank line.
-    _, _, body = text.partition("\n\n")
-    try:
-        parsed = json.loads(body) if body.strip() else {}
-    except json.JSONDecodeError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
+def _example_input(text: str, objects: dict[str, Any], input_name: str) -> dict[str, Any] | None:
+    """The documented request's parameters as nested, typed JSON.
+
+    The API reference documents a request either as an HTTP message with a JSON
+    body after the blank line, or as a GET URL whose query carries the flattened
+    parameters (``Status.0=0``, ``Filters.0.Name=x``).
+    """
+    head, _, body = text.partition("\n\n")
+    if body.strip():
+        try:
+            parsed = json.loads(body)
+        except json.JSONDecodeError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    if "?" not in head:
+        return {}
+    query = head.split("?", 1)[1].replace("\n", "")
+    flat = {}
+    for part in query.split("&"):
+        key, sep, value = part.partition("=")
+        if sep and key not in COMMON_PARAMS:
+            flat[unquote_plus(key)] = unquote_plus(value)
+    return _typed(_nest(flat), objects, input_name)
+
+
+COMMON_PARAMS = {"Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature"}
+
+
+def _nest(flat: dict[str, str]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for key, value in flat.items():
+        node = tree
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return tree
+
+
+def _typed(node: dict[str, Any], objects: dict[str, Any], object_name: str) -> dict[str, Any]:
+    members = objects.get(object_name, {})
+    out: dict[str, Any] = {}
+    for name, value in node.items():
+        member = members.get(name)
+        if member:  # documentation sometimes shows parameters the API no longer has
+            out[name] = _typed_value(value, member, objects)
+    return out
+
+
+def _typed_value(value: Any, member: dict[str, Any], objects: dict[str, Any]) -> Any:
+    if member["type"] == "list":
+        items = [value[k] for k in sorted(value, key=int)] if isinstance(value, dict) else [value]
+        item = {**member, "type": "object" if member["member"] in objects else member["member"]}
+        return [_typed_value(i, item, objects) for i in items]
+    if isinstance(value, dict):
+        return _typed(value, objects, member["member"])
+    kind = member["member"]
+    if kind in ("int64", "uint64", "int"):
+        return int(value)
+    if kind in ("float", "double"):
+        return float(value)
+    if kind == "bool":
+        return value.lower() in ("true", "1")
+    return value
 
 
 def _secret_paths(
@@ -99,7 +156,12 @@ def build_spec(data: Path) -> dict[str, Any]:
             "errors": sorted(errors.get(name, [])),
             "example_output": output,
             "example_input": next(
-                (i for i in (_example_input(d["input"]) for d in docs) if i is not None), None
+                (
+                    i
+                    for i in (_example_input(d["input"], objects, raw["input"]) for d in docs)
+                    if i is not None
+                ),
+                None,
             ),
             "secrets": {
                 "input": _secret_paths(objects, raw["input"]),

@@ -1,0 +1,308 @@
+"""The ``pytest-ckafka`` command: the fake CKafka API as a server for any client.
+
+``pytest-ckafka serve`` (or ``python -m pytest_ckafka serve``) runs a
+:class:`~pytest_ckafka.server.FakeServer` on loopback, prints one line with its
+URL and endpoint on stdout and serves until SIGINT or SIGTERM, then exits 0::
+
+    $ pytest-ckafka serve --port 9100
+    pytest-ckafka: serving the CKafka API on http://127.0.0.1:9100/ (endpoint 127.0.0.1:9100)
+
+Options: ``--host`` (default ``127.0.0.1``), ``--port`` (default 0: any free
+port, read it from that line), ``--strict`` (a call with no stub is an error,
+not the default answer), ``--strict-auth`` and ``--credentials FILE`` (signature
+checking; the file is a JSON list of ``{"secret_id", "secret_key", "token"?,
+"token_expires_at"?}``, the expiry a Unix time in seconds), ``--state FILE``.
+Stubs, the call log and resets are driven over HTTP through the control API
+under ``/_ckafka/`` (see :mod:`pytest_ckafka.control`).
+
+``--state FILE``: until the stateful backend exists, the state is the
+registered stubs. The file is ``{"stubs": [entry, ...]}``, each entry as the
+control API's ``POST /_ckafka/stubs`` takes it. It is loaded (and every entry
+validated) at start; a file that does not exist yet starts empty. On a clean
+shutdown the stubs still registered are written back atomically (a temporary
+file, then ``os.replace``), each ``times`` being the uses left; spent stubs are
+dropped. Calls are not saved.
+
+Bad input gets one line on stderr and a non-zero exit, never a traceback: 2 for
+a usage error (an unknown option or command, with the closest match suggested;
+a bad value), 1 for a port that cannot be bound or a ``--state`` or
+``--credentials`` file that cannot be read, parsed or saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn, Optional
+
+from .control import add_stubs, json_kind, stub_entry
+from .exceptions import CKafkaUsageError
+from .server import FakeServer, ListenError
+from .suggest import closest, unknown_name_message
+
+__all__ = ["main"]
+
+PROG = "pytest-ckafka"
+COMMANDS = {"serve": "run the fake CKafka API as an HTTP server until SIGINT/SIGTERM"}
+
+
+class CommandError(Exception):
+    """Bad input: ``message`` is the one line printed, ``status`` the exit code."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage, so every error is one line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CommandError(message, 2)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run ``pytest-ckafka`` with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if not args:
+            raise CommandError(f"missing command (valid: {', '.join(COMMANDS)})", 2)
+        if args[0].startswith("-") and args[0] not in ("-h", "--help"):
+            raise CommandError(_misplaced(args[0].split("=", 1)[0]), 2)
+        top = _top_parser()
+        parsed = _parse(top, args)
+        if parsed.command not in COMMANDS:
+            raise CommandError(_unknown("command", parsed.command, COMMANDS), 2)
+        serve = _serve_parser()
+        return _serve(_parse(serve, parsed.args))
+    except CommandError as exc:
+        _say(sys.stderr, f"{PROG}: {exc}")
+        return exc.status
+
+
+def _top_parser() -> _Parser:
+    commands = "\n".join(f"  {name:8}{text}" for name, text in COMMANDS.items())
+    parser = _Parser(
+        prog=PROG,
+        description="Test doubles for the Tencent Cloud CKafka API.",
+        epilog=f"commands:\n{commands}\n\nRun `{PROG} COMMAND --help` for its options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("command", metavar="COMMAND", help="one of: " + ", ".join(COMMANDS))
+    parser.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _serve_parser() -> _Parser:
+    parser = _Parser(
+        prog=f"{PROG} serve",
+        description=COMMANDS["serve"] + ". The control API is under /_ckafka/.",
+        allow_abbrev=False,
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (%(default)s)")
+    parser.add_argument("--port", type=_port, default=0, help="port to bind; 0: any free one")
+    parser.add_argument(
+        "--strict", action="store_true", help="a call with no stub is an error, not a default"
+    )
+    parser.add_argument(
+        "--strict-auth", action="store_true", help="check request signatures (see --credentials)"
+    )
+    parser.add_argument(
+        "--credentials", metavar="FILE", type=Path, help="JSON list of accepted key pairs"
+    )
+    parser.add_argument(
+        "--state", metavar="FILE", type=Path, help="stubs loaded at start, saved on shutdown"
+    )
+    return parser
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: expected 0 to 65535")
+    return int(text)
+
+
+def _parse(parser: _Parser, args: list[str]) -> argparse.Namespace:
+    """``parse_known_args``, then an unknown option named with its closest match."""
+    namespace, extra = parser.parse_known_args(args)
+    if extra:
+        word = extra[0]
+        if not word.startswith("-") or word == "-":
+            raise CommandError(f"unexpected argument {word} ({parser.prog} takes options only)", 2)
+        raise CommandError(_unknown("option", word.split("=", 1)[0], _options(parser)), 2)
+    return namespace
+
+
+def _misplaced(option: str) -> str:
+    """An option before the command: say where it goes if the command has it."""
+    serve = _options(_serve_parser())
+    best = closest(option, serve, n=1)
+    if best:
+        return f"option {best[0]} goes after the command: {PROG} serve {best[0]} ..."
+    return _unknown("option", option, ["--help"])
+
+
+def _options(parser: argparse.ArgumentParser) -> list[str]:
+    return sorted(s for a in parser._actions for s in a.option_strings if s.startswith("--"))
+
+
+def _unknown(kind: str, name: str, choices: Iterable[str]) -> str:
+    pool = sorted(choices)
+    best = closest(name, pool, n=1)
+    if best:
+        return f"unknown {kind} {name}; did you mean {best[0]}?"
+    return f"unknown {kind} {name} (valid: {', '.join(pool)})"
+
+
+# -- serve -----------------------------------------------------------------
+
+
+def _serve(options: argparse.Namespace) -> int:
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Optional[FrameType]) -> None:
+        stop.set()
+
+    # Installed before the files are read, so an early Ctrl-C still ends in a clean
+    # shutdown; restored after, so main() can run inside another program (a test).
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _run(options, stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run(options: argparse.Namespace, stop: threading.Event) -> int:
+    server = FakeServer(
+        options.host, options.port, strict=options.strict, strict_auth=options.strict_auth
+    )
+    if options.credentials is not None:
+        _load_credentials(server, options.credentials)
+    if options.state is not None:
+        entries = _load_state(options.state)
+        try:
+            add_stubs(server, entries)
+        except CKafkaUsageError as exc:
+            raise CommandError(f"invalid state file {options.state}: {exc}") from None
+    try:
+        server.start()
+    except ListenError as exc:
+        where = f"{exc.host}:{exc.port}"
+        raise CommandError(f"cannot listen on {where}: {_lower(exc.reason)}") from None
+    try:
+        _say(
+            sys.stdout,
+            f"{PROG}: serving the CKafka API on {server.url} (endpoint {server.endpoint})",
+        )
+        while not stop.wait(0.5):  # a timeout keeps the main thread responsive to signals
+            pass
+    finally:
+        server.stop()
+    if options.state is not None:
+        _save_state(options.state, server)
+    return 0
+
+
+def _load_credentials(server: FakeServer, path: Path) -> None:
+    data = _read_json(path, "credentials")
+    where = f"invalid credentials file {path}"
+    if not isinstance(data, list):
+        raise CommandError(f"{where}: expected a JSON list of key pairs, got {json_kind(data)}")
+    fields = ("secret_id", "secret_key", "token", "token_expires_at")
+    for index, entry in enumerate(data):
+        if not isinstance(entry, dict):
+            raise CommandError(f"{where}: [{index}]: expected an object, got {json_kind(entry)}")
+        for key in entry:
+            if key not in fields:
+                message = unknown_name_message("key", key, fields)
+                raise CommandError(f"{where}: [{index}]: {message}")
+        for key in fields[:2]:
+            if key not in entry:
+                raise CommandError(f'{where}: [{index}]: missing "{key}"')
+        try:
+            server.add_credentials(
+                entry["secret_id"],
+                entry["secret_key"],
+                token=entry.get("token"),
+                token_expires_at=entry.get("token_expires_at"),
+            )
+        except CKafkaUsageError as exc:
+            raise CommandError(f"{where}: [{index}]: {exc}") from None
+
+
+def _load_state(path: Path) -> list[Any]:
+    if not path.exists() and not path.is_symlink():
+        parent = path.parent
+        if not parent.is_dir():
+            raise CommandError(f"cannot use state file {path}: directory {parent} does not exist")
+        return []
+    data = _read_json(path, "state")
+    where = f"invalid state file {path}"
+    if not isinstance(data, dict):
+        raise CommandError(f'{where}: expected an object {{"stubs": [...]}}, got {json_kind(data)}')
+    for key in data:
+        if key != "stubs":
+            raise CommandError(f"{where}: " + unknown_name_message("key", key, ["stubs"]))
+    stubs = data.get("stubs", [])
+    if not isinstance(stubs, list):
+        raise CommandError(f'{where}: "stubs" must be a list, got {json_kind(stubs)}')
+    return stubs
+
+
+def _save_state(path: Path, server: FakeServer) -> None:
+    live = [s for s in server.stubs if not s.exhausted and not s.injected]
+    data = {"stubs": [stub_entry(stub, remaining=True) for stub in live]}
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    directory = path.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise CommandError(f"cannot save state file {path}: {_reason(exc)}") from None
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {what} file {path}: {_reason(exc)}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise CommandError(f"invalid {what} file {path}: not JSON: {exc}") from None
+
+
+def _reason(exc: OSError) -> str:
+    return _lower(exc.strerror or str(exc))
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _say(stream: Any, line: str) -> None:
+    """Print one line and flush; a closed stream (a reader that went away) is no error."""
+    try:
+        print(line, file=stream, flush=True)
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,289 @@
+"""The HTTP control API of the server, for clients that are not Python.
+
+Pure: ``(method, path, body) -> ControlAnswer`` over the registration API of
+:class:`~pytest_ckafka.core.CKafka`; :mod:`pytest_ckafka.server` only routes the
+reserved prefix ``/_ckafka/`` here (the CKafka API itself is always POSTed to
+``/``). Every answer is JSON (``Content-Type: application/json``). Bad input gets
+400 with ``{"error": "..."}`` carrying the message the Python API gives,
+suggestion included; an unknown path 404, a wrong method 405.
+
+``GET /_ckafka/health``
+    ``{"status": "ok", "service": "ckafka", "version": "2019-08-19", "stubs": N, "calls": N}``.
+``POST /_ckafka/stubs``
+    Register one stub (a JSON object) or several (a list: all or none). Each is
+    ``{"kind": "respond" | "fail" | "fault", "action": ..., ...}`` with, by kind,
+    ``body`` (respond), ``code``, ``message``, ``custom`` (fail), ``fault`` and
+    ``status`` (fault: ``fault`` is the fault kind, e.g. ``"timeout"``), and for
+    all ``times`` and ``params``, exactly as :meth:`~pytest_ckafka.core.CKafka.respond`,
+    :meth:`~pytest_ckafka.core.CKafka.fail` and :meth:`~pytest_ckafka.core.CKafka.fault`
+    take them. Answers ``{"stubs": [...]}``, the stubs added. ``action`` ``"*"``
+    (fail, fault) answers any action.
+``GET /_ckafka/stubs``
+    ``{"stubs": [...]}``: every stub as registered, plus ``"used"``, the calls it answered.
+``DELETE /_ckafka/stubs``
+    Forget every stub; ``{"removed": N}``.
+``GET /_ckafka/calls``
+    ``{"calls": [{"action", "params", "region", "version", "request_id", "error_code"}]}``
+    in arrival order; ``error_code`` is ``null`` on success, ``"fault:KIND"`` for a fault.
+``POST /_ckafka/reset``
+    Forget stubs and calls (registered credentials stay); ``{"reset": true}``.
+
+With ``pytest-ckafka serve --port 9100`` running::
+
+    curl -s localhost:9100/_ckafka/health
+    curl -s -X POST localhost:9100/_ckafka/stubs \\
+        -d '{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 1}'
+    curl -s -X POST localhost:9100/_ckafka/stubs \\
+        -d '[{"kind": "respond", "action": "DescribeTopic",
+              "body": {"Result": {"TotalCount": 0, "TopicList": []}}},
+             {"kind": "fault", "action": "*", "fault": "http_status", "status": 503}]'
+    curl -s localhost:9100/_ckafka/stubs
+    curl -s localhost:9100/_ckafka/calls
+    curl -s -X DELETE localhost:9100/_ckafka/stubs
+    curl -s -X POST localhost:9100/_ckafka/reset
+
+The same entries make the ``stubs`` list of a ``--state`` file (see :mod:`pytest_ckafka.cli`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from .core import API_VERSION, SERVICE, CKafka
+from .envelopes import CONTENT_TYPE, Reply, encode
+from .exceptions import CKafkaUsageError
+from .stubs import Stub
+from .suggest import unknown_name_message
+
+__all__ = [
+    "PREFIX",
+    "ControlAnswer",
+    "add_stubs",
+    "handle_control",
+    "is_control_path",
+    "json_kind",
+    "stub_entry",
+]
+
+PREFIX = "/_ckafka/"
+"""Paths under this prefix are the control API, never a CKafka call."""
+
+STUB_KINDS = ("respond", "fail", "fault")
+_COMMON = ("kind", "action", "times", "params")
+_FIELDS = {
+    "respond": (*_COMMON, "body"),
+    "fail": (*_COMMON, "code", "message", "custom"),
+    "fault": (*_COMMON, "fault", "status"),
+}
+
+
+@dataclass(frozen=True)
+class ControlAnswer:
+    """A control API answer: an HTTP status and a JSON object (``allow`` for a 405)."""
+
+    status: int
+    body: Mapping[str, Any]
+    allow: Optional[str] = None
+
+    def reply(self) -> Reply:
+        """The answer as the :class:`~pytest_ckafka.envelopes.Reply` the server writes."""
+        headers = {"Content-Type": CONTENT_TYPE}
+        if self.allow:
+            headers["Allow"] = self.allow
+        return Reply(self.status, headers, encode(self.body))
+
+
+def is_control_path(path: str) -> bool:
+    """True for ``/_ckafka`` and anything under it."""
+    return path == PREFIX.rstrip("/") or path.startswith(PREFIX)
+
+
+def handle_control(fake: CKafka, method: str, path: str, body: bytes) -> ControlAnswer:
+    """Answer one control request. Pure: no socket, no HTTP library.
+
+    >>> fake = CKafka()
+    >>> entry = b'{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse"}'
+    >>> handle_control(fake, "POST", "/_ckafka/stubs", entry).status
+    200
+    >>> answer = handle_control(fake, "POST", "/_ckafka/stubs", b'{"kind": "fial"}')
+    >>> answer.status, answer.body["error"]
+    (400, 'unknown stub kind "fial": did you mean "fail"? Valid choices: fail, fault, respond.')
+    """
+    path = path.split("?", 1)[0].rstrip("/")
+    routes = _ROUTES.get(path)
+    if routes is None:
+        message = unknown_name_message("control path", path, _ROUTES)
+        return ControlAnswer(404, {"error": message})
+    route = routes.get(method.upper())
+    if route is None:
+        allowed = ", ".join(sorted(routes))
+        message = f"{method.upper()} {path} is not allowed: use {allowed}"
+        return ControlAnswer(405, {"error": message}, allow=allowed)
+    try:
+        return ControlAnswer(200, route(fake, body))
+    except CKafkaUsageError as exc:
+        return ControlAnswer(400, {"error": str(exc)})
+
+
+def add_stubs(fake: CKafka, entries: Any) -> list[Stub]:
+    """Register one entry (a dict) or a list of them; all or none.
+
+    An error in the N-th entry of a list is prefixed ``stubs[N]: ``. Raises
+    :class:`~pytest_ckafka.exceptions.CKafkaUsageError` with the Python API's
+    message, and registers nothing, if any entry is bad.
+    """
+    if isinstance(entries, list):
+        added: list[Stub] = []
+        for index, entry in enumerate(entries):
+            try:
+                added.append(_add_stub(fake, entry))
+            except CKafkaUsageError as exc:
+                for stub in added:
+                    fake.remove(stub)
+                raise CKafkaUsageError(f"stubs[{index}]: {exc}") from None
+        return added
+    return [_add_stub(fake, entries)]
+
+
+def stub_entry(stub: Stub, *, remaining: bool = False) -> dict[str, Any]:
+    """``stub`` as the JSON entry that registers it; ``remaining``: ``times`` left, not given."""
+    entry: dict[str, Any] = {"kind": stub.kind, "action": stub.action}
+    if stub.kind == "respond" and stub.body_json is not None:
+        entry["body"] = json.loads(stub.body_json)
+    elif stub.kind == "fail":
+        entry["code"] = stub.code
+        if stub.message is not None:
+            entry["message"] = stub.message
+        if stub.custom:
+            entry["custom"] = True
+    elif stub.kind == "fault":
+        entry["fault"] = stub.fault
+        if stub.fault == "http_status":
+            entry["status"] = stub.status
+    if stub.times is not None:
+        entry["times"] = stub.times - stub.used if remaining else stub.times
+    if stub.params is not None:
+        entry["params"] = dict(stub.params)
+    return entry
+
+
+def _add_stub(fake: CKafka, entry: Any) -> Stub:
+    if not isinstance(entry, Mapping):
+        raise CKafkaUsageError(f"a stub must be a JSON object, got {json_kind(entry)}")
+    kind = entry.get("kind")
+    if kind is None:
+        raise CKafkaUsageError('a stub needs "kind": one of ' + ", ".join(STUB_KINDS))
+    if kind not in STUB_KINDS:
+        raise CKafkaUsageError(unknown_name_message("stub kind", kind, STUB_KINDS))
+    fields = _FIELDS[kind]
+    for key in entry:
+        if key not in fields:
+            raise CKafkaUsageError(f"{kind} stub: " + unknown_name_message("field", key, fields))
+    action = _get(entry, kind, "action", str, required=True)
+    times = _get(entry, kind, "times", int)
+    params = _get(entry, kind, "params", dict)
+    if kind == "respond":
+        return fake.respond(action, _get(entry, kind, "body", dict), times=times, params=params)
+    if kind == "fail":
+        code = _get(entry, kind, "code", str, required=True)
+        message = _get(entry, kind, "message", str)
+        custom = bool(_get(entry, kind, "custom", bool))
+        return fake.fail(action, code, message, times=times, params=params, custom=custom)
+    fault = _get(entry, kind, "fault", str, required=True)
+    status = _get(entry, kind, "status", int)
+    return fake.fault(
+        action, fault, times=times, params=params, status=502 if status is None else status
+    )
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", dict: "an object", bool: "true or false"}
+
+
+def _get(
+    entry: Mapping[str, Any], kind: str, key: str, kind_of: type, required: bool = False
+) -> Any:
+    value = entry.get(key)
+    if value is None:
+        if required:
+            raise CKafkaUsageError(f'{kind} stub: missing field "{key}"')
+        return None
+    if not isinstance(value, kind_of) or (kind_of is int and isinstance(value, bool)):
+        raise CKafkaUsageError(
+            f'{kind} stub: "{key}" must be {_TYPE_NAMES[kind_of]}, got {json.dumps(value)}'
+        )
+    return value
+
+
+def json_kind(value: Any) -> str:
+    """``"an object"``, ``"a list"``...: the JSON type of ``value``, for error messages."""
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "?")
+
+
+def _json_body(body: bytes) -> Any:
+    if not body.strip():
+        raise CKafkaUsageError("the request needs a JSON body: a stub object or a list of them")
+    try:
+        return json.loads(body)
+    except ValueError as exc:  # UnicodeDecodeError included
+        raise CKafkaUsageError(f"the request body is not valid JSON: {exc}") from None
+
+
+def _health(fake: CKafka, body: bytes) -> dict[str, Any]:
+    stubs, calls = len(fake.stubs), len(fake.calls)
+    return {
+        "status": "ok",
+        "service": SERVICE,
+        "version": API_VERSION,
+        "stubs": stubs,
+        "calls": calls,
+    }
+
+
+def _post_stubs(fake: CKafka, body: bytes) -> dict[str, Any]:
+    return {"stubs": [stub_entry(stub) for stub in add_stubs(fake, _json_body(body))]}
+
+
+def _get_stubs(fake: CKafka, body: bytes) -> dict[str, Any]:
+    return {"stubs": [{**stub_entry(stub), "used": stub.used} for stub in fake.stubs]}
+
+
+def _delete_stubs(fake: CKafka, body: bytes) -> dict[str, Any]:
+    stubs = fake.stubs
+    for stub in stubs:
+        fake.remove(stub)
+    return {"removed": len(stubs)}
+
+
+def _calls(fake: CKafka, body: bytes) -> dict[str, Any]:
+    calls = [
+        {
+            "action": call.action,
+            "params": dict(call.params),
+            "region": call.region,
+            "version": call.version,
+            "request_id": call.request_id,
+            "error_code": call.error_code,
+        }
+        for call in fake.calls
+    ]
+    return {"calls": calls}
+
+
+def _reset(fake: CKafka, body: bytes) -> dict[str, Any]:
+    fake.reset()
+    return {"reset": True}
+
+
+_Route = Callable[[CKafka, bytes], dict[str, Any]]
+_ROUTES: dict[str, dict[str, _Route]] = {
+    "/_ckafka/health": {"GET": _health},
+    "/_ckafka/stubs": {"GET": _get_stubs, "POST": _post_stubs, "DELETE": _delete_stubs},
+    "/_ckafka/calls": {"GET": _calls},
+    "/_ckafka/reset": {"POST": _reset},
+}

@@ -1,0 +1,418 @@
+"""``pytest-ckafka serve`` as a user runs it: a subprocess, its stdout line, signals, exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+from tencentcloud.ckafka.v20190819 import ckafka_client, models
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+    TencentCloudSDKException,
+)
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+
+from pytest_ckafka import cli
+
+COMMAND = [sys.executable, "-m", "pytest_ckafka"]
+READY = re.compile(
+    r"pytest-ckafka: serving the CKafka API on http://127\.0\.0\.1:(\d+)/ "
+    r"\(endpoint 127\.0\.0\.1:\1\)\n"
+)
+WAIT = 30.0  # seconds: a bound on every wait for the subprocess, generous for loaded CI
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    endpoint: str
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.endpoint}/"
+
+    def stop(self, sig: int = signal.SIGINT) -> tuple[int, str, str]:
+        """Send ``sig``; return the exit code and the rest of stdout and stderr."""
+        self.process.send_signal(sig)
+        out, err = self.process.communicate(timeout=WAIT)
+        return self.process.returncode, out, err
+
+
+@contextmanager
+def serve(*args: str, cwd: Optional[Path] = None) -> Iterator[Served]:
+    """Run ``serve --port 0 ARGS`` and wait for its endpoint line; kill it if a test fails."""
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
+    try:
+        assert process.stdout is not None
+        line = _readline(process, WAIT)
+        match = READY.fullmatch(line)
+        if match is None:
+            _, err = process.communicate(timeout=WAIT)
+            raise AssertionError(f"no endpoint line: {line!r}; stderr: {err!r}")
+        yield Served(process, f"127.0.0.1:{match.group(1)}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=WAIT)
+
+
+def _readline(process: subprocess.Popen[str], timeout: float) -> str:
+    """The first stdout line, or fail after ``timeout`` (the child is killed by serve())."""
+    import selectors
+
+    assert process.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout):
+            raise AssertionError(f"no output within {timeout} s")
+    return process.stdout.readline()
+
+
+def run(*args: str, cwd: Optional[Path] = None) -> subprocess.CompletedProcess[str]:
+    """Run the command to completion (bounded) and capture its output."""
+    return subprocess.run(
+        [*COMMAND, *args], capture_output=True, text=True, timeout=WAIT, cwd=cwd, check=False
+    )
+
+
+def client(served: Served, secret_id: str = "AKIDcli", secret_key: str = "secret") -> Any:
+    http = HttpProfile(endpoint=served.endpoint, protocol="http", reqTimeout=10)
+    cred = credential.Credential(secret_id, secret_key)
+    return ckafka_client.CkafkaClient(cred, "ap-guangzhou", ClientProfile(httpProfile=http))
+
+
+def http(served: Served, method: str, path: str, body: Any = None) -> tuple[int, str, Any]:
+    """One control API request: status, Content-Type and the parsed JSON answer."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(served.url.rstrip("/") + path, data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers["Content-Type"], json.load(answer)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers["Content-Type"], json.load(error)
+
+
+def delete_topic() -> models.DeleteTopicRequest:
+    request = models.DeleteTopicRequest()
+    request.InstanceId, request.TopicName = "ckafka-1", "orders"
+    return request
+
+
+# -- serving --------------------------------------------------------------------------------
+
+
+def test_serve_prints_one_line_answers_the_sdk_and_exits_0_on_sigint() -> None:
+    with serve() as served:
+        response = client(served).DescribeInstances(models.DescribeInstancesRequest())
+        assert response.RequestId
+        code, out, err = served.stop()
+    assert (code, out, err) == (0, "", "")
+
+
+def test_sigterm_is_a_clean_shutdown_too() -> None:
+    with serve() as served:
+        assert served.stop(signal.SIGTERM) == (0, "", "")
+
+
+def test_control_api_injects_an_error_the_sdk_raises_and_logs_the_call() -> None:
+    with serve() as served:
+        assert http(served, "GET", "/_ckafka/health") == (
+            200,
+            "application/json",
+            {"status": "ok", "service": "ckafka", "version": "2019-08-19", "stubs": 0, "calls": 0},
+        )
+        entry = {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 1}
+        assert http(served, "POST", "/_ckafka/stubs", entry) == (
+            200,
+            "application/json",
+            {"stubs": [entry]},
+        )
+        with pytest.raises(TencentCloudSDKException) as info:
+            client(served).DeleteTopic(delete_topic())
+        assert info.value.code == "ResourceInUse"
+        client(served).DeleteTopic(delete_topic())  # times=1: the default answers next
+        status, _, log = http(served, "GET", "/_ckafka/calls")
+        assert status == 200
+        assert [(c["action"], c["params"], c["error_code"]) for c in log["calls"]] == [
+            ("DeleteTopic", {"InstanceId": "ckafka-1", "TopicName": "orders"}, "ResourceInUse"),
+            ("DeleteTopic", {"InstanceId": "ckafka-1", "TopicName": "orders"}, None),
+        ]
+        assert log["calls"][0]["request_id"] == info.value.requestId
+        assert {(c["region"], c["version"]) for c in log["calls"]} == {
+            ("ap-guangzhou", "2019-08-19")
+        }
+        assert http(served, "POST", "/_ckafka/reset")[2] == {"reset": True}
+        assert http(served, "GET", "/_ckafka/calls")[2] == {"calls": []}
+        assert served.stop() == (0, "", "")
+
+
+def test_control_api_bad_input_is_a_json_400() -> None:
+    with serve() as served:
+        entry = {"kind": "respond", "action": "DescribeTopik"}
+        assert http(served, "POST", "/_ckafka/stubs", entry) == (
+            400,
+            "application/json",
+            {
+                "error": 'unknown action "DescribeTopik": did you mean "DescribeTopic"? '
+                "(105 valid actions; close matches: DescribeTopic, DescribeGroup, "
+                "DescribeTopicDetail)"
+            },
+        )
+        assert http(served, "GET", "/_ckafka/stub")[0] == 404
+        assert served.stop() == (0, "", "")
+
+
+def test_strict_makes_a_call_without_a_stub_an_error() -> None:
+    with serve("--strict") as served:
+        with pytest.raises(TencentCloudSDKException) as info:
+            client(served).DeleteTopic(delete_topic())
+        assert info.value.code == "InternalError"
+        assert "no stub answers DeleteTopic" in info.value.message
+        assert served.stop() == (0, "", "")
+
+
+def test_credentials_are_accepted_with_strict_auth(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps([{"secret_id": "AKIDcli", "secret_key": "secret"}]))
+    with serve("--strict-auth", "--credentials", str(keys)) as served:
+        client(served, "AKIDcli", "secret").DescribeInstances(models.DescribeInstancesRequest())
+        assert served.stop() == (0, "", "")
+
+
+# -- --state --------------------------------------------------------------------------------
+
+
+def test_state_is_loaded_and_saved_with_the_uses_left(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    seed: list[dict[str, Any]] = [
+        {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 2},
+        {"kind": "fault", "action": "DescribeRegion", "fault": "http_status", "status": 503},
+        {"kind": "respond", "action": "DescribeTopic", "body": {"Result": {"TotalCount": 7}}},
+        {"kind": "fail", "action": "CreateTopic", "code": "ResourceInUse", "times": 1},
+    ]
+    state.write_text(json.dumps({"stubs": seed}))
+    with serve("--state", str(state)) as served:
+        sdk = client(served)
+        with pytest.raises(TencentCloudSDKException) as info:
+            sdk.DeleteTopic(delete_topic())
+        assert info.value.code == "ResourceInUse"
+        with pytest.raises(TencentCloudSDKException):
+            sdk.CreateTopic(models.CreateTopicRequest())
+        request = models.DescribeTopicRequest()
+        request.InstanceId = "ckafka-1"
+        assert sdk.DescribeTopic(request).Result.TotalCount == 7
+        added = {"kind": "respond", "action": "DescribeGroup", "params": {"InstanceId": "c"}}
+        assert http(served, "POST", "/_ckafka/stubs", added)[0] == 200
+        assert served.stop() == (0, "", "")
+    saved = json.loads(state.read_text())
+    assert saved == {"stubs": [{**seed[0], "times": 1}, seed[1], seed[2], added]}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]  # no temporary left
+
+
+def test_a_state_file_that_does_not_exist_yet_is_created(tmp_path: Path) -> None:
+    state = tmp_path / "new.json"
+    with serve("--state", "new.json", cwd=tmp_path) as served:
+        entry = {"kind": "fault", "action": "*", "fault": "timeout", "times": 3}
+        assert http(served, "POST", "/_ckafka/stubs", entry)[0] == 200
+        assert served.stop(signal.SIGTERM) == (0, "", "")
+    assert json.loads(state.read_text()) == {"stubs": [entry]}
+
+
+def test_a_state_file_that_cannot_be_saved_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    state = tmp_path / "gone" / "state.json"
+    state.parent.mkdir()
+    with serve("--state", str(state)) as served:
+        shutil.rmtree(state.parent)
+        code, out, err = served.stop()
+    assert (code, out) == (1, "")
+    assert err == f"pytest-ckafka: cannot save state file {state}: no such file or directory\n"
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+def _fails(result: subprocess.CompletedProcess[str], code: int, line: str) -> None:
+    assert "Traceback" not in result.stderr
+    assert (result.returncode, result.stdout, result.stderr) == (code, "", line + "\n")
+
+
+def test_a_port_in_use() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--port", str(port))
+    _fails(result, 1, f"pytest-ckafka: cannot listen on 127.0.0.1:{port}: address already in use")
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["serve", "--prot", "9100"], "unknown option --prot; did you mean --port?"),
+        (["serve", "--strict-atuh"], "unknown option --strict-atuh; did you mean --strict-auth?"),
+        (["serve", "--stat=s.json"], "unknown option --stat; did you mean --state?"),
+        (
+            ["serve", "--verbose"],
+            "unknown option --verbose (valid: --credentials, --help, --host, --port, "
+            "--state, --strict, --strict-auth)",
+        ),
+        (["serv"], "unknown command serv; did you mean serve?"),
+        (["run"], "unknown command run (valid: serve)"),
+        ([], "missing command (valid: serve)"),
+        (
+            ["--port", "9100", "serve"],
+            "option --port goes after the command: pytest-ckafka serve --port ...",
+        ),
+        (["serve", "--port", "http"], "argument --port: invalid port 'http': expected 0 to 65535"),
+        (
+            ["serve", "--port", "70000"],
+            "argument --port: invalid port '70000': expected 0 to 65535",
+        ),
+        (["serve", "--port"], "argument --port: expected one argument"),
+        (["serve", "extra"], "unexpected argument extra (pytest-ckafka serve takes options only)"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args: list[str], line: str) -> None:
+    _fails(run(*args), 2, f"pytest-ckafka: {line}")
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (
+            "{",
+            "not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        ),
+        ("[]", 'expected an object {"stubs": [...]}, got a list'),
+        ('{"stub": []}', 'unknown key "stub": did you mean "stubs"? Valid choices: stubs.'),
+        ('{"stubs": {}}', '"stubs" must be a list, got an object'),
+        (
+            '{"stubs": [{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUze"}]}',
+            'stubs[0]: unknown error code "ResourceInUze": did you mean "ResourceInUse"? '
+            "(60 valid error codes; close matches: ResourceInUse, ResourceInsufficient, "
+            "ResourceNotFound). Pass custom=True to send a code that is not in the catalog.",
+        ),
+    ],
+)
+def test_an_invalid_state_file(tmp_path: Path, content: str, line: str) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(content)
+    _fails(
+        run("serve", "--state", str(state)), 1, f"pytest-ckafka: invalid state file {state}: {line}"
+    )
+    assert state.read_text() == content  # a bad seed is never overwritten
+
+
+def test_an_unreadable_state_file(tmp_path: Path) -> None:
+    _fails(
+        run("serve", "--state", str(tmp_path)),
+        1,
+        f"pytest-ckafka: cannot read state file {tmp_path}: is a directory",
+    )
+    missing_dir = tmp_path / "nope" / "state.json"
+    _fails(
+        run("serve", "--state", str(missing_dir)),
+        1,
+        f"pytest-ckafka: cannot use state file {missing_dir}: "
+        f"directory {missing_dir.parent} does not exist",
+    )
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_a_state_file_without_read_permission(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"stubs": []}')
+    state.chmod(0)
+    _fails(
+        run("serve", "--state", str(state)),
+        1,
+        f"pytest-ckafka: cannot read state file {state}: permission denied",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (None, "cannot read credentials file {path}: no such file or directory"),
+        (
+            "nope",
+            "invalid credentials file {path}: not JSON: Expecting value: line 1 column 1 (char 0)",
+        ),
+        ("{}", "invalid credentials file {path}: expected a JSON list of key pairs, got an object"),
+        ('[{"secret_id": "AKID"}]', 'invalid credentials file {path}: [0]: missing "secret_key"'),
+        (
+            '[{"secret_id": "AKID", "secret_key": "k", "tokn": "t"}]',
+            'invalid credentials file {path}: [0]: unknown key "tokn": did you mean "token"? '
+            "Valid choices: secret_id, secret_key, token, token_expires_at.",
+        ),
+        (
+            '[{"secret_id": "AKID", "secret_key": ""}]',
+            "invalid credentials file {path}: [0]: secret_key must be a non-empty string, got ''",
+        ),
+    ],
+)
+def test_a_bad_credentials_file(tmp_path: Path, content: Optional[str], line: str) -> None:
+    path = tmp_path / "keys.json"
+    if content is not None:
+        path.write_text(content)
+    result = run("serve", "--credentials", str(path))
+    _fails(result, 1, "pytest-ckafka: " + line.format(path=path))
+
+
+def test_help_exits_0() -> None:
+    result = run("serve", "--help")
+    assert result.returncode == 0 and "--state FILE" in result.stdout and result.stderr == ""
+    result = run("--help")
+    assert result.returncode == 0 and "serve" in result.stdout
+
+
+def test_main_is_the_console_script_entry_point(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serv"]) == 2
+    assert capsys.readouterr().err == "pytest-ckafka: unknown command serv; did you mean serve?\n"
+
+
+def test_sigint_while_serving_is_handled_in_process(tmp_path: Path) -> None:
+    """main() restores the signal handlers it installs, so it can run inside a test."""
+    before = signal.getsignal(signal.SIGINT)
+    state = tmp_path / "s.json"
+    started = time.monotonic()
+
+    def interrupt_once_serving() -> None:  # never before main() handles SIGINT itself
+        deadline = time.monotonic() + WAIT
+        while signal.getsignal(signal.SIGINT) is before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)
+        if signal.getsignal(signal.SIGINT) is not before:  # main() is still serving
+            os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt_once_serving, daemon=True)
+    thread.start()
+    assert cli.main(["serve", "--port", "0", "--state", str(state)]) == 0
+    thread.join(WAIT)
+    assert time.monotonic() - started < WAIT
+    assert signal.getsignal(signal.SIGINT) is before
+    assert json.loads(state.read_text()) == {"stubs": []}

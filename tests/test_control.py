@@ -1,0 +1,309 @@
+"""The control API, pure: (method, path, body) in, (status, JSON) out; exact messages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from pytest_ckafka.control import (
+    ControlAnswer,
+    add_stubs,
+    handle_control,
+    is_control_path,
+    stub_entry,
+)
+from pytest_ckafka.core import CKafka
+from pytest_ckafka.exceptions import CKafkaUsageError
+
+URL = "https://ckafka.tencentcloudapi.com/"
+
+
+def control(fake: CKafka, method: str, path: str, body: Any = None) -> ControlAnswer:
+    raw = body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
+    return handle_control(fake, method, path, raw)
+
+
+def error_of(fake: CKafka, method: str, path: str, body: Any = None) -> tuple[int, str]:
+    answer = control(fake, method, path, body)
+    assert set(answer.body) == {"error"}
+    return answer.status, answer.body["error"]
+
+
+def call(fake: CKafka, action: str, params: dict[str, Any] | None = None) -> Any:
+    headers = {
+        "Content-Type": "application/json",
+        "X-TC-Action": action,
+        "X-TC-Version": "2019-08-19",
+        "X-TC-Region": "ap-guangzhou",
+    }
+    reply = fake.handle("POST", URL, headers, json.dumps(params or {}).encode())
+    return json.loads(reply.body)["Response"]
+
+
+# -- routes ---------------------------------------------------------------------------------
+
+
+def test_health() -> None:
+    fake = CKafka()
+    fake.respond("DescribeTopic")
+    answer = control(fake, "GET", "/_ckafka/health")
+    assert (answer.status, dict(answer.body)) == (
+        200,
+        {"status": "ok", "service": "ckafka", "version": "2019-08-19", "stubs": 1, "calls": 0},
+    )
+
+
+def test_post_one_stub_of_each_kind_and_read_them_back() -> None:
+    fake = CKafka()
+    entries = [
+        {
+            "kind": "respond",
+            "action": "DescribeTopic",
+            "body": {"Result": {"TotalCount": 0, "TopicList": []}},
+            "params": {"InstanceId": "ckafka-1"},
+        },
+        {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 2},
+        {"kind": "fail", "action": "*", "code": "My.Code", "message": "m", "custom": True},
+        {"kind": "fault", "action": "*", "fault": "http_status", "status": 503, "times": 1},
+    ]
+    for entry in entries:
+        answer = control(fake, "POST", "/_ckafka/stubs", entry)
+        assert (answer.status, answer.body) == (200, {"stubs": [entry]})
+    assert [s.describe() for s in fake.stubs] == [
+        'respond(\'DescribeTopic\', {"Result":{"TotalCount":0,"TopicList":[]}}, '
+        "params={'InstanceId': 'ckafka-1'}) [used 0]",
+        "fail('DeleteTopic', 'ResourceInUse', times=2) [used 0 of 2]",
+        "fail('*', 'My.Code') [used 0]",
+        "fault('*', 'http_status', times=1) [used 0 of 1]",
+    ]
+    assert call(fake, "DeleteTopic")["Error"]["Code"] == "ResourceInUse"
+    listed = control(fake, "GET", "/_ckafka/stubs")
+    assert listed.status == 200
+    assert [entry["used"] for entry in listed.body["stubs"]] == [0, 1, 0, 0]
+    assert [{k: v for k, v in e.items() if k != "used"} for e in listed.body["stubs"]] == entries
+
+
+def test_post_a_list_registers_all() -> None:
+    fake = CKafka()
+    body = [
+        {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse"},
+        {"kind": "fault", "action": "DescribeTopic", "fault": "timeout"},
+    ]
+    answer = control(fake, "POST", "/_ckafka/stubs/", body)  # a trailing slash is the same path
+    assert answer.status == 200 and answer.body == {"stubs": body}
+    assert len(fake.stubs) == 2
+
+
+def test_a_bad_entry_in_a_list_registers_none_and_is_named() -> None:
+    fake = CKafka()
+    body = [
+        {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse"},
+        {"kind": "respond", "action": "DescribeTopik"},
+    ]
+    assert error_of(fake, "POST", "/_ckafka/stubs", body) == (
+        400,
+        'stubs[1]: unknown action "DescribeTopik": did you mean "DescribeTopic"? '
+        "(105 valid actions; close matches: DescribeTopic, DescribeGroup, DescribeTopicDetail)",
+    )
+    assert fake.stubs == []
+
+
+def test_the_stub_answers_the_call_and_the_call_log_reads_it() -> None:
+    fake = CKafka()
+    control(fake, "POST", "/_ckafka/stubs", {"kind": "fault", "action": "*", "fault": "timeout"})
+    control(fake, "POST", "/_ckafka/stubs", {"kind": "respond", "action": "DescribeRegion"})
+    fail = {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse"}
+    control(fake, "POST", "/_ckafka/stubs", fail)
+    call(fake, "DeleteTopic", {"InstanceId": "ckafka-1", "TopicName": "t"})
+    call(fake, "DescribeRegion")
+    answer = control(fake, "GET", "/_ckafka/calls")
+    assert answer.status == 200
+    calls = answer.body["calls"]
+    assert [{k: v for k, v in c.items() if k != "request_id"} for c in calls] == [
+        {
+            "action": "DeleteTopic",
+            "params": {"InstanceId": "ckafka-1", "TopicName": "t"},
+            "region": "ap-guangzhou",
+            "version": "2019-08-19",
+            "error_code": "ResourceInUse",
+        },
+        {
+            "action": "DescribeRegion",
+            "params": {},
+            "region": "ap-guangzhou",
+            "version": "2019-08-19",
+            "error_code": None,
+        },
+    ]
+    assert [c["request_id"] for c in calls] == [c.request_id for c in fake.calls]
+
+
+def test_a_fault_shows_in_the_call_log_by_kind() -> None:
+    fake = CKafka()
+    control(fake, "POST", "/_ckafka/stubs", {"kind": "fault", "action": "*", "fault": "timeout"})
+    fake.handle("POST", URL, {"X-TC-Action": "DescribeRegion", "X-TC-Version": "2019-08-19"}, b"{}")
+    assert control(fake, "GET", "/_ckafka/calls").body["calls"][0]["error_code"] == "fault:timeout"
+
+
+def test_delete_stubs_keeps_calls_and_reset_forgets_both() -> None:
+    fake = CKafka()
+    fake.fail("DeleteTopic", "ResourceInUse")
+    fake.respond("DescribeTopic")
+    call(fake, "DescribeTopic")
+    assert dict(control(fake, "DELETE", "/_ckafka/stubs").body) == {"removed": 2}
+    assert fake.stubs == [] and len(fake.calls) == 1
+    fake.respond("DescribeTopic")
+    answer = control(fake, "POST", "/_ckafka/reset")
+    assert (answer.status, dict(answer.body)) == (200, {"reset": True})
+    assert fake.stubs == [] and len(fake.calls) == 0
+
+
+def test_answers_are_json_replies() -> None:
+    reply = control(CKafka(), "GET", "/_ckafka/health?verbose=1").reply()
+    assert reply.status == 200
+    assert reply.headers == {"Content-Type": "application/json"}
+    assert json.loads(reply.body)["status"] == "ok"
+
+
+def test_control_paths() -> None:
+    assert is_control_path("/_ckafka/stubs") and is_control_path("/_ckafka")
+    assert not is_control_path("/") and not is_control_path("/_ckafkax")
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+def test_unknown_path_is_404_with_suggestion() -> None:
+    assert error_of(CKafka(), "GET", "/_ckafka/stub") == (
+        404,
+        'unknown control path "/_ckafka/stub": did you mean "/_ckafka/stubs"? Valid choices: '
+        "/_ckafka/calls, /_ckafka/health, /_ckafka/reset, /_ckafka/stubs.",
+    )
+
+
+def test_wrong_method_is_405_with_allow() -> None:
+    answer = control(CKafka(), "GET", "/_ckafka/reset")
+    assert (answer.status, dict(answer.body), answer.allow) == (
+        405,
+        {"error": "GET /_ckafka/reset is not allowed: use POST"},
+        "POST",
+    )
+    assert answer.reply().headers["Allow"] == "POST"
+    assert control(CKafka(), "PUT", "/_ckafka/stubs").allow == "DELETE, GET, POST"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"kind": "respond", "action": "DescribeTopik"},
+            'unknown action "DescribeTopik": did you mean "DescribeTopic"? (105 valid actions; '
+            "close matches: DescribeTopic, DescribeGroup, DescribeTopicDetail)",
+        ),
+        (
+            {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUze"},
+            'unknown error code "ResourceInUze": did you mean "ResourceInUse"? (60 valid error '
+            "codes; close matches: ResourceInUse, ResourceInsufficient, ResourceNotFound). "
+            "Pass custom=True to send a code that is not in the catalog.",
+        ),
+        (
+            {"kind": "fault", "action": "*", "fault": "timout"},
+            'unknown fault kind "timout": did you mean "timeout"? Valid choices: '
+            "connection_error, http_status, malformed_json, timeout, wrong_content_type.",
+        ),
+        (
+            {"kind": "fault", "action": "*", "fault": "http_status", "status": 200},
+            "http_status fault needs a non-200 status between 300 and 599, got 200",
+        ),
+        (
+            {"kind": "respond", "action": "DescribeTopic", "body": {"Reslt": {}}},
+            'DescribeTopic response: unknown member "Reslt": did you mean "Result"? '
+            "Valid members of DescribeTopicResponse: Result",
+        ),
+        (
+            {"kind": "respond", "action": "DescribeTopic", "params": {"InstanceIds": "x"}},
+            'DescribeTopic params: unknown request parameter "InstanceIds": did you mean '
+            '"InstanceId"? Valid choices: AclRuleName, InstanceId, Limit, Offset, SearchWord.',
+        ),
+        (
+            {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 0},
+            "times must be a positive integer or None, got 0",
+        ),
+        (
+            {"kind": "fial", "action": "DeleteTopic"},
+            'unknown stub kind "fial": did you mean "fail"? Valid choices: fail, fault, respond.',
+        ),
+        ({"action": "DeleteTopic"}, 'a stub needs "kind": one of respond, fail, fault'),
+        (
+            {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "tims": 1},
+            'fail stub: unknown field "tims": did you mean "times"? Valid choices: action, code, '
+            "custom, kind, message, params, times.",
+        ),
+        (
+            {"kind": "respond", "action": "DescribeTopic", "code": "X"},
+            'respond stub: unknown field "code". Valid choices: action, body, kind, params, times.',
+        ),
+        ({"kind": "fail", "action": "DeleteTopic"}, 'fail stub: missing field "code"'),
+        ({"kind": "fault", "fault": "timeout"}, 'fault stub: missing field "action"'),
+        (
+            {"kind": "fail", "action": "DeleteTopic", "code": 5},
+            'fail stub: "code" must be a string, got 5',
+        ),
+        (
+            {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": True},
+            'fail stub: "times" must be an integer, got true',
+        ),
+        (
+            {"kind": "respond", "action": "DescribeTopic", "body": []},
+            'respond stub: "body" must be an object, got []',
+        ),
+        ("DeleteTopic", "a stub must be a JSON object, got a string"),
+        ([1], "stubs[0]: a stub must be a JSON object, got a number"),
+        (b"", "the request needs a JSON body: a stub object or a list of them"),
+        (
+            b"{",
+            "the request body is not valid JSON: Expecting property name enclosed in "
+            "double quotes: line 1 column 2 (char 1)",
+        ),
+    ],
+)
+def test_bad_stubs_are_400_with_the_python_api_message(body: Any, message: str) -> None:
+    fake = CKafka()
+    assert error_of(fake, "POST", "/_ckafka/stubs", body) == (400, message)
+    assert fake.stubs == []
+
+
+def test_the_message_is_the_python_apis() -> None:
+    with pytest.raises(CKafkaUsageError) as info:
+        CKafka().fail("DeleteTopic", "ResourceInUze")
+    entry = {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUze"}
+    status, message = error_of(CKafka(), "POST", "/_ckafka/stubs", entry)
+    assert (status, message) == (400, str(info.value))
+
+
+# -- entries --------------------------------------------------------------------------------
+
+
+def test_stub_entry_round_trips_and_counts_what_is_left() -> None:
+    fake = CKafka()
+    entries: list[dict[str, Any]] = [
+        {"kind": "respond", "action": "DescribeTopic", "times": 3},
+        {
+            "kind": "fault",
+            "action": "DeleteTopic",
+            "fault": "timeout",
+            "params": {"TopicName": "t"},
+        },
+    ]
+    stubs = add_stubs(fake, entries)
+    call(fake, "DescribeTopic")
+    assert [stub_entry(s) for s in stubs] == entries
+    assert stub_entry(stubs[0], remaining=True) == {**entries[0], "times": 2}
+    again = CKafka()
+    add_stubs(again, [stub_entry(s) for s in stubs])
+    assert [s.describe() for s in again.stubs] == [
+        "respond('DescribeTopic', times=3) [used 0 of 3]",
+        "fault('DeleteTopic', 'timeout', params={'TopicName': 't'}) [used 0]",
+    ]
