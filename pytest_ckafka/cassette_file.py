@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 import gc
+import json
 import os
 import sys
 import tempfile
@@ -283,6 +284,10 @@ def _interaction(item: _Node) -> Interaction:
     if isinstance(code.value, bool) or not isinstance(code.value, int):
         raise code.fail(f"must be an integer, got {_kind(code.value)}")
     message = status.child("message", required=False)
+    response_headers = _required(response, "headers").headers()
+    body_node = _required(_required(response, "body").mapping(), "string")
+    response_body = body_node.body()
+    _check_json_body(body_node, response_headers, response_body)
     return Interaction(
         method=method,
         uri=uri,
@@ -290,10 +295,21 @@ def _interaction(item: _Node) -> Interaction:
         body=body,
         status=code.value,
         reason=message.text(default="") if message is not None else "",
-        response_headers=_required(response, "headers").headers(),
-        response_body=_required(_required(response, "body").mapping(), "string").body(),
+        response_headers=response_headers,
+        response_body=response_body,
         line=item.line,
     )
+
+
+def _check_json_body(node: _Node, headers: dict[str, list[str]], body: bytes) -> None:
+    """A hand-edited JSON answer must still be JSON: fail here, naming the line."""
+    content_type = next((v[0] for k, v in headers.items() if k.lower() == "content-type"), "")
+    if not content_type.startswith("application/json") or not body.strip():
+        return
+    try:
+        json.loads(body)
+    except ValueError as exc:
+        raise node.fail(f"is not valid JSON ({exc}); re-record it or fix the edit") from None
 
 
 def _item(parent: _Node, index: int) -> _Node:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .replay import Replayer
     from .scrub import Scrubbers
 
-__all__ = ["RECORD_MODES", "CassetteSession", "cassette_path", "check_record_mode"]
+__all__ = ["RECORD_MODES", "CassetteSession", "cassette_path", "check_record_mode", "is_library"]
 
 RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all", "rewrite")
 
@@ -40,14 +40,14 @@ def check_record_mode(mode: str) -> str:
     return mode
 
 
-def cassette_path(
-    folder: Path, name: Optional[str], module: str, test: str, *, mode: str = "none"
-) -> Path:
+def cassette_path(folder: Path, name: Optional[str], module: str, test: str) -> Path:
     """``folder/<module>/<test>.yaml`` by default; a ``name`` is relative to ``folder``.
 
-    Names that would leave ``folder`` (``../x``, absolute paths) are refused. In
-    ``none`` mode, ``examples/<Action>`` that the project does not have is read
-    from the documented-example library shipped with pytest-ckafka.
+    ``test`` is the test's name, prefixed by its class (``TestTopics.test_list``)
+    so that same-named methods of two classes get two cassettes. Names that would
+    leave ``folder`` (``../x``, absolute paths) are refused. ``examples/<Action>``
+    that the project does not have is read from the documented-example library
+    shipped with pytest-ckafka (see :func:`is_library`).
     """
     if name is None:
         safe_test = re.sub(r"[^\w.\-\[\]]+", "_", test)
@@ -66,11 +66,16 @@ def cassette_path(
             f"cassette name {name!r} escapes the cassette folder {folder}: it resolves to "
             f'{path}; give a path inside the folder, e.g. "examples/DescribeInstances"'
         )
-    if mode == "none" and not path.exists() and relative.parts[0] == "examples":
+    if not path.exists() and relative.parts[0] == "examples":
         shipped = _example_library() / Path(*relative.parts[1:])
         if shipped.is_file():
             return shipped
     return path
+
+
+def is_library(path: Path) -> bool:
+    """True for a cassette of the shipped example library: replayed, never recorded into."""
+    return _example_library().resolve() in Path(path).resolve().parents
 
 
 def _example_library() -> Path:
@@ -104,12 +109,21 @@ class CassetteSession:
         from .replay import Replayer
 
         check_record_mode(mode)
+        library = is_library(path)
+        if library:
+            mode = "none"  # the shipped examples are read-only, whatever the run records
         existed = path.is_file()
         interactions = load(path)
         check_version(interactions, path)
         options = {"match_on": match_on} if match_on else {}
         replayer = Replayer(
-            path, interactions, scrubbers, record_mode=mode, existed=existed, **options
+            path,
+            interactions,
+            scrubbers,
+            record_mode=mode,
+            existed=existed,
+            library=library,
+            **options,
         )
         recorder = None
         if replayer.recording:

@@ -150,6 +150,15 @@ def pytest_configure(config: pytest.Config) -> None:
                 check_record_mode(mode)
             except ValueError as exc:
                 raise pytest.UsageError(f"{where}: {exc}") from None
+    policy_lines = config.getini("ckafka_policy")
+    if policy_lines:  # a typo here would otherwise error every test that asks for the policy
+        from .policy import Policy
+
+        for number, line in enumerate(policy_lines, 1):
+            try:
+                Policy.from_lines([line])
+            except ValueError as exc:
+                raise pytest.UsageError(f"ini ckafka_policy, line {number}: {exc}") from None
     if config.getoption("ckafka_report") or config.getoption("ckafka_report_json"):
         start_report(config)
 
@@ -212,7 +221,8 @@ def ckafka(
             session.close(fake, passed=not test_failed(request))
         fake.stop()
         add_report_rows(request, fake)
-    fake.verify(assert_all_used=bool(assert_all_used))
+    if not test_failed(request):  # a failed test already shows what went wrong, once
+        fake.verify(assert_all_used=bool(assert_all_used))
 
 
 def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
@@ -245,7 +255,8 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
     finally:
         server.stop()
         add_report_rows(request, server)
-    server.verify(assert_all_used=assert_all_used)
+    if not test_failed(request):
+        server.verify(assert_all_used=assert_all_used)
 
 
 @pytest.fixture

@@ -62,7 +62,10 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
     )
     folder = Path(config.rootpath) / config.getini("ckafka_cassette_dir")
     module = Path(str(request.node.path)).stem
-    path = cassette_path(folder, options.get("name"), module, request.node.name, mode=mode)
+    test = request.node.name
+    if request.cls is not None:  # TestA.test_it and TestB.test_it need two cassettes
+        test = f"{request.cls.__name__}.{test}"
+    path = cassette_path(folder, options.get("name"), module, test)
     scrubbers = request.getfixturevalue("ckafka_scrubbers")
     if options.get("scrub_account_ids") and "account_ids" not in scrubbers.names():
         from .scrub import AccountIdScrubber

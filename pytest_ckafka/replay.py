@@ -101,7 +101,9 @@ class Replayer:
         match_on: tuple[str, ...] = DEFAULT_MATCH_ON,
         record_mode: str = "none",
         existed: bool,
+        library: bool = False,
     ) -> None:
+        self.library = library  # a shipped example: it cannot be recorded into
         if record_mode not in RECORD_MODES:
             raise CKafkaUsageError(unknown_name_message("record mode", record_mode, RECORD_MODES))
         for name in match_on:
@@ -208,7 +210,19 @@ class Replayer:
         if self._unreadable:
             lines.append("")
             lines += self._describe_unreadable()
-        lines += ["", "To record this call into the cassette, run:", "  " + _record_command(nodeid)]
+        if self.library:
+            lines += [
+                "",
+                "This is a documented example shipped with pytest-ckafka: send the documented",
+                'params, replay it for any params with match_on=("action", "version"), or',
+                "record your own cassette under another name.",
+            ]
+        else:
+            lines += [
+                "",
+                "To record this call into the cassette, run:",
+                "  " + _record_command(nodeid),
+            ]
         return "\n".join(lines)
 
     # -- building blocks -------------------------------------------------

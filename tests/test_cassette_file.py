@@ -6,6 +6,7 @@ import doctest
 import multiprocessing
 import os
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -159,8 +160,12 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     ours = [
         call(),
         call("CreateUser", body='{"Name": "小明"}'.encode(), Cookie=["a", "b"]),
-        call("X", body=b"", response=b"\xff\x00"),
-        call("Y", body=b"a: 1\n- b\n'quoted' \"x\"", response=b"  spaced  \n"),
+        # Bytes that are not JSON: a JSON content type would be refused as hand-broken.
+        replace(call("X", body=b"", response=b"\xff\x00"), response_headers={"A": ["b"]}),
+        replace(
+            call("Y", body=b"a: 1\n- b\n'quoted' \"x\"", response=b"  spaced  \n"),
+            response_headers={"Content-Type": ["text/plain"]},
+        ),
     ]
     path = tmp_path / "deep" / "er" / "c.yaml"
     save(path, ours, merge=False)
@@ -169,6 +174,18 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
     starts = [n for n, line in enumerate(path.read_text().splitlines(), 1) if line == "- request:"]
     assert [i.line for i in loaded] == starts == [2, 22, 45, 66]
     assert leftovers(path.parent) == ["c.yaml"]  # no lock or temp file left behind
+
+
+def test_a_hand_broken_json_answer_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    save(path, [call(), call(response=b'{"Respons": {')], merge=False)
+    with pytest.raises(CassetteFormatError) as info:
+        load(path)
+    assert str(info.value) == (
+        f"{path}:35: interactions[1].response.body.string is not valid JSON (Expecting "
+        "property name enclosed in double quotes: line 1 column 14 (char 13)); re-record it "
+        "or fix the edit"
+    )
 
 
 def test_missing_empty_and_comment_only_files_hold_nothing(tmp_path: Path) -> None:

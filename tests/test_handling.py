@@ -225,7 +225,7 @@ def test_backoff_is_recorded_not_slept(ckafka: CKafkaMock, ckafka_client: Any) -
     topics = Topics(ckafka_client, base_delay=30)
     started = time.monotonic()
     verdict = ckafka.assert_handles("RequestLimitExceeded", lambda: topics.delete("orders"))
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # the real backoff would take 90 s
     assert verdict.sleeps == (30.0, 60.0)
     assert verdict.observed == "retried 2×, then succeeded"
     assert ckafka.clock.sleeps == [30.0, 60.0]

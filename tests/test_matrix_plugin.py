@@ -7,6 +7,7 @@ import re
 import pytest
 
 import pytest_ckafka
+from pytest_ckafka.policy import DEFAULT_POLICY
 
 CLIENT = """
 import time
@@ -27,9 +28,20 @@ def delete_topic(client, retry=("RequestLimitExceeded", "ResourceInUse", "Intern
 """
 
 
+RAISE_REASON = DEFAULT_POLICY.reason("AuthFailure.SignatureFailure")
+THROTTLE_REASON = DEFAULT_POLICY.reason("RequestLimitExceeded")
+REQUEST_ID = "<RequestId>"  # in match_error_lines: any RequestId, as they are random UUIDs
+
+
 def match_error_lines(result: pytest.RunResult, lines: list[str]) -> None:
-    """Each line must appear, whole, as an ``E`` line of the report, in order."""
-    result.stdout.re_match_lines([r"^E\s+" + re.escape(line) + "$" for line in lines])
+    """Each line must appear, whole, as an ``E`` line of the report, in order.
+
+    ``REQUEST_ID`` in a line matches any RequestId; every other character must match exactly.
+    """
+    any_id = re.escape(REQUEST_ID), "[0-9a-f-]{36}"
+    result.stdout.re_match_lines(
+        [r"^E\s+" + re.escape(line).replace(*any_id) + "$" for line in lines]
+    )
 
 
 def collected_ids(result: pytest.RunResult) -> list[str]:
@@ -334,23 +346,6 @@ def test_retrying_busy_is_now_wrong(ckafka, ckafka_client):
     )
 
 
-def test_a_bad_ini_policy_line_errors_every_test_that_uses_it(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nckafka_policy =\n    ResourceInUse = retyr\n")
-    pytester.makepyfile(GIVES_UP_ON_BUSY)
-    result = pytester.runpytest()
-    result.assert_outcomes(errors=1)
-    match_error_lines(
-        result,
-        [
-            "pytest_ckafka.exceptions.CKafkaUsageError: policy for 'ResourceInUse': unknown "
-            'handling "retyr": did you mean "retry"? Valid choices: raise, retry.'
-        ],
-    )
-
-
-# -- what a user reads for a mishandled code ----------------------------------------------------
-
-
 def test_the_lines_a_user_reads_for_a_mishandled_matrix(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         CLIENT
@@ -374,9 +369,7 @@ def test_delete(ckafka, ckafka_client, ckafka_error_code):
         result,
         [
             "pytest_ckafka.exceptions.HandlingError: DeleteTopic: AuthFailure.SignatureFailure "
-            "was mishandled (policy: raise, not transient: stop and surface the Code and "
-            "RequestId (auth, parameter, quota, resource-state and request errors do not "
-            "improve on retry)).",
+            f"was mishandled (policy: raise, {RAISE_REASON}).",
             "Expected call() to raise after 1 attempt (AuthFailure.SignatureFailure persists); "
             "it returned normally: the error was swallowed.",
             "Attempts seen: 1",
@@ -387,4 +380,112 @@ def test_delete(ckafka, ckafka_client, ckafka_error_code):
             "FAILED test_the_lines_a_user_reads_for_a_mishandled_matrix.py::"
             "test_delete[[]AuthFailure.SignatureFailure[]]*",
         ]
+    )
+
+
+def test_the_lines_for_a_client_that_retries_an_auth_failure(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        CLIENT
+        + """
+import pytest
+
+def delete_with_retries(client):  # "a bad signature is clock skew: try again"
+    return delete_topic(client, retry=("AuthFailure", "RequestLimitExceeded"))
+
+@pytest.mark.parametrize("code", ["RequestLimitExceeded", "AuthFailure.SignatureFailure"])
+def test_delete(ckafka, ckafka_client, code):
+    ckafka.assert_handles(code, lambda: delete_with_retries(ckafka_client))
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DeleteTopic: AuthFailure.SignatureFailure "
+            f"was mishandled (policy: raise, {RAISE_REASON}).",
+            "Expected 1 attempt: AuthFailure.SignatureFailure is not transient, but the client "
+            "retried it (3 attempts).",
+            "Attempts seen: 3; sleeps: 1s, 2s",
+        ],
+    )
+
+
+def test_the_lines_for_a_client_that_never_retries_throttling(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        CLIENT
+        + """
+import pytest
+
+def delete_with_retries(client):  # throttling left out of the retry list
+    return delete_topic(client, retry=("ResourceInUse", "InternalError"))
+
+@pytest.mark.parametrize("code", ["ResourceInUse", "RequestLimitExceeded"])
+def test_delete(ckafka, ckafka_client, code):
+    ckafka.assert_handles(code, lambda: delete_with_retries(ckafka_client))
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DeleteTopic: RequestLimitExceeded was "
+            f"mishandled (policy: retry, {THROTTLE_REASON}).",
+            "Expected the client to retry and succeed on attempt 3 (2 × RequestLimitExceeded, "
+            "then success); it gave up and raised TencentCloudSDKException("
+            "'[TencentCloudSDKException] code:RequestLimitExceeded message:The number of "
+            f"requests exceeds the frequency limit. requestId:{REQUEST_ID}') after 1 attempt.",
+            "Attempts seen: 1",
+        ],
+    )
+
+
+def test_the_lines_for_a_client_that_raises_without_the_request_id(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        CLIENT
+        + """
+import pytest
+
+class TopicError(Exception):
+    \"""A failed topic operation, so callers need not import the SDK.\"""
+
+def delete_or_explain(client):
+    try:
+        return delete_topic(client)
+    except TencentCloudSDKException as exc:
+        raise TopicError(f"cannot delete orders: {exc.code}") from None  # the RequestId is lost
+
+@pytest.mark.parametrize("code", ["RequestLimitExceeded", "ResourceNotFound"])
+def test_delete(ckafka, ckafka_client, code):
+    ckafka.assert_handles(code, lambda: delete_or_explain(ckafka_client), raises=TopicError)
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DeleteTopic: ResourceNotFound was "
+            f"mishandled (policy: raise, {RAISE_REASON}).",
+            "call() raised TopicError('cannot delete orders: ResourceNotFound'), but the "
+            f"RequestId {REQUEST_ID} cannot be found in the exception (message, args, "
+            "attributes, __cause__/__context__) nor in the 0 log records of the call.",
+            "Attempts seen: 1",
+        ],
+    )
+
+
+def test_a_bad_ini_policy_line_is_one_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\nckafka_policy =\n    ResourceInUse = raise\n    ResourceInUze = raise\n"
+    )
+    pytester.makepyfile("def test_x(ckafka):\n    pass\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert result.stderr.lines[0].startswith(
+        'ERROR: ini ckafka_policy, line 2: policy: unknown code "ResourceInUze": '
+        'did you mean "ResourceInUse"?'
     )
