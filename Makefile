@@ -26,6 +26,7 @@ test: lint
 	$(BIN)/python -m pytest -q --doctest-modules pytest_ckafka tests examples
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_fixture.py
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_matrix.py

@@ -250,6 +250,8 @@ def _parse_json(body: Union[bytes, str, None]) -> dict[str, Any]:
         value = _DECODER.decode(text)
     except ValueError as exc:
         _invalid(f"The request body is not valid JSON: {exc}.")
+    except RecursionError:
+        _invalid("The request body is not valid JSON: it is nested too deeply.")
     if not isinstance(value, dict):
         _invalid(f"The request body must be a JSON object, but it is a JSON {_json_kind(value)}.")
     return value
@@ -295,7 +297,10 @@ def unflatten(flat: Mapping[str, str], members: Mapping[str, Member]) -> dict[st
     ...           load_spec().input_members("DescribeInstances"))
     {'Status': [1, 7], 'Limit': 5}
     """
-    return _convert_object(_tree(flat), members, "")
+    try:
+        return _convert_object(_tree(flat), members, "")
+    except RecursionError:
+        _invalid("The request parameters are nested too deeply.")
 
 
 def _tree(flat: Mapping[str, str]) -> dict[str, Any]:
@@ -387,7 +392,8 @@ def _as_list(node: Mapping[str, Any], name: str) -> list[Any]:
                 f"The parameter `{name}` is a list, so `{name}.{key}` is not valid; "
                 f"use numeric indices `{name}.0`, `{name}.1`, ..."
             )
-        indexed.append((int(key), item))
+        # Python refuses int() of 4300+ digits; any index that long is past every list.
+        indexed.append((int(key) if len(key) < 19 else 1 << 63, item))
     indexed.sort(key=lambda pair: pair[0])
     indices = [index for index, _ in indexed]
     # "01" and "1" both parse to 1, so a duplicate shows up as a gap here too.
@@ -402,7 +408,7 @@ def _as_list(node: Mapping[str, Any], name: str) -> list[Any]:
 
 def _scalar(value: str, kind: str, name: str) -> Any:
     if kind == "int":
-        if _INT_RE.match(value):
+        if _INT_RE.match(value) and len(value) <= 4300:
             return int(value)
     elif kind == "bool":
         lowered = value.lower()
