@@ -679,3 +679,45 @@ def test_strict_auth_and_credentials_are_stored() -> None:
     assert len(fake.credentials) == 2  # configuration, not test state
     with pytest.raises(CKafkaUsageError, match="secret_key must be a non-empty string"):
         fake.add_credentials("AKIDthree", "")
+
+
+def _signed_client(
+    server: FakeServer, secret_key: str, sign_method: str = "TC3-HMAC-SHA256"
+) -> Any:
+    from tencentcloud.ckafka.v20190819 import ckafka_client
+    from tencentcloud.common import credential
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+
+    profile = ClientProfile(
+        signMethod=sign_method,
+        httpProfile=HttpProfile(endpoint=server.endpoint, protocol="http"),
+    )
+    return ckafka_client.CkafkaClient(
+        credential.Credential("AKIDserver", secret_key), "ap-guangzhou", profile
+    )
+
+
+@pytest.mark.parametrize("sign_method", ["TC3-HMAC-SHA256", "HmacSHA1", "HmacSHA256"])
+def test_strict_auth_over_http(sign_method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tencentcloud.ckafka.v20190819 import models
+    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+        TencentCloudSDKException,
+    )
+
+    with FakeServer(strict_auth=True) as server:
+        server.add_credentials("AKIDserver", "right-key")
+        request = models.DescribeInstancesRequest()
+        assert _signed_client(server, "right-key", sign_method).DescribeInstances(request)
+        with pytest.raises(TencentCloudSDKException) as wrong:
+            _signed_client(server, "wrong-key", sign_method).DescribeInstances(request)
+        assert wrong.value.code == "AuthFailure.SignatureFailure"
+        server.auth_now = lambda: time.time() + 600  # the server's clock is 10 minutes ahead
+        with pytest.raises(TencentCloudSDKException) as skewed:
+            _signed_client(server, "right-key", sign_method).DescribeInstances(request)
+        assert skewed.value.code == "AuthFailure.SignatureExpire"
+        assert [c.error_code for c in server.calls] == [
+            None,
+            "AuthFailure.SignatureFailure",
+            "AuthFailure.SignatureExpire",
+        ]
