@@ -91,6 +91,8 @@ class Spec:
             )
             for name, a in raw["actions"].items()
         }
+        # Region codes where CKafka is sold (tools/catalog_source.json + DescribeRegion).
+        self.regions: frozenset[str] = frozenset(raw.get("regions", ()))
         self._objects: dict[str, dict[str, Member]] = {
             obj: {name: Member(name=name, **m) for name, m in members.items()}
             for obj, members in raw["objects"].items()

@@ -134,6 +134,14 @@ def _secret_paths(
     return sorted(paths)
 
 
+def _regions(actions: dict[str, Any]) -> list[str]:
+    """CKafka's region codes: the documented list plus the documented DescribeRegion answer."""
+    regions = set(json.loads(SOURCE.read_text("utf-8"))["regions"])
+    example = actions["DescribeRegion"]["example_output"] or {}
+    regions.update(r["RegionCodeV3"] for r in example.get("Result") or () if "RegionCodeV3" in r)
+    return sorted(regions)
+
+
 def build_spec(data: Path) -> dict[str, Any]:
     api = json.loads((data / "ckafka-2019-08-19.api.json").read_text("utf-8"))
     examples = json.loads((data / "ckafka-2019-08-19.examples.json").read_text("utf-8"))
@@ -173,6 +181,7 @@ def build_spec(data: Path) -> dict[str, Any]:
         "version": api["metadata"]["apiVersion"],
         "actions": actions,
         "objects": objects,
+        "regions": _regions(actions),
     }
 
 
