@@ -42,6 +42,9 @@ from .envelopes import Reply, envelope_reply, error_envelope
 from .exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
 from .policy import PolicyLike
 
+# Python 3.9's socket.timeout is not yet TimeoutError (3.10 made them one class).
+_TIMEOUTS: tuple[type[BaseException], ...] = (TimeoutError, socket.timeout)
+
 __all__ = ["MAX_BODY_BYTES", "FakeServer", "ListenError"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -127,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Refusal(414, "The request line exceeds 65536 bytes.")
         try:
             parsed = self.parse_request()
-        except TimeoutError:
+        except _TIMEOUTS:
             message = f"The request headers did not end within {fake.body_timeout:g} s."
             raise _Refusal(408, message) from None
         if not parsed:  # it has answered, unless the line was blank
@@ -178,7 +181,7 @@ class _Handler(BaseHTTPRequestHandler):
             left, chunk = deadline - time.monotonic(), b""
             if left > 0:
                 self.connection.settimeout(left)
-                with suppress(TimeoutError):
+                with suppress(*_TIMEOUTS):
                     chunk = self.rfile.read1(size - len(body))
             if not chunk:
                 message = f"The request body is truncated: Content-Length is {size}"
