@@ -34,7 +34,7 @@ class Call:
     secret_id: Optional[str]
     language: Optional[str]
     reply: Reply
-    answered_by: str  # "stub: ...", "default" or "protocol error"
+    answered_by: str  # "stub", "cassette", "default", "invalid" (spec validation), "protocol"...
 
     @property
     def response(self) -> Optional[dict[str, Any]]:

@@ -41,6 +41,7 @@ from .spec import load_spec
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
 from .suggest import closest
 from .synth import default_body_json
+from .validation import validate_request
 
 __all__ = ["API_VERSION", "SERVICE", "CKafka"]
 
@@ -54,6 +55,10 @@ class CKafka(HandlingMixin):
     Register answers with :meth:`respond`, :meth:`fail` and :meth:`fault`; read
     what happened in :attr:`calls`. ``strict=True`` makes a call with no stub
     for its action an error instead of getting the synthesized default.
+    ``validate=True`` (the default) checks every call against the spec first
+    and answers a bad one with the real API's error (``MissingParameter``,
+    ``UnknownParameter``, ``InvalidParameter``, ``InvalidParameterValue``,
+    ``UnsupportedRegion``), before any stub, cassette or default.
     """
 
     def __init__(
@@ -64,8 +69,10 @@ class CKafka(HandlingMixin):
         policy: PolicyLike = None,
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
+        validate: bool = True,
     ) -> None:
         self.strict = strict
+        self.validate = validate
         self.strict_auth = strict_auth
         self.credentials = CredentialStore()
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
@@ -319,6 +326,9 @@ class CKafka(HandlingMixin):
             return False
         if parsed.version != API_VERSION or parsed.action not in load_spec().actions:
             return False
+        # The real API would refuse it too: answer it here, as handle() does.
+        if self.validate and validate_request(parsed.action, parsed.params, parsed.region):
+            return False
         if self._stubs.take(parsed.action, parsed.params, count=False) is not None:
             return False
         if self.cassette.answer(parsed, parsed.host, "", peek=True) is not None:
@@ -348,6 +358,10 @@ class CKafka(HandlingMixin):
             if best:
                 message += f" Did you mean `{best[0]}`?"
             return self._error("InvalidAction", message, request_id), "protocol"
+        if self.validate:
+            problem = validate_request(action, params, parsed.region)
+            if problem is not None:
+                return self._error(problem[0], problem[1], request_id), "invalid"
         stub = self._stubs.take(action, params)
         if stub is not None:
             if stub.abort_after is not None and stub.used > stub.abort_after:

@@ -435,8 +435,9 @@ class HandlingMixin:
         >>> from pytest_ckafka import CKafka
         >>> fake = CKafka()
         >>> headers = {"X-TC-Action": "DeleteTopic", "X-TC-Version": "2019-08-19"}
+        >>> body = b'{"InstanceId": "ckafka-1", "TopicName": "orders"}'
         >>> def delete():  # a client that raises with the whole answer
-        ...     reply = fake.handle("POST", "https://ckafka.tencentcloudapi.com/", headers, b"{}")
+        ...     reply = fake.handle("POST", "https://ckafka.tencentcloudapi.com/", headers, body)
         ...     if b"Error" in reply.body:
         ...         raise RuntimeError(reply.body.decode())
         >>> fake.assert_handles("AuthFailure.SignatureFailure", delete).observed

@@ -41,9 +41,15 @@ class CKafkaMock(CKafka):
         policy: PolicyLike = None,
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
+        validate: bool = True,
     ) -> None:
         super().__init__(
-            strict=strict, endpoints=endpoints, policy=policy, clock=clock, strict_auth=strict_auth
+            strict=strict,
+            endpoints=endpoints,
+            policy=policy,
+            clock=clock,
+            strict_auth=strict_auth,
+            validate=validate,
         )
         self.assert_all_used = assert_all_used
         self._requests = RequestsTransport(self)
@@ -126,6 +132,8 @@ def mock(
     endpoints: Iterable[str] = (),
     assert_all_used: bool = True,
     policy: PolicyLike = None,
+    strict_auth: bool = False,
+    validate: bool = True,
 ) -> CKafkaMock: ...
 
 
@@ -136,6 +144,8 @@ def mock(
     endpoints: Iterable[str] = (),
     assert_all_used: bool = True,
     policy: PolicyLike = None,
+    strict_auth: bool = False,
+    validate: bool = True,
 ) -> Union[F, CKafkaMock]:
     """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
 
@@ -145,6 +155,11 @@ def mock(
     ...     ...  # every CKafka call here gets a synthesized success
     """
     fake = CKafkaMock(
-        strict=strict, endpoints=endpoints, assert_all_used=assert_all_used, policy=policy
+        strict=strict,
+        endpoints=endpoints,
+        assert_all_used=assert_all_used,
+        policy=policy,
+        strict_auth=strict_auth,
+        validate=validate,
     )
     return fake(func) if func is not None else fake

@@ -61,7 +61,7 @@ __all__ = [
     "pytest_testnodedown",
 ]
 
-MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints", "strict_auth")
+MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints", "strict_auth", "validate")
 FAKE_SECRET_ID = "AKIDpytestckafkaFAKE0000000000000000"
 FAKE_SECRET_KEY = "pytest-ckafka-fake-secret-key-000"
 
@@ -119,9 +119,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False): configure "
-        "the ckafka fixture for this test (strict mode, unused-stub check, extra endpoints, "
-        "signature checks against ckafka.add_credentials).",
+        "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False, "
+        "validate=True): configure the ckafka fixture for this test (strict mode, unused-stub "
+        "check, extra endpoints, signature checks against ckafka.add_credentials, request "
+        "validation against the spec).",
     )
     config.addinivalue_line(
         "markers",
@@ -209,6 +210,7 @@ def ckafka(
         assert_all_used=assert_all_used,
         policy=ckafka_policy,
         strict_auth=bool(options.get("strict_auth", False)),
+        validate=bool(options.get("validate", True)),
     )
     fake.nodeid = request.node.nodeid
     fake.start()
@@ -237,8 +239,9 @@ def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
 def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iterator[FakeServer]:
     """The fake CKafka API as a real HTTP server on loopback: ``.endpoint``, ``.url``.
 
-    Same API and ``@pytest.mark.ckafka(strict=..., assert_all_used=...)`` options as
-    ``ckafka``, for clients outside the test process (tccli, other SDKs, subprocesses).
+    Same API and ``@pytest.mark.ckafka(strict=..., assert_all_used=..., validate=...)``
+    options as ``ckafka``, for clients outside the test process (tccli, other SDKs,
+    subprocesses).
     """
     from .server import FakeServer
 
@@ -249,6 +252,7 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
         policy=ckafka_policy,
         assert_all_used=assert_all_used,
         strict_auth=bool(options.get("strict_auth", False)),
+        validate=bool(options.get("validate", True)),
     ).start()
     try:
         yield server

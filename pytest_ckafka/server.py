@@ -306,7 +306,8 @@ class FakeServer(CKafka):
     ...     _ = server.fail("DeleteTopic", "ResourceInUse")
     ...     headers = {"X-TC-Action": "DeleteTopic", "X-TC-Version": "2019-08-19",
     ...                "Content-Type": "application/json"}
-    ...     request = urllib.request.Request(server.url, b"{}", headers)
+    ...     body = b'{"InstanceId": "ckafka-1", "TopicName": "orders"}'
+    ...     request = urllib.request.Request(server.url, body, headers)
     ...     answer = json.load(urllib.request.urlopen(request))
     >>> answer["Response"]["Error"]["Code"], server.calls[0].action
     ('ResourceInUse', 'DeleteTopic')
@@ -324,8 +325,9 @@ class FakeServer(CKafka):
         fault_timeout: float = 5.0,
         idle_timeout: float = 60.0,
         strict_auth: bool = False,
+        validate: bool = True,
     ) -> None:
-        super().__init__(strict=strict, policy=policy, strict_auth=strict_auth)
+        super().__init__(strict=strict, policy=policy, strict_auth=strict_auth, validate=validate)
         self.host, self.port, self.assert_all_used = host, port, assert_all_used
         self.body_timeout = _seconds("body_timeout", body_timeout)
         self.fault_timeout = _seconds("fault_timeout", fault_timeout)

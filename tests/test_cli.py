@@ -220,8 +220,11 @@ def test_state_is_loaded_and_saved_with_the_uses_left(tmp_path: Path) -> None:
         with pytest.raises(TencentCloudSDKException) as info:
             sdk.DeleteTopic(delete_topic())
         assert info.value.code == "ResourceInUse"
+        create = models.CreateTopicRequest()
+        create.InstanceId, create.TopicName = "ckafka-1", "orders"
+        create.PartitionNum, create.ReplicaNum = 1, 2
         with pytest.raises(TencentCloudSDKException):
-            sdk.CreateTopic(models.CreateTopicRequest())
+            sdk.CreateTopic(create)
         request = models.DescribeTopicRequest()
         request.InstanceId = "ckafka-1"
         assert sdk.DescribeTopic(request).Result.TotalCount == 7

@@ -16,6 +16,7 @@ from pytest_ckafka.control import (
 )
 from pytest_ckafka.core import CKafka
 from pytest_ckafka.exceptions import CKafkaUsageError
+from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
 
@@ -32,13 +33,16 @@ def error_of(fake: CKafka, method: str, path: str, body: Any = None) -> tuple[in
 
 
 def call(fake: CKafka, action: str, params: dict[str, Any] | None = None) -> Any:
+    """Answer one call; with no ``params``, the action's documented (valid) example input."""
+    if params is None:
+        params = load_spec().action(action).example_input
     headers = {
         "Content-Type": "application/json",
         "X-TC-Action": action,
         "X-TC-Version": "2019-08-19",
         "X-TC-Region": "ap-guangzhou",
     }
-    reply = fake.handle("POST", URL, headers, json.dumps(params or {}).encode())
+    reply = fake.handle("POST", URL, headers, json.dumps(params).encode())
     return json.loads(reply.body)["Response"]
 
 
@@ -117,7 +121,7 @@ def test_the_stub_answers_the_call_and_the_call_log_reads_it() -> None:
     fail = {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse"}
     control(fake, "POST", "/_ckafka/stubs", fail)
     call(fake, "DeleteTopic", {"InstanceId": "ckafka-1", "TopicName": "t"})
-    call(fake, "DescribeRegion")
+    call(fake, "DescribeRegion", {})
     answer = control(fake, "GET", "/_ckafka/calls")
     assert answer.status == 200
     calls = answer.body["calls"]

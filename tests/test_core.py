@@ -14,18 +14,22 @@ from pytest_ckafka.exceptions import (
     UnknownErrorCodeError,
     UnmatchedCallError,
 )
+from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
 
 
 def call(fake: CKafka, action: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Answer one call; with no ``params``, the action's documented (valid) example input."""
+    if params is None:
+        params = load_spec().action(action).example_input
     headers = {
         "Content-Type": "application/json",
         "X-TC-Action": action,
         "X-TC-Version": "2019-08-19",
         "X-TC-Region": "ap-guangzhou",
     }
-    reply = fake.handle("POST", URL, headers, json.dumps(params or {}).encode())
+    reply = fake.handle("POST", URL, headers, json.dumps(params).encode())
     assert reply.headers == {"Content-Type": "application/json"}
     response: dict[str, Any] = json.loads(reply.body)["Response"]
     return response
@@ -203,3 +207,50 @@ def test_remove_unregisters_a_stub() -> None:
     fake.remove(stub)
     assert code_of(call(fake, "DescribeTopic")) is None
     fake.remove(stub)  # removing twice is harmless
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def test_invalid_requests_are_answered_before_stubs() -> None:
+    fake = CKafka()
+    stub = fake.fail("DescribeTopic", "ResourceInUse")
+    assert call(fake, "DescribeTopic", {"Limit": 20})["Error"] == {
+        "Code": "MissingParameter",
+        "Message": "The request is missing a required parameter `InstanceId`.",
+    }
+    unknown = call(fake, "DescribeTopic", {"InstanceId": "ckafka-1", "Foo": 1})["Error"]
+    assert unknown["Code"] == "UnknownParameter"
+    assert unknown["Message"].startswith("The parameter `Foo` is not recognized.")
+    assert [c.answered_by for c in fake.calls] == ["invalid", "invalid"]
+    assert stub.used == 0
+    assert code_of(call(fake, "DescribeTopic", {"InstanceId": "ckafka-1"})) == "ResourceInUse"
+
+
+def test_validate_false_lets_anything_through() -> None:
+    fake = CKafka(validate=False)
+    assert code_of(call(fake, "DescribeTopic", {"Foo": "bar", "Limit": "many"})) is None
+    fake.fail("DeleteTopic", "ResourceInUse")
+    assert code_of(call(fake, "DeleteTopic", {})) == "ResourceInUse"
+    assert [c.answered_by for c in fake.calls] == ["default", "stub"]
+
+
+class _RecordingCassette:
+    """A cassette that has nothing and records: every call would go to the network."""
+
+    recording = True
+
+    def answer(self, parsed: Any, host: str, request_id: str, *, peek: bool = False) -> None:
+        return None
+
+    def miss_message(self, parsed: Any, host: str, nodeid: str | None) -> str:
+        raise AssertionError("a recording cassette never misses")
+
+
+def test_an_invalid_request_is_answered_not_passed_through() -> None:
+    fake = CKafka()
+    fake.cassette = _RecordingCassette()
+    headers = {"X-TC-Action": "DescribeTopic", "X-TC-Version": "2019-08-19"}
+    assert not fake.passes_through("POST", URL, headers, b"{}")
+    assert fake.passes_through("POST", URL, headers, b'{"InstanceId": "ckafka-1"}')
+    assert call(fake, "DescribeTopic", {})["Error"]["Code"] == "MissingParameter"

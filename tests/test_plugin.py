@@ -36,7 +36,12 @@ def test_help_lists_the_options(pytester: pytest.Pytester) -> None:
 
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--markers")
-    result.stdout.fnmatch_lines(["@pytest.mark.ckafka(strict=None, assert_all_used=True, *"])
+    result.stdout.fnmatch_lines(
+        [
+            "@pytest.mark.ckafka(strict=None, assert_all_used=True, endpoints=(), "
+            "strict_auth=False, validate=True): configure the ckafka fixture for this test *"
+        ]
+    )
 
 
 def test_fixture_answers_the_sdk(pytester: pytest.Pytester) -> None:
@@ -165,7 +170,7 @@ def test_x(ckafka):
             + re.escape(
                 '@pytest.mark.ckafka: unknown option "strickt": '
                 'did you mean "strict"? Valid choices: assert_all_used, endpoints, strict, '
-                "strict_auth."
+                "strict_auth, validate."
             )
             + "$"
         ]
@@ -314,3 +319,56 @@ def test_signatures(ckafka):
 """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_missing_parameter_reads_like_the_real_api(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+def test_missing(ckafka, ckafka_client):
+    ckafka.respond("DescribeTopic")  # validation answers first: the stub is not used
+    ckafka_client.DescribeTopic(models.DescribeTopicRequest())
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.re_match_lines(
+        [
+            r"^E +tencentcloud\.common\.exception\.tencent_cloud_sdk_exception\."
+            r"TencentCloudSDKException: \[TencentCloudSDKException\] code:MissingParameter "
+            + re.escape("message:The request is missing a required parameter `InstanceId`.")
+            + r" requestId:[0-9a-f-]{36}$"
+        ]
+    )
+
+
+def test_the_marker_switches_validation_off(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+import json
+import urllib.request
+
+import pytest
+
+@pytest.mark.ckafka(validate=False)
+def test_unvalidated(ckafka, ckafka_client):
+    assert ckafka_client.DescribeTopic(models.DescribeTopicRequest()).Result is not None
+    assert ckafka.calls[-1].answered_by == "default"
+
+@pytest.mark.ckafka(validate=False)
+def test_unvalidated_server(ckafka_server):
+    headers = {"X-TC-Action": "DescribeTopic", "X-TC-Version": "2019-08-19",
+               "Content-Type": "application/json"}
+    request = urllib.request.Request(ckafka_server.url, b'{"Foo": 1}', headers)
+    assert "Error" not in json.load(urllib.request.urlopen(request))["Response"]
+
+def test_validated_server(ckafka_server):
+    headers = {"X-TC-Action": "DescribeTopic", "X-TC-Version": "2019-08-19",
+               "Content-Type": "application/json"}
+    request = urllib.request.Request(ckafka_server.url, b'{"Foo": 1}', headers)
+    error = json.load(urllib.request.urlopen(request))["Response"]["Error"]
+    assert error["Code"] == "UnknownParameter"
+"""
+    )
+    pytester.runpytest("--strict-markers").assert_outcomes(passed=3)

@@ -231,7 +231,7 @@ def raw_requests(draw: st.DrawFn) -> RawRequest:
 
 
 def _normal_request(close: bool = False) -> bytes:
-    body = b'{"InstanceId": "ckafka-1"}'
+    body = b'{"Limit": 10}'
     return (
         b"POST / HTTP/1.1\r\nHost: h\r\nX-TC-Action: DescribeRegion\r\n"
         b"X-TC-Version: 2019-08-19\r\nContent-Type: application/json\r\n"
