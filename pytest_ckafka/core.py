@@ -7,6 +7,7 @@ No HTTP library is imported here. The adapters for ``requests`` (responses),
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -386,8 +387,6 @@ class CKafka(HandlingMixin):
         return envelope_reply(error_envelope(code, message, request_id, custom=True))
 
     def _record_unmatched(self, action: str, params: Mapping[str, Any]) -> str:
-        import json
-
         stubs = self._stubs.all()
         listing = "\n".join(f"  {s.describe()}" for s in stubs) if stubs else "  (none)"
         text = (

@@ -18,8 +18,6 @@ from .suggest import unknown_name_message
 
 __all__ = ["Action", "Member", "Spec", "load_spec"]
 
-SCALAR_TYPES = frozenset({"string", "int", "bool", "float"})
-
 
 @dataclass(frozen=True)
 class Member:

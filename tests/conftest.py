@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +25,25 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[object, .
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     yield attempts
+
+
+@pytest.fixture
+def tccli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., str]:
+    """Run ``tccli ARGS...`` in this process with fake credentials; return what it printed."""
+    from tccli.main import main as tccli_main
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDtccliFAKE")
+    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "fake-key")
+    monkeypatch.setenv("TENCENTCLOUD_REGION", "ap-shanghai")
+
+    def run(*args: str) -> str:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["tccli", *args])
+        tccli_main()
+        captured = capsys.readouterr()
+        return captured.out + captured.err
+
+    return run

@@ -7,19 +7,16 @@ import json
 import random
 import re
 import socket
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest
 import requests
-from tccli.main import main as tccli_main
 from tencentcloud.ckafka.v20190819 import ckafka_client, ckafka_client_async, models
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
@@ -283,26 +280,6 @@ async def test_async_sdk_faults(
 
 
 # -- tccli ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def tccli(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., str]:
-    """Run ``tccli ARGS...`` in this process with fake credentials; return what it printed."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDtccliFAKE")
-    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "fake-key")
-    monkeypatch.setenv("TENCENTCLOUD_REGION", "ap-shanghai")
-
-    def run(*args: str) -> str:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["tccli", *args])
-        tccli_main()
-        captured = capsys.readouterr()
-        return captured.out + captured.err
-
-    return run
 
 
 def test_tccli_with_an_http_url_as_endpoint(server: FakeServer, tccli: Any) -> None:

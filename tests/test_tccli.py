@@ -3,31 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
-
-import pytest
-from tccli.main import main as tccli_main
 
 from pytest_ckafka import CKafkaMock
-
-
-@pytest.fixture
-def tccli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run ``tccli ARGS...`` in this process with fake credentials; return what it printed."""
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("TENCENTCLOUD_SECRET_ID", "AKIDtccliFAKE")
-    monkeypatch.setenv("TENCENTCLOUD_SECRET_KEY", "fake-key")
-    monkeypatch.setenv("TENCENTCLOUD_REGION", "ap-shanghai")
-
-    def run(*args: str) -> str:
-        capsys.readouterr()
-        monkeypatch.setattr(sys, "argv", ["tccli", *args])
-        tccli_main()
-        captured = capsys.readouterr()
-        return captured.out + captured.err
-
-    return run
 
 
 def test_tccli_gets_the_stubbed_answer(ckafka: CKafkaMock, tccli) -> None:  # type: ignore[no-untyped-def]
