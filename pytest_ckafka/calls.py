@@ -34,7 +34,8 @@ class Call:
     secret_id: Optional[str]
     language: Optional[str]
     reply: Reply
-    answered_by: str  # "stub", "cassette", "default", "invalid" (spec validation), "protocol"...
+    # "stub", "cassette", "state", "default", "invalid" (spec validation), "protocol"...
+    answered_by: str
 
     @property
     def response(self) -> Optional[dict[str, Any]]:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Callable, Optional, Protocol, Union
 
+from .backend import ApiError, Backend, State
 from .bodycheck import check_body
 from .calls import Call, CallLog
 from .catalog import lookup_code
@@ -60,6 +61,9 @@ class CKafka(HandlingMixin):
     and answers a bad one with the real API's error (``MissingParameter``,
     ``UnknownParameter``, ``InvalidParameter``, ``InvalidParameterValue``,
     ``UnsupportedRegion``), before any stub, cassette or default.
+    ``stateful=True`` (the default) answers the actions the backend implements
+    from resources that live across calls (:attr:`state`); the synthesized
+    default answers the rest.
     """
 
     def __init__(
@@ -71,9 +75,11 @@ class CKafka(HandlingMixin):
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
         validate: bool = True,
+        stateful: bool = True,
     ) -> None:
         self.strict = strict
         self.validate = validate
+        self.stateful = stateful
         self.strict_auth = strict_auth
         self.credentials = CredentialStore()
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
@@ -81,6 +87,9 @@ class CKafka(HandlingMixin):
         self.endpoints = Endpoints(endpoints)
         self.calls = CallLog()
         self.clock = clock or Clock()
+        self.backend = Backend(self.clock)
+        self.state = State(self.backend)
+        """Seed and inspect the stateful backend, e.g. ``state.add_instance()``."""
         # A cassette (replay.Replayer) answers after the stubs and before the default.
         self.cassette: Optional[CassettePlayer] = None
         self.nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
@@ -233,8 +242,9 @@ class CKafka(HandlingMixin):
         self.calls.assert_not_called(action)
 
     def reset(self) -> None:
-        """Forget stubs, calls and pending teardown problems."""
+        """Forget stubs, calls, the stateful backend's resources and pending teardown problems."""
         self._stubs.clear()
+        self.state.reset()
         self.calls.clear()
         with self._lock:
             self._unmatched.clear()
@@ -378,6 +388,13 @@ class CKafka(HandlingMixin):
             if self.cassette.recording:
                 return PASSTHROUGH, "network"
             return PASSTHROUGH, "miss"
+        if self.stateful and self.backend.handles(action):
+            try:
+                body = self.backend.answer(action, params, parsed.secret_id, parsed.region)
+            except ApiError as error:
+                return self._error(error.code, error.message, request_id), "state"
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            return success_reply(text, request_id), "state"
         if self.strict:
             return self._error("InternalError", "no stub (strict mode)", request_id), "unmatched"
         return success_reply(default_body_json(action), request_id), "default"

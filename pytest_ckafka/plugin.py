@@ -15,6 +15,7 @@ import pytest
 
 # The error-matrix and cassette wiring live in their own modules; importing their
 # hooks and fixtures here registers them with this plugin (``-p no:ckafka`` drops all).
+from .defaults import DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
 from .plugin_cassettes import (
     ckafka_scrubbers,
     open_cassette,
@@ -62,8 +63,6 @@ __all__ = [
 ]
 
 MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints", "strict_auth", "validate")
-FAKE_SECRET_ID = "AKIDpytestckafkaFAKE0000000000000000"
-FAKE_SECRET_KEY = "pytest-ckafka-fake-secret-key-000"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -266,7 +265,7 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
 @pytest.fixture
 def ckafka_region() -> str:
     """Region of the ``ckafka_client`` fixtures; override to test another region."""
-    return "ap-guangzhou"
+    return DEFAULT_REGION
 
 
 @pytest.fixture

@@ -9,6 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from pytest_ckafka.backend import Backend
+
+# Every stateful answer in this suite is checked against the spec's Response shape.
+Backend.check_bodies = True
+
 
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[object, ...]]]:

@@ -1,0 +1,237 @@
+"""The resources the stateful backend keeps: plain dataclasses, no API logic.
+
+Everything lives in a :class:`RegionStore`, one per account (SecretId) and
+region. Instances own their topics, groups, users, ACLs and routes, as in
+CKafka, so deleting an instance can never leave an orphan behind. Every model
+round-trips through :func:`dump_store` / :func:`load_store` (plain JSON data),
+which is what ``pytest-ckafka serve --state FILE`` saves and loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+__all__ = [
+    "Acl",
+    "Group",
+    "Instance",
+    "Message",
+    "Partition",
+    "RegionStore",
+    "Route",
+    "Task",
+    "Topic",
+    "User",
+    "dump_store",
+    "load_store",
+]
+
+
+@dataclass
+class Message:
+    """One record in a partition; ``timestamp`` in milliseconds, as Kafka keeps it."""
+
+    offset: int
+    key: str
+    value: str
+    timestamp: int
+
+
+@dataclass
+class Partition:
+    """A partition's log: ``messages`` in offset order, the first at offset 0."""
+
+    messages: list[Message] = field(default_factory=list)
+
+    @property
+    def end_offset(self) -> int:
+        """The offset the next message gets (the high-water mark)."""
+        return len(self.messages)
+
+
+@dataclass
+class Topic:
+    """A topic. ``config`` holds the request members that configure it
+    (``CleanUpPolicy``, ``RetentionMs``, ``MaxMessageBytes``...), as sent."""
+
+    topic_id: str
+    name: str
+    replica_num: int
+    created_at: float
+    partitions: list[Partition] = field(default_factory=list)
+    note: str = ""
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def partition_num(self) -> int:
+        """How many partitions the topic has."""
+        return len(self.partitions)
+
+
+@dataclass
+class Group:
+    """A consumer group and its committed offsets: topic -> offset per partition."""
+
+    name: str
+    protocol: str = "consumer"
+    state: str = "Empty"
+    offsets: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class User:
+    """A SASL user. The password is kept to check ``ModifyPassword``; never answered."""
+
+    user_id: int
+    name: str
+    password: str
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class Acl:
+    """One ACL rule; the API's integer enums as sent (ResourceType 2 is a topic)."""
+
+    resource_type: int
+    resource_name: str
+    operation: int
+    permission_type: int
+    principal: str = "User:*"
+    host: str = "*"
+
+
+@dataclass
+class Route:
+    """An access route (VipType 3 is the VPC network, 1 the public network)."""
+
+    route_id: int
+    vip_type: int
+    access_type: int
+    vip: str
+    vport: str
+    created_at: float
+    vpc_id: str = ""
+    subnet_id: str = ""
+    note: str = ""
+
+
+@dataclass
+class Instance:
+    """A CKafka instance (cluster) and everything it owns.
+
+    ``status`` is 0 while creating and 1 when running; ``describes`` counts the
+    describe calls that have seen it, which with ``ready_at`` (a clock time)
+    decides when a creating instance starts running. ``attrs`` keeps the other
+    members set by create and modify calls, by their request names.
+    """
+
+    instance_id: str
+    name: str
+    status: int
+    created_at: float
+    vpc_id: str = "vpc-00000000"
+    subnet_id: str = "subnet-00000000"
+    zone_id: int = 100003
+    zone_ids: list[int] = field(default_factory=list)
+    bandwidth: int = 40
+    disk_size: int = 500
+    disk_type: str = "CLOUD_BASIC"
+    kafka_version: str = "2.4.1"
+    partition_limit: int = 800
+    topic_limit: int = 400
+    msg_retention_time: int = 1440
+    pay_mode: str = "PREPAID"
+    renew_flag: int = 0
+    vip: str = "10.0.0.10"
+    vport: str = "9092"
+    tags: list[dict[str, str]] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    acls: list[Acl] = field(default_factory=list)
+    routes: dict[int, Route] = field(default_factory=dict)
+    describes: int = 0
+    ready_at: Optional[float] = None
+    deleting: bool = False
+
+
+@dataclass
+class Task:
+    """An asynchronous operation that DescribeTaskStatus reports on.
+
+    ``status`` follows the API: 0 succeeded, 1 failed, 2 in progress.
+    """
+
+    flow_id: int
+    kind: str
+    instance_id: str
+    created_at: float
+    status: int = 2
+    output: str = ""
+    polls: int = 0
+
+
+@dataclass
+class RegionStore:
+    """Everything one account has in one region."""
+
+    instances: dict[str, Instance] = field(default_factory=dict)
+    tasks: dict[int, Task] = field(default_factory=dict)
+    sent: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """What SendMessage delivered, by DataHubId, in order."""
+
+
+def dump_store(store: RegionStore) -> dict[str, Any]:
+    """``store`` as JSON-ready data (see :func:`load_store`)."""
+    data = dataclasses.asdict(store)
+    for instance in data["instances"].values():
+        instance["routes"] = list(instance["routes"].values())
+    data["tasks"] = list(data["tasks"].values())
+    return data
+
+
+def load_store(data: Mapping[str, Any]) -> RegionStore:
+    """Rebuild a :class:`RegionStore` from :func:`dump_store` data.
+
+    Unknown or missing keys raise ``TypeError``/``KeyError``/``ValueError``,
+    which the caller reports with the file it read.
+
+    >>> store = RegionStore()
+    >>> store.instances["ckafka-1"] = Instance("ckafka-1", "a", 1, 0.0)
+    >>> load_store(dump_store(store)) == store
+    True
+    """
+    store = RegionStore()
+    for key, raw in dict(data.get("instances", {})).items():
+        raw = dict(raw)
+        topics = {
+            name: Topic(
+                **{
+                    **t,
+                    "partitions": [
+                        Partition([Message(**m) for m in p["messages"]]) for p in t["partitions"]
+                    ],
+                }
+            )
+            for name, t in dict(raw.pop("topics", {})).items()
+        }
+        groups = {name: Group(**g) for name, g in dict(raw.pop("groups", {})).items()}
+        users = {name: User(**u) for name, u in dict(raw.pop("users", {})).items()}
+        acls = [Acl(**a) for a in raw.pop("acls", [])]
+        routes = {int(r["route_id"]): Route(**r) for r in raw.pop("routes", [])}
+        instance = Instance(
+            **raw, topics=topics, groups=groups, users=users, acls=acls, routes=routes
+        )
+        if instance.instance_id != key:
+            raise ValueError(f"instance {key!r} has instance_id {instance.instance_id!r}")
+        store.instances[key] = instance
+    for raw in data.get("tasks", []):
+        task = Task(**raw)
+        store.tasks[task.flow_id] = task
+    store.sent = {str(k): [dict(m) for m in v] for k, v in dict(data.get("sent", {})).items()}
+    return store

@@ -1,0 +1,169 @@
+"""Action handlers and what they are given: the moto-style ``responses`` layer.
+
+A family module registers one function per action with :func:`handles`. The
+function reads the request through its :class:`Context`, changes the store,
+and returns the ``Response`` members (no ``RequestId``). It raises
+:class:`~.errors.ApiError` for a rule the call breaks, and it checks every rule
+*before* it changes anything, so a failed call leaves the state as it was.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, TypeVar
+
+from ..synth import synthesize
+from .errors import ApiError, not_found_code
+from .models import Instance, RegionStore, Task, Topic
+
+if TYPE_CHECKING:
+    from .dispatch import Backend
+
+__all__ = ["HANDLERS", "Context", "Handler", "handles"]
+
+Body = dict[str, Any]
+HandlerFunc = Callable[["Context"], Body]
+F = TypeVar("F", bound=HandlerFunc)
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+@dataclass(frozen=True)
+class Handler:
+    """One implemented action: its function and the family (module) it belongs to."""
+
+    action: str
+    func: HandlerFunc
+    family: str
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(action: str) -> Callable[[F], F]:
+    """Register the decorated function as the stateful answer to ``action``."""
+
+    def register(func: F) -> F:
+        if action in HANDLERS:
+            raise RuntimeError(f"{action} has two stateful handlers")
+        family = func.__module__.rsplit(".", 1)[-1]
+        HANDLERS[action] = Handler(action, func, family)
+        return func
+
+    return register
+
+
+class Context:
+    """One call as a handler sees it: the request, the caller's store, the clock.
+
+    ``store`` is the :class:`RegionStore` of the calling account (SecretId) and
+    region; ``rng`` makes ids (seeded backends make the same ids every run).
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        action: str,
+        params: Mapping[str, Any],
+        account: str,
+        region: str,
+    ) -> None:
+        self.backend = backend
+        self.action = action
+        self.params = params
+        self.account = account
+        self.region = region
+        self.store: RegionStore = backend.store(account, region)
+        self.now: float = backend.clock.now()
+        self.rng: random.Random = backend.rng
+
+    # -- reading the request -------------------------------------------------
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The request member ``name`` (validated against the spec already), or ``default``."""
+        value = self.params.get(name)
+        return default if value is None else value
+
+    # -- failing ---------------------------------------------------------------
+
+    def fail(self, code: str, message: str) -> NoReturn:
+        """Answer this call with the error ``code``; nothing may have changed yet."""
+        raise ApiError(code, message)
+
+    # -- finding resources ------------------------------------------------------
+
+    def instance(self, member: str = "InstanceId") -> Instance:
+        """The instance named by ``member``, or the not-found error this action documents.
+
+        The message says where the id does exist (another region or SecretId),
+        the usual reason a seeded instance is "missing".
+        """
+        instance_id = str(self.get(member, ""))
+        instance = self.store.instances.get(instance_id)
+        if instance is None or instance.deleting:
+            message = f"The instance `{instance_id}` does not exist."
+            elsewhere = self.backend.where_is(instance_id)
+            if elsewhere and elsewhere != (self.account, self.region):
+                message += (
+                    f" It exists for SecretId {elsewhere[0]} in region {elsewhere[1]}; "
+                    f"this call was made with SecretId {self.account} in region {self.region}."
+                )
+            self.fail(not_found_code(self.action), message)
+        return instance
+
+    def running_instance(self, member: str = "InstanceId") -> Instance:
+        """As :meth:`instance`, and the instance must have finished creating."""
+        instance = self.instance(member)
+        self.backend.observe(instance, self.now, count=False)
+        if instance.status != 1:
+            self.fail(
+                "ResourceUnavailable",
+                f"The instance `{instance.instance_id}` is not running yet "
+                f"(Status {instance.status}); wait until DescribeInstanceAttributes "
+                "reports Status 1.",
+            )
+        return instance
+
+    def topic(self, instance: Instance, member: str = "TopicName") -> Topic:
+        """The topic named by ``member`` in ``instance``, or ``ResourceNotFound``."""
+        name = str(self.get(member, ""))
+        topic = instance.topics.get(name)
+        if topic is None:
+            self.fail(
+                "ResourceNotFound",
+                f"The topic `{name}` does not exist in instance `{instance.instance_id}`.",
+            )
+        return topic
+
+    # -- making things ----------------------------------------------------------
+
+    def new_id(self, prefix: str) -> str:
+        """A fresh id in CKafka's format, e.g. ``ckafka-k3x9q2ab`` or ``topic-0a1b2c3d``."""
+        return self.backend.new_id(prefix)
+
+    def new_task(self, kind: str, instance_id: str) -> Task:
+        """Start an asynchronous task (Status 2) whose FlowId DescribeTaskStatus reports on."""
+        return self.backend.new_task(self.store, kind, instance_id, self.now)
+
+    def shape(self, object_name: str, **members: Any) -> Body:
+        """A complete, spec-valid ``object_name`` with ``members`` set over the defaults."""
+        body = synthesize(object_name)
+        body.update(members)
+        return body
+
+    def operate(self, flow_id: Optional[int] = None) -> Body:
+        """The ``JgwOperateResponse`` most write actions answer with."""
+        data = {"FlowId": flow_id or 0}
+        return {
+            "Result": self.shape(
+                "JgwOperateResponse", ReturnCode="0", ReturnMessage="ok", Data=data
+            )
+        }
+
+
+def new_id(rng: random.Random, prefix: str) -> str:
+    """``prefix-`` and eight lowercase letters and digits."""
+    return f"{prefix}-" + "".join(rng.choice(_ID_ALPHABET) for _ in range(8))

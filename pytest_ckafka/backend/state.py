@@ -1,0 +1,362 @@
+"""``ckafka.state``: seed the stateful backend and look inside it.
+
+Seeding is not an API call: it is never validated or logged, and it puts
+resources straight into the running state (an added instance is running
+unless ``status=0``). Without ``account``/``region`` a resource goes to the
+fake SDK credential's SecretId and the default region (``ap-guangzhou``), the
+ones the ``ckafka_client`` fixtures call with.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Optional, Union
+
+from ..exceptions import CKafkaUsageError
+from ..suggest import unknown_name_message
+from .dispatch import Backend
+from .models import Acl, Group, Instance, Message, Partition, RegionStore, Route, Task, Topic, User
+
+__all__ = ["MessageLike", "State"]
+
+MessageLike = Union[str, tuple[str, str], Mapping[str, Any]]
+"""A message to seed: its value, a ``(key, value)`` pair, or ``{"key", "value", "timestamp"}``."""
+
+_INSTANCE_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(Instance)
+    if f.name
+    not in {
+        "instance_id",
+        "name",
+        "status",
+        "created_at",
+        "topics",
+        "groups",
+        "users",
+        "acls",
+        "routes",
+        "describes",
+        "ready_at",
+        "deleting",
+    }
+)
+# A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
+_SEEDED_AGE = 86_400.0
+
+
+class State:
+    """Seed and inspect the backend behind a fake (``ckafka.state``).
+
+    >>> from pytest_ckafka.backend import Backend
+    >>> state = State(Backend(seed=1))
+    >>> instance_id = state.add_instance(name="orders")
+    >>> _ = state.add_topic(instance_id, "payments", partitions=3)
+    >>> [(t.name, t.partition_num) for t in state.topics(instance_id)]
+    [('payments', 3)]
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    # -- settings ----------------------------------------------------------------
+
+    def configure(
+        self,
+        *,
+        ready_after_describes: Optional[int] = None,
+        ready_after_seconds: Optional[float] = None,
+    ) -> None:
+        """When creating instances and running tasks finish (see :class:`Backend`).
+
+        ``ready_after_describes=0`` makes a new instance running at once.
+        """
+        if ready_after_describes is not None:
+            if isinstance(ready_after_describes, bool) or ready_after_describes < 0:
+                raise CKafkaUsageError(
+                    f"ready_after_describes must be 0 or more, got {ready_after_describes!r}"
+                )
+            self.backend.ready_after_describes = int(ready_after_describes)
+        if ready_after_seconds is not None:
+            if ready_after_seconds < 0:
+                raise CKafkaUsageError(
+                    f"ready_after_seconds must be 0 or more, got {ready_after_seconds!r}"
+                )
+            self.backend.ready_after_seconds = float(ready_after_seconds)
+
+    # -- seeding -------------------------------------------------------------------
+
+    def add_instance(
+        self,
+        instance_id: Optional[str] = None,
+        *,
+        name: str = "ckafka-instance",
+        status: int = 1,
+        region: Optional[str] = None,
+        account: Optional[str] = None,
+        **attributes: Any,
+    ) -> str:
+        """Add an instance and return its id (``ckafka-xxxxxxxx`` unless given).
+
+        ``attributes`` are :class:`~.models.Instance` fields, e.g. ``vpc_id``,
+        ``zone_id``, ``kafka_version``, ``partition_limit``, ``tags``.
+        """
+        for key in attributes:
+            if key not in _INSTANCE_FIELDS:
+                message = unknown_name_message("attribute", key, _INSTANCE_FIELDS)
+                raise CKafkaUsageError(f"state.add_instance: {message}")
+        if status not in (0, 1):
+            raise CKafkaUsageError(
+                f"state.add_instance: status is 0 (creating) or 1 (running), got {status!r}"
+            )
+        with self.backend.lock:
+            if instance_id is None:
+                instance_id = self.backend.new_id("ckafka")
+            elif self.backend.where_is(instance_id) is not None:
+                raise CKafkaUsageError(f"state.add_instance: {instance_id} already exists")
+            now = self.backend.clock.now()
+            instance = Instance(instance_id, name, status, now, **attributes)
+            self._store(account, region).instances[instance_id] = instance
+        return instance_id
+
+    def add_topic(
+        self,
+        instance_id: str,
+        name: str,
+        *,
+        partitions: int = 1,
+        replicas: int = 2,
+        note: str = "",
+        created_at: Optional[float] = None,
+        **config: Any,
+    ) -> str:
+        """Add a topic to ``instance_id`` and return its id (``topic-xxxxxxxx``).
+
+        ``config`` are CreateTopic members such as ``RetentionMs=3600000``. The
+        topic counts as created a day ago unless ``created_at`` (a clock time) says.
+        """
+        if partitions < 1 or replicas < 1:
+            raise CKafkaUsageError("state.add_topic: partitions and replicas must be 1 or more")
+        with self.backend.lock:
+            instance = self.instance(instance_id)
+            if name in instance.topics:
+                raise CKafkaUsageError(f"state.add_topic: {instance_id} already has topic {name}")
+            when = self.backend.clock.now() - _SEEDED_AGE if created_at is None else created_at
+            topic = Topic(
+                self.backend.new_id("topic"),
+                name,
+                replicas,
+                when,
+                [Partition() for _ in range(partitions)],
+                note,
+                dict(config),
+            )
+            instance.topics[name] = topic
+        return topic.topic_id
+
+    def add_messages(
+        self,
+        instance_id: str,
+        topic: str,
+        messages: Iterable[MessageLike],
+        *,
+        partition: int = 0,
+    ) -> list[int]:
+        """Append ``messages`` to a partition; return their offsets.
+
+        A message is its value, a ``(key, value)`` pair, or a mapping with
+        ``value`` and optionally ``key`` and ``timestamp`` (milliseconds; default
+        the clock's now).
+        """
+        with self.backend.lock:
+            log = self._partition(instance_id, topic, partition)
+            now_ms = int(self.backend.clock.now() * 1000)
+            offsets = []
+            for item in messages:
+                key, value, stamp = _message_parts(item, now_ms)
+                offset = log.end_offset
+                log.messages.append(Message(offset, key, value, stamp))
+                offsets.append(offset)
+        return offsets
+
+    def add_group(
+        self,
+        instance_id: str,
+        name: str,
+        *,
+        offsets: Optional[Mapping[str, Sequence[int]]] = None,
+        state: str = "Empty",
+        protocol: str = "consumer",
+    ) -> None:
+        """Add a consumer group with committed ``offsets``: ``{topic: [offset per partition]}``."""
+        with self.backend.lock:
+            instance = self.instance(instance_id)
+            for topic, values in (offsets or {}).items():
+                known = instance.topics.get(topic)
+                if known is None:
+                    raise CKafkaUsageError(
+                        f"state.add_group: {instance_id} has no topic "
+                        + unknown_name_message("topic", topic, instance.topics)
+                    )
+                if len(values) != known.partition_num:
+                    raise CKafkaUsageError(
+                        f"state.add_group: topic {topic} has {known.partition_num} partitions, "
+                        f"got {len(values)} offsets"
+                    )
+            instance.groups[name] = Group(
+                name, protocol, state, {t: list(v) for t, v in (offsets or {}).items()}
+            )
+
+    def add_user(self, instance_id: str, name: str, password: str) -> None:
+        """Add a SASL user."""
+        with self.backend.lock:
+            instance = self.instance(instance_id)
+            now = self.backend.clock.now()
+            user = User(self.backend.next_number(), name, password, now, now)
+            instance.users[name] = user
+
+    def add_acl(
+        self,
+        instance_id: str,
+        resource_name: str,
+        *,
+        operation: int,
+        permission_type: int,
+        resource_type: int = 2,
+        principal: str = "User:*",
+        host: str = "*",
+    ) -> None:
+        """Add an ACL rule (``resource_type`` 2 is a topic, as in CreateAcl)."""
+        with self.backend.lock:
+            acl = Acl(resource_type, resource_name, operation, permission_type, principal, host)
+            acls = self.instance(instance_id).acls
+            if acl not in acls:
+                acls.append(acl)
+
+    def add_route(
+        self, instance_id: str, *, vip_type: int = 3, vip: str = "10.0.0.20", vport: str = "9092"
+    ) -> int:
+        """Add an access route and return its RouteId."""
+        with self.backend.lock:
+            instance = self.instance(instance_id)
+            route = Route(
+                self.backend.next_number(), vip_type, 0, vip, vport, self.backend.clock.now()
+            )
+            instance.routes[route.route_id] = route
+        return route.route_id
+
+    # -- inspecting --------------------------------------------------------------------
+
+    def instances(
+        self, *, region: Optional[str] = None, account: Optional[str] = None
+    ) -> list[Instance]:
+        """The live instances of ``account`` in ``region`` (defaults: see the module)."""
+        with self.backend.lock:
+            return [i for i in self._store(account, region).instances.values() if not i.deleting]
+
+    def instance(self, instance_id: str) -> Instance:
+        """The instance ``instance_id``, in whichever account and region holds it."""
+        where = self.backend.where_is(instance_id)
+        if where is None:
+            known = [i for _, _, s in self.backend.stores() for i in s.instances]
+            raise CKafkaUsageError(
+                "ckafka.state: " + unknown_name_message("instance", instance_id, known)
+            )
+        return self.backend.store(*where).instances[instance_id]
+
+    def topics(self, instance_id: str) -> list[Topic]:
+        """The topics of ``instance_id``, in creation order."""
+        with self.backend.lock:
+            return list(self.instance(instance_id).topics.values())
+
+    def topic(self, instance_id: str, name: str) -> Topic:
+        """One topic of ``instance_id``."""
+        with self.backend.lock:
+            topics = self.instance(instance_id).topics
+            if name not in topics:
+                raise CKafkaUsageError(
+                    f"ckafka.state: {instance_id} has no "
+                    + unknown_name_message("topic", name, topics)
+                )
+            return topics[name]
+
+    def groups(self, instance_id: str) -> list[Group]:
+        """The consumer groups of ``instance_id``."""
+        with self.backend.lock:
+            return list(self.instance(instance_id).groups.values())
+
+    def users(self, instance_id: str) -> list[User]:
+        """The SASL users of ``instance_id``."""
+        with self.backend.lock:
+            return list(self.instance(instance_id).users.values())
+
+    def acls(self, instance_id: str) -> list[Acl]:
+        """The ACL rules of ``instance_id``."""
+        with self.backend.lock:
+            return list(self.instance(instance_id).acls)
+
+    def routes(self, instance_id: str) -> list[Route]:
+        """The access routes of ``instance_id``."""
+        with self.backend.lock:
+            return list(self.instance(instance_id).routes.values())
+
+    def messages(self, instance_id: str, topic: str, partition: int = 0) -> list[Message]:
+        """The messages of one partition, in offset order."""
+        with self.backend.lock:
+            return list(self._partition(instance_id, topic, partition).messages)
+
+    def sent_messages(
+        self, datahub_id: str, *, region: Optional[str] = None, account: Optional[str] = None
+    ) -> list[dict[str, Any]]:
+        """What SendMessage delivered to ``datahub_id``: ``{"Body", "Key"}`` per message."""
+        with self.backend.lock:
+            return [dict(m) for m in self._store(account, region).sent.get(datahub_id, [])]
+
+    def tasks(self, *, region: Optional[str] = None, account: Optional[str] = None) -> list[Task]:
+        """The asynchronous tasks (FlowIds) started in ``account``/``region``."""
+        with self.backend.lock:
+            return list(self._store(account, region).tasks.values())
+
+    # -- the whole state -------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything: instances, their resources, tasks and sent messages."""
+        self.backend.reset()
+
+    def dump(self) -> dict[str, Any]:
+        """The whole state as JSON-ready data, for :meth:`load` (``--state FILE``)."""
+        return self.backend.dump()
+
+    def load(self, data: Mapping[str, Any]) -> None:
+        """Replace the state by :meth:`dump` data."""
+        self.backend.load(data)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _store(self, account: Optional[str], region: Optional[str]) -> RegionStore:
+        return self.backend.store(
+            account or self.backend.default_account, region or self.backend.default_region
+        )
+
+    def _partition(self, instance_id: str, topic: str, partition: int) -> Partition:
+        known = self.topic(instance_id, topic)
+        if not 0 <= partition < known.partition_num:
+            raise CKafkaUsageError(
+                f"ckafka.state: topic {topic} has partitions 0 to {known.partition_num - 1}, "
+                f"got partition {partition}"
+            )
+        return known.partitions[partition]
+
+
+def _message_parts(item: MessageLike, now_ms: int) -> tuple[str, str, int]:
+    if isinstance(item, str):
+        return "", item, now_ms
+    if isinstance(item, tuple):
+        key, value = item
+        return str(key), str(value), now_ms
+    if isinstance(item, Mapping) and "value" in item:
+        return str(item.get("key", "")), str(item["value"]), int(item.get("timestamp", now_ms))
+    raise CKafkaUsageError(
+        f"a message is a value, a (key, value) pair or a mapping with 'value', got {item!r}"
+    )
