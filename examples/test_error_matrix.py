@@ -3,8 +3,9 @@
 ``ckafka.assert_handles(code, call)`` injects ``code`` into the calls ``call()`` makes
 and checks the outcome against the handling policy (``pytest_ckafka/_data/policy.json``):
 
-- a ``retry`` code answers the first 2 attempts, then the call succeeds: ``call()`` must
-  return after exactly 3 attempts;
+- a ``retry`` code answers the first 2 attempts, then the stateful backend answers (the
+  instance and topics ``conftest.py`` seeds): ``call()`` must return after exactly 3
+  attempts, and a delete really deletes;
 - a ``raise`` code answers every attempt: ``call()`` must raise after 1 attempt, with the
   Code and the RequestId reachable from the exception (or from the log).
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import pytest
 from topic_manager import AsyncTopicManager, TopicManager, TopicManagerError
 
-INSTANCE = "ckafka-abc12345"
+INSTANCE = "ckafka-abc12345"  # seeded by conftest.py with topics orders and orders-dlq
 
 
 @pytest.fixture
@@ -111,15 +112,19 @@ def test_backoff_is_recorded_not_slept(ckafka, ckafka_clock, manager):
     assert verdict.attempts == 4
     assert verdict.sleeps == (0.5, 1.0, 2.0)  # exponential, and no real second went by
     assert ckafka_clock.sleeps == [0.5, 1.0, 2.0]
+    assert [topic.name for topic in ckafka.state.topics(INSTANCE)] == ["orders-dlq"]
 
 
 # -- the whole matrix in one test --------------------------------------------------------
 
 
 def test_the_whole_delete_topic_matrix_at_once(ckafka, manager):
-    report = ckafka.check_error_handling(
-        lambda: manager.delete_topic(INSTANCE, "orders"), action="DeleteTopic"
-    )
+    def delete_orders():
+        # A retried code ends with a real delete; check_error_handling puts the
+        # state back before each code, so every code starts with the topic in place.
+        manager.delete_topic(INSTANCE, "orders")
+
+    report = ckafka.check_error_handling(delete_orders, action="DeleteTopic")
     print(report.table())  # pytest -s shows it: code, expected, observed, verdict
 
     assert report.ok and len(report) == 48 + 5  # DeleteTopic's codes and the 5 faults

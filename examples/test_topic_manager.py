@@ -1,7 +1,10 @@
 """Testing topic_manager.py with pytest-ckafka, as a user of the plugin would.
 
-The ``ckafka`` fixture answers every CKafka call the official SDK makes; a test only
-stubs what it cares about and reads ``ckafka.calls`` afterwards. Run: ``pytest examples``.
+The ``ckafka`` fixture answers every CKafka call the official SDK makes. Topic calls are
+answered by its stateful backend, from the instance and topics ``conftest.py`` seeds
+(``ckafka.state``), as the real service would; a test stubs only what it wants to force
+(``ckafka.respond``/``fail``/``fault`` win over the state) and reads ``ckafka.calls`` and
+``ckafka.state`` afterwards. Run: ``pytest examples``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from topic_manager import AsyncTopicManager, TopicManager, TopicManagerError, is
 
 import pytest_ckafka
 
-INSTANCE = "ckafka-abc12345"
+INSTANCE = "ckafka-abc12345"  # seeded by conftest.py with topics orders and orders-dlq
 
 
 def topics(*names: str, total: int | None = None) -> dict[str, Any]:
@@ -21,6 +24,11 @@ def topics(*names: str, total: int | None = None) -> dict[str, Any]:
     topic_list = [{"TopicName": name, "TopicId": f"topic-{name}", "Note": ""} for name in names]
     total = len(names) if total is None else total
     return {"Result": {"TotalCount": total, "TopicList": topic_list}}
+
+
+def topic_names(ckafka: Any) -> list[str]:
+    """The topics the fake instance holds now, in creation order."""
+    return [topic.name for topic in ckafka.state.topics(INSTANCE)]
 
 
 @pytest.fixture
@@ -42,11 +50,82 @@ def async_manager(ckafka_client_async: Any, sleeps: list[float]) -> AsyncTopicMa
     return AsyncTopicManager(ckafka_client_async, sleep=sleep, page_size=2)
 
 
-# -- happy paths ---------------------------------------------------------------------
+# -- happy paths, answered from the seeded state -------------------------------------
+
+
+def test_list_topics_lists_the_instance_topics(ckafka, manager):
+    assert manager.list_topics(INSTANCE) == ["orders", "orders-dlq"]
+
+    ckafka.assert_called("DescribeTopic", times=1, params={"InstanceId": INSTANCE, "Limit": 2})
+
+
+def test_list_topics_pages_through_the_state(ckafka, manager):
+    for name in ("payments", "refunds", "shipments"):
+        ckafka.state.add_topic(INSTANCE, name)
+
+    assert manager.list_topics(INSTANCE) == [
+        "orders",
+        "orders-dlq",
+        "payments",
+        "refunds",
+        "shipments",
+    ]
+
+    assert [call.params["Offset"] for call in ckafka.calls] == [0, 2, 4]  # page_size=2
+
+
+def test_ensure_topic_creates_a_missing_topic(ckafka, manager):
+    # SearchWord is fuzzy: "payments-dlq" comes back, but "payments" does not exist yet.
+    ckafka.state.add_topic(INSTANCE, "payments-dlq")
+
+    assert manager.ensure_topic(INSTANCE, "payments", partitions=3, replicas=2) is True
+
+    ckafka.assert_called("DescribeTopic", times=1, params={"SearchWord": "payments"})
+    ckafka.assert_called(
+        "CreateTopic",
+        times=1,
+        params={
+            "InstanceId": INSTANCE,
+            "TopicName": "payments",
+            "PartitionNum": 3,
+            "ReplicaNum": 2,
+        },
+    )
+    created = ckafka.state.topic(INSTANCE, "payments")
+    assert (created.partition_num, created.replica_num) == (3, 2)
+
+
+def test_ensure_topic_skips_an_existing_topic(ckafka, manager):
+    # DescribeTopic(SearchWord="orders") answers orders and orders-dlq: orders exists.
+    assert manager.ensure_topic(INSTANCE, "orders", partitions=3, replicas=2) is False
+
+    ckafka.assert_not_called("CreateTopic")
+
+
+def test_a_topic_lives_from_create_to_delete(ckafka, manager):
+    assert manager.ensure_topic(INSTANCE, "payments", partitions=3, replicas=2) is True
+    assert manager.ensure_topic(INSTANCE, "payments", partitions=3, replicas=2) is False
+    assert manager.list_topics(INSTANCE) == ["orders", "orders-dlq", "payments"]
+
+    # As on the real service, a new topic cannot be deleted within its first minute,
+    # and that is not an error worth retrying.
+    with pytest.raises(TopicManagerError) as excinfo:
+        manager.delete_topic(INSTANCE, "payments")
+    assert excinfo.value.code == "UnsupportedOperation.FrequencyTopicDeleteOperate"
+
+    ckafka.clock.advance(60)  # the fake clock: no real waiting
+    manager.delete_topic(INSTANCE, "payments")
+
+    assert manager.list_topics(INSTANCE) == ["orders", "orders-dlq"]
+    assert topic_names(ckafka) == ["orders", "orders-dlq"]
+
+
+# -- happy paths, stubbed ------------------------------------------------------------
 
 
 def test_list_topics_pages_until_total_count(ckafka, manager):
-    # times=1 stubs answer one call each, in the order they were registered.
+    # A stub wins over the state: times=1 stubs answer one call each, in the order they
+    # were registered.
     ckafka.respond("DescribeTopic", topics("a", "b", total=5), times=1)
     ckafka.respond("DescribeTopic", topics("c", "d", total=5), times=1)
     ckafka.respond("DescribeTopic", topics("e", total=5), times=1)
@@ -57,31 +136,10 @@ def test_list_topics_pages_until_total_count(ckafka, manager):
     ckafka.assert_called("DescribeTopic", times=3, params={"InstanceId": INSTANCE, "Limit": 2})
 
 
-def test_ensure_topic_creates_a_missing_topic(ckafka, manager):
-    # SearchWord is fuzzy: "orders-dlq" comes back, but "orders" does not exist yet.
-    ckafka.respond("DescribeTopic", topics("orders-dlq"))
-
-    assert manager.ensure_topic(INSTANCE, "orders", partitions=3, replicas=2) is True
-
-    ckafka.assert_called("DescribeTopic", times=1, params={"SearchWord": "orders"})
-    ckafka.assert_called(
-        "CreateTopic",
-        times=1,
-        params={"InstanceId": INSTANCE, "TopicName": "orders", "PartitionNum": 3, "ReplicaNum": 2},
-    )
-
-
-def test_ensure_topic_skips_an_existing_topic(ckafka, manager):
-    ckafka.respond("DescribeTopic", topics("orders", "orders-dlq"))
-
-    assert manager.ensure_topic(INSTANCE, "orders", partitions=3, replicas=2) is False
-
-    ckafka.assert_not_called("CreateTopic")
-
-
 @pytest.mark.ckafka(strict=True)
 def test_delete_topic_makes_exactly_one_call(ckafka, manager):
-    # Strict mode: a call no stub answers fails the test instead of getting a default.
+    # Strict mode: a call that neither a stub nor the stateful backend answers fails the
+    # test instead of getting a synthesized default.
     ckafka.respond("DeleteTopic", params={"InstanceId": INSTANCE, "TopicName": "orders"})
 
     manager.delete_topic(INSTANCE, "orders")
@@ -106,6 +164,7 @@ def test_delete_retries_transient_errors(ckafka, manager, sleeps, code):
     ckafka.assert_called("DeleteTopic", times=3)
     assert [call.error_code for call in ckafka.calls] == [code, code, None]
     assert sleeps == [0.5, 1.0]  # exponential backoff
+    assert topic_names(ckafka) == ["orders-dlq"]  # the third attempt deleted it
 
 
 @pytest.mark.parametrize("code", pytest_ckafka.error_codes(action="DeleteTopic", retryable=False))
@@ -120,6 +179,7 @@ def test_delete_reports_permanent_errors(ckafka, manager, sleeps, code):
     assert code in str(error) and call.request_id in str(error)
     ckafka.assert_called("DeleteTopic", times=1)
     assert sleeps == []
+    assert topic_names(ckafka) == ["orders", "orders-dlq"]  # nothing was deleted
 
 
 def test_delete_gives_up_after_max_attempts(ckafka, manager, sleeps):
@@ -174,11 +234,11 @@ async def test_async_list_topics_pages_until_total_count(ckafka, async_manager):
 
 
 async def test_async_ensure_topic_creates_a_missing_topic(ckafka, async_manager):
-    ckafka.respond("DescribeTopic", topics())
+    # DescribeTopic(SearchWord="payments") finds nothing in the seeded instance.
+    assert await async_manager.ensure_topic(INSTANCE, "payments", partitions=3, replicas=2)
 
-    assert await async_manager.ensure_topic(INSTANCE, "orders", partitions=3, replicas=2)
-
-    ckafka.assert_called("CreateTopic", times=1, params={"TopicName": "orders"})
+    ckafka.assert_called("CreateTopic", times=1, params={"TopicName": "payments"})
+    assert topic_names(ckafka) == ["orders", "orders-dlq", "payments"]
 
 
 @pytest.mark.parametrize("code", pytest_ckafka.error_codes(action="DeleteTopic", retryable=True))
@@ -189,6 +249,7 @@ async def test_async_delete_retries_transient_errors(ckafka, async_manager, slee
 
     ckafka.assert_called("DeleteTopic", times=3)
     assert sleeps == [0.5, 1.0]
+    assert topic_names(ckafka) == ["orders-dlq"]
 
 
 @pytest.mark.parametrize("code", pytest_ckafka.error_codes(action="DeleteTopic", retryable=False))

@@ -4,8 +4,8 @@
 transient errors are retried with exponential backoff, anything else becomes a
 :class:`TopicManagerError` carrying the API's code and RequestId.
 
-Run as a script, it plays a short session against ``pytest_ckafka.mock()``, with no
-network and no pytest: ``python examples/topic_manager.py``.
+Run as a script, it plays a short session against ``pytest_ckafka.mock()`` and its
+stateful backend, with no network and no pytest: ``python examples/topic_manager.py``.
 """
 
 from __future__ import annotations
@@ -240,22 +240,29 @@ def demo() -> None:
     instance = "ckafka-demo1234"
 
     with pytest_ckafka.mock() as ckafka:
-        # The first stub registered that matches a call answers it; params= narrows a stub.
-        search = {"TotalCount": 1, "TopicList": [{"TopicName": "orders-dlq"}]}
-        ckafka.respond("DescribeTopic", {"Result": search}, params={"SearchWord": "orders"})
-        listing = {"TotalCount": 2, "TopicList": [{"TopicName": "events"}, {"TopicName": "logs"}]}
-        ckafka.respond("DescribeTopic", {"Result": listing})
-        ckafka.fail("DeleteTopic", "RequestLimitExceeded", times=1)  # then the default answers
+        # The fake is stateful, like the real service: seed the account with a running
+        # instance and its topics (seeding is not an API call, so it is not logged).
+        ckafka.state.add_instance(instance, name="demo")
+        for name in ("events", "logs", "orders-dlq"):
+            ckafka.state.add_topic(instance, name, partitions=3)
+        # An injected error answers first; the retry is then answered by the state.
+        ckafka.fail("DeleteTopic", "RequestLimitExceeded", times=1)
 
         print(f"list_topics({instance!r}) -> {manager.list_topics(instance)}")
+        # SearchWord="orders" finds orders-dlq, not orders: the manager creates it.
         created = manager.ensure_topic(instance, "orders", partitions=3, replicas=2)
         print(f"ensure_topic({instance!r}, 'orders', ...) -> created={created}")
+        again = manager.ensure_topic(instance, "orders", partitions=3, replicas=2)
+        print(f"ensure_topic({instance!r}, 'orders', ...) -> created={again}")
         manager.delete_topic(instance, "logs")
         print(f"delete_topic({instance!r}, 'logs') -> done")
+        print(f"list_topics({instance!r}) -> {manager.list_topics(instance)}")
 
         print("\nCalls the fake CKafka received:")
         for number, call in enumerate(ckafka.calls, 1):
             print(f"  {number}. {call.summary()}")
+        topics = ", ".join(f"{t.name} ({t.partition_num}p)" for t in ckafka.state.topics(instance))
+        print(f"\nTopics of {instance} in the fake's state: {topics}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .backend import State, stateful_actions
     from .calls import Call, CallLog
     from .catalog import ERROR_CODES, ErrorCode, error_codes
     from .clock import Clock
@@ -52,6 +53,7 @@ __all__ = [
     "HandlingError",
     "MatrixReport",
     "Policy",
+    "State",
     "UnknownActionError",
     "UnknownErrorCodeError",
     "UnknownFaultError",
@@ -62,10 +64,13 @@ __all__ = [
     "error_envelope",
     "load_spec",
     "mock",
+    "stateful_actions",
     "success_envelope",
 ]
 
 _WHERE = {
+    "State": "backend",
+    "stateful_actions": "backend",
     "API_VERSION": "core",
     "DEFAULT_POLICY": "policy",
     "Clock": "clock",

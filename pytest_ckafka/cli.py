@@ -15,13 +15,19 @@ checking; the file is a JSON list of ``{"secret_id", "secret_key", "token"?,
 Stubs, the call log and resets are driven over HTTP through the control API
 under ``/_ckafka/`` (see :mod:`pytest_ckafka.control`).
 
-``--state FILE``: until the stateful backend exists, the state is the
-registered stubs. The file is ``{"stubs": [entry, ...]}``, each entry as the
-control API's ``POST /_ckafka/stubs`` takes it. It is loaded (and every entry
-validated) at start; a file that does not exist yet starts empty. On a clean
-shutdown the stubs still registered are written back atomically (a temporary
-file, then ``os.replace``), each ``times`` being the uses left; spent stubs are
-dropped. Calls are not saved.
+``--state FILE``: the whole fake between runs. The file is a JSON object with
+any of ``"state"`` (the resources, as ``GET /_ckafka/state`` answers them),
+``"seed"`` (a list of seed entries, each as ``POST /_ckafka/state`` takes it,
+applied after ``"state"``: the easy way to write a file by hand) and
+``"stubs"`` (a list of entries as ``POST /_ckafka/stubs`` takes them). It is
+loaded (and every entry validated) at start; a file that does not exist yet
+starts empty. On a clean shutdown the state and the stubs still registered are
+written back atomically (a temporary file, then ``os.replace``), each stub's
+``times`` being the uses left; spent stubs are dropped. Calls are not saved.
+
+``--no-validate`` answers requests the spec would refuse; ``--stateless``
+answers every action with its synthesized default instead of the stateful
+backend (stubs still win).
 
 Bad input gets one line on stderr and a non-zero exit, never a traceback: 2 for
 a usage error (an unknown option or command, with the closest match suggested;
@@ -46,6 +52,7 @@ from typing import Any, NoReturn, Optional
 
 from .control import add_stubs, json_kind, stub_entry
 from .exceptions import CKafkaUsageError
+from .seeding import apply_seeds, load_dump
 from .server import FakeServer, ListenError
 from .suggest import closest, unknown_name_message
 
@@ -121,7 +128,13 @@ def _serve_parser() -> _Parser:
         "--credentials", metavar="FILE", type=Path, help="JSON list of accepted key pairs"
     )
     parser.add_argument(
-        "--state", metavar="FILE", type=Path, help="stubs loaded at start, saved on shutdown"
+        "--state", metavar="FILE", type=Path, help="state and stubs loaded at start, saved on exit"
+    )
+    parser.add_argument(
+        "--no-validate", action="store_true", help="do not check requests against the spec"
+    )
+    parser.add_argument(
+        "--stateless", action="store_true", help="synthesized answers only, no stateful backend"
     )
     return parser
 
@@ -185,14 +198,21 @@ def _serve(options: argparse.Namespace) -> int:
 
 def _run(options: argparse.Namespace, stop: threading.Event) -> int:
     server = FakeServer(
-        options.host, options.port, strict=options.strict, strict_auth=options.strict_auth
+        options.host,
+        options.port,
+        strict=options.strict,
+        strict_auth=options.strict_auth,
+        validate=not options.no_validate,
+        stateful=not options.stateless,
     )
     if options.credentials is not None:
         _load_credentials(server, options.credentials)
     if options.state is not None:
-        entries = _load_state(options.state)
+        data = _load_state(options.state)
         try:
-            add_stubs(server, entries)
+            load_dump(server.state, data.get("state", {"stores": []}))
+            apply_seeds(server.state, data.get("seed", []))
+            add_stubs(server, data.get("stubs", []))
         except CKafkaUsageError as exc:
             raise CommandError(f"invalid state file {options.state}: {exc}") from None
     try:
@@ -241,28 +261,36 @@ def _load_credentials(server: FakeServer, path: Path) -> None:
             raise CommandError(f"{where}: [{index}]: {exc}") from None
 
 
-def _load_state(path: Path) -> list[Any]:
+_STATE_KEYS = {"state": dict, "seed": list, "stubs": list}
+
+
+def _load_state(path: Path) -> dict[str, Any]:
     if not path.exists() and not path.is_symlink():
         parent = path.parent
         if not parent.is_dir():
             raise CommandError(f"cannot use state file {path}: directory {parent} does not exist")
-        return []
+        return {}
     data = _read_json(path, "state")
     where = f"invalid state file {path}"
     if not isinstance(data, dict):
-        raise CommandError(f'{where}: expected an object {{"stubs": [...]}}, got {json_kind(data)}')
-    for key in data:
-        if key != "stubs":
-            raise CommandError(f"{where}: " + unknown_name_message("key", key, ["stubs"]))
-    stubs = data.get("stubs", [])
-    if not isinstance(stubs, list):
-        raise CommandError(f'{where}: "stubs" must be a list, got {json_kind(stubs)}')
-    return stubs
+        raise CommandError(
+            f'{where}: expected an object {{"state"?, "seed"?, "stubs"?}}, got {json_kind(data)}'
+        )
+    for key, value in data.items():
+        if key not in _STATE_KEYS:
+            raise CommandError(f"{where}: " + unknown_name_message("key", key, _STATE_KEYS))
+        if not isinstance(value, _STATE_KEYS[key]):
+            wanted = json_kind(_STATE_KEYS[key]())
+            raise CommandError(f'{where}: "{key}" must be {wanted}, got {json_kind(value)}')
+    return data
 
 
 def _save_state(path: Path, server: FakeServer) -> None:
     live = [s for s in server.stubs if not s.exhausted and not s.injected]
-    data = {"stubs": [stub_entry(stub, remaining=True) for stub in live]}
+    data = {
+        "state": server.state.dump(),
+        "stubs": [stub_entry(stub, remaining=True) for stub in live],
+    }
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     directory = path.parent
     try:

@@ -27,15 +27,23 @@ class Clock:
     ...     time.sleep(2)
     >>> clock.now(), clock.sleeps
     (1002.0, [2.0])
+
+    ``live=True`` makes a clock that follows the real time, plus whatever was
+    advanced: the server uses one, as its clients wait in real time.
     """
 
-    def __init__(self, start: Optional[float] = None) -> None:
+    def __init__(self, start: Optional[float] = None, *, live: bool = False) -> None:
         self._now = time.time() if start is None else float(start)
+        self.live = live
         self._lock = threading.Lock()
         self.sleeps: list[float] = []
+        if live:
+            self._now -= time.time()  # kept as the offset from the real time
 
     def now(self) -> float:
         """Current fake time, in seconds since the epoch."""
+        if self.live:
+            return time.time() + self._now
         return self._now
 
     def advance(self, seconds: float) -> None:

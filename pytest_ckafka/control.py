@@ -26,7 +26,23 @@ suggestion included; an unknown path 404, a wrong method 405.
     ``{"calls": [{"action", "params", "region", "version", "request_id", "error_code"}]}``
     in arrival order; ``error_code`` is ``null`` on success, ``"fault:KIND"`` for a fault.
 ``POST /_ckafka/reset``
-    Forget stubs and calls (registered credentials stay); ``{"reset": true}``.
+    Forget stubs, calls and the stateful backend's resources (registered
+    credentials stay); ``{"reset": true}``.
+``GET /_ckafka/state``
+    ``{"state": {"stores": [...]}}``: every resource, as ``State.dump()`` gives it.
+``POST /_ckafka/state``
+    Seed: one entry or a list (all or none), each ``{"add": KIND, ...}`` with
+    KIND one of ``instance``, ``topic``, ``messages``, ``group``, ``user``,
+    ``acl``, ``route``, ``configure`` and the keyword arguments of the matching
+    ``ckafka.state.add_KIND(...)`` (see :mod:`pytest_ckafka.seeding`). Answers
+    ``{"added": [...]}``, what each returned (e.g. the new instance id).
+``PUT /_ckafka/state``
+    Replace the whole state with ``GET /_ckafka/state``'s ``state`` object.
+``DELETE /_ckafka/state``
+    Forget every resource (stubs stay); ``{"reset": true}``.
+``GET /_ckafka/clock``, ``POST /_ckafka/clock``
+    ``{"now": T}``, the backend's clock; POST ``{"advance": SECONDS}`` moves it
+    forward first (the 60-second topic-delete rule, instances becoming ready).
 
 With ``pytest-ckafka serve --port 9100`` running::
 
@@ -41,6 +57,11 @@ With ``pytest-ckafka serve --port 9100`` running::
     curl -s localhost:9100/_ckafka/calls
     curl -s -X DELETE localhost:9100/_ckafka/stubs
     curl -s -X POST localhost:9100/_ckafka/reset
+    curl -s -X POST localhost:9100/_ckafka/state \\
+        -d '[{"add": "instance", "instance_id": "ckafka-00000001"},
+             {"add": "topic", "instance_id": "ckafka-00000001", "name": "orders"}]'
+    curl -s localhost:9100/_ckafka/state
+    curl -s -X POST localhost:9100/_ckafka/clock -d '{"advance": 60}'
 
 The same entries make the ``stubs`` list of a ``--state`` file (see :mod:`pytest_ckafka.cli`).
 """
@@ -55,6 +76,7 @@ from typing import Any, Callable, Optional
 from .core import API_VERSION, SERVICE, CKafka
 from .envelopes import CONTENT_TYPE, Reply, encode
 from .exceptions import CKafkaUsageError
+from .seeding import apply_seeds, load_dump
 from .stubs import Stub
 from .suggest import unknown_name_message
 
@@ -225,9 +247,9 @@ def json_kind(value: Any) -> str:
     return names.get(type(value), "a number" if isinstance(value, (int, float)) else "?")
 
 
-def _json_body(body: bytes) -> Any:
+def _json_body(body: bytes, what: str = "a stub object or a list of them") -> Any:
     if not body.strip():
-        raise CKafkaUsageError("the request needs a JSON body: a stub object or a list of them")
+        raise CKafkaUsageError(f"the request needs a JSON body: {what}")
     try:
         return json.loads(body)
     except ValueError as exc:  # UnicodeDecodeError included
@@ -280,10 +302,52 @@ def _reset(fake: CKafka, body: bytes) -> dict[str, Any]:
     return {"reset": True}
 
 
+def _get_state(fake: CKafka, body: bytes) -> dict[str, Any]:
+    return {"state": fake.state.dump()}
+
+
+def _seed_state(fake: CKafka, body: bytes) -> dict[str, Any]:
+    entries = _json_body(body, 'a seed object {"add": KIND, ...} or a list of them')
+    return {"added": apply_seeds(fake.state, entries)}
+
+
+def _put_state(fake: CKafka, body: bytes) -> dict[str, Any]:
+    data = _json_body(body, 'the state object {"stores": [...]}')
+    load_dump(fake.state, data.get("state", data) if isinstance(data, dict) else data)
+    return {"state": fake.state.dump()}
+
+
+def _delete_state(fake: CKafka, body: bytes) -> dict[str, Any]:
+    fake.state.reset()
+    return {"reset": True}
+
+
+def _get_clock(fake: CKafka, body: bytes) -> dict[str, Any]:
+    return {"now": fake.clock.now()}
+
+
+def _advance_clock(fake: CKafka, body: bytes) -> dict[str, Any]:
+    data = _json_body(body, '{"advance": SECONDS}')
+    seconds = data.get("advance") if isinstance(data, dict) else None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        raise CKafkaUsageError(
+            f'clock: expected {{"advance": SECONDS}} with SECONDS >= 0, got {json.dumps(data)}'
+        )
+    fake.clock.advance(float(seconds))
+    return {"now": fake.clock.now()}
+
+
 _Route = Callable[[CKafka, bytes], dict[str, Any]]
 _ROUTES: dict[str, dict[str, _Route]] = {
     "/_ckafka/health": {"GET": _health},
     "/_ckafka/stubs": {"GET": _get_stubs, "POST": _post_stubs, "DELETE": _delete_stubs},
     "/_ckafka/calls": {"GET": _calls},
     "/_ckafka/reset": {"POST": _reset},
+    "/_ckafka/state": {
+        "GET": _get_state,
+        "POST": _seed_state,
+        "PUT": _put_state,
+        "DELETE": _delete_state,
+    },
+    "/_ckafka/clock": {"GET": _get_clock, "POST": _advance_clock},
 }

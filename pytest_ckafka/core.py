@@ -194,7 +194,10 @@ class CKafka(HandlingMixin):
     ) -> None:
         """Accept signatures made with this key (and ``token``, until ``token_expires_at``).
 
-        Checked only with ``strict_auth=True``; :meth:`reset` keeps the keys.
+        Checked only with ``strict_auth=True``; :meth:`reset` keeps the keys. A
+        registered SecretId is also an account of its own in the stateful backend
+        (``state.add_instance(account=secret_id)``); unregistered ones share the
+        default account.
 
         >>> fake = CKafka(strict_auth=True)
         >>> fake.add_credentials("AKIDtest", "secret", token="t", token_expires_at=2e9)
@@ -390,7 +393,13 @@ class CKafka(HandlingMixin):
             return PASSTHROUGH, "miss"
         if self.stateful and self.backend.handles(action):
             try:
-                body = self.backend.answer(action, params, parsed.secret_id, parsed.region)
+                body = self.backend.answer(
+                    action,
+                    params,
+                    self._account(parsed),
+                    parsed.region,
+                    validated=self.validate,
+                )
             except ApiError as error:
                 return self._error(error.code, error.message, request_id), "state"
             text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
@@ -398,6 +407,18 @@ class CKafka(HandlingMixin):
         if self.strict:
             return self._error("InternalError", "no stub (strict mode)", request_id), "unmatched"
         return success_reply(default_body_json(action), request_id), "default"
+
+    def _account(self, parsed: ParsedRequest) -> Optional[str]:
+        """The stateful account of a call: its SecretId once registered with add_credentials.
+
+        Any other SecretId (and an unsigned call) shares the default account, as
+        moto maps every access key to one account, so seeded resources are seen
+        by whatever fake key the client under test was given.
+        """
+        secret_id = parsed.secret_id
+        if secret_id and self.credentials.get(secret_id) is not None:
+            return secret_id
+        return None
 
     @staticmethod
     def _error(code: str, message: str, request_id: str) -> Reply:

@@ -375,7 +375,11 @@ def check_error_handling(
     codes: Optional[Iterable[str]] = None,
     **options: Any,
 ) -> MatrixReport:
-    """Run :func:`judge` for every code (default: all codes for ``action`` and every fault)."""
+    """Run :func:`judge` for every code (default: all codes for ``action`` and every fault).
+
+    The stateful backend's resources are put back as they were before each code,
+    and after the last.
+    """
     __tracebackhide__ = True
     if codes is None:
         from .catalog import error_codes
@@ -383,10 +387,16 @@ def check_error_handling(
         action = options.get("action")
         codes = [str(p.values[0]) for p in error_codes(action=action)] + list(FAULT_KINDS)
     report = MatrixReport()
-    for code in codes:
+    # Every code starts from the same resources: a retried call that finally
+    # succeeds (a topic deleted) must not change what the next code sees.
+    start = fake.state.dump()
+    for index, code in enumerate(codes):
+        if index:
+            fake.state.load(start)
         verdict = judge(fake, code, call, **options)
         fake._record_verdict(verdict)
         report.verdicts.append(verdict)
+    fake.state.load(start)
     if not report.ok:
         error = HandlingError(
             f"{len(report.mishandled)} of {len(report)} codes were mishandled:\n{report.table()}"
@@ -468,7 +478,9 @@ class HandlingMixin:
         **options: Any,
     ) -> MatrixReport:
         """Run :meth:`assert_handles` for every code (default: all for ``action``, and
-        every fault kind); fail listing each code's expected and observed handling."""
+        every fault kind); fail listing each code's expected and observed handling.
+        Each code starts from the resources the state had when this was called, and
+        they are put back after the last."""
         __tracebackhide__ = True
         return check_error_handling(cast("CKafka", self), call, codes, action=action, **options)
 

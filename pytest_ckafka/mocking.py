@@ -42,6 +42,7 @@ class CKafkaMock(CKafka):
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
         validate: bool = True,
+        stateful: bool = True,
     ) -> None:
         super().__init__(
             strict=strict,
@@ -50,6 +51,7 @@ class CKafkaMock(CKafka):
             clock=clock,
             strict_auth=strict_auth,
             validate=validate,
+            stateful=stateful,
         )
         self.assert_all_used = assert_all_used
         self._requests = RequestsTransport(self)
@@ -134,6 +136,7 @@ def mock(
     policy: PolicyLike = None,
     strict_auth: bool = False,
     validate: bool = True,
+    stateful: bool = True,
 ) -> CKafkaMock: ...
 
 
@@ -146,13 +149,14 @@ def mock(
     policy: PolicyLike = None,
     strict_auth: bool = False,
     validate: bool = True,
+    stateful: bool = True,
 ) -> Union[F, CKafkaMock]:
     """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
 
     >>> import pytest_ckafka
     >>> @pytest_ckafka.mock
     ... def check():
-    ...     ...  # every CKafka call here gets a synthesized success
+    ...     ...  # every CKafka call here gets a stateful or synthesized answer
     """
     fake = CKafkaMock(
         strict=strict,
@@ -161,5 +165,6 @@ def mock(
         policy=policy,
         strict_auth=strict_auth,
         validate=validate,
+        stateful=stateful,
     )
     return fake(func) if func is not None else fake

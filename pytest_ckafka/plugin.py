@@ -62,7 +62,14 @@ __all__ = [
     "pytest_testnodedown",
 ]
 
-MARKER_OPTIONS = ("strict", "assert_all_used", "endpoints", "strict_auth", "validate")
+MARKER_OPTIONS = (
+    "strict",
+    "assert_all_used",
+    "endpoints",
+    "strict_auth",
+    "validate",
+    "stateful",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -119,9 +126,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False, "
-        "validate=True): configure the ckafka fixture for this test (strict mode, unused-stub "
-        "check, extra endpoints, signature checks against ckafka.add_credentials, request "
-        "validation against the spec).",
+        "validate=True, stateful=True): configure the ckafka fixture for this test (strict "
+        "mode, unused-stub check, extra endpoints, signature checks against "
+        "ckafka.add_credentials, request validation against the spec, the stateful backend).",
     )
     config.addinivalue_line(
         "markers",
@@ -210,6 +217,7 @@ def ckafka(
         policy=ckafka_policy,
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
+        stateful=bool(options.get("stateful", True)),
     )
     fake.nodeid = request.node.nodeid
     fake.start()
@@ -238,7 +246,7 @@ def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
 def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iterator[FakeServer]:
     """The fake CKafka API as a real HTTP server on loopback: ``.endpoint``, ``.url``.
 
-    Same API and ``@pytest.mark.ckafka(strict=..., assert_all_used=..., validate=...)``
+    Same API and ``@pytest.mark.ckafka(strict=..., validate=..., stateful=...)``
     options as ``ckafka``, for clients outside the test process (tccli, other SDKs,
     subprocesses).
     """
@@ -252,6 +260,7 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
         assert_all_used=assert_all_used,
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
+        stateful=bool(options.get("stateful", True)),
     ).start()
     try:
         yield server

@@ -36,6 +36,7 @@ from socketserver import TCPServer
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
+from .clock import Clock
 from .control import handle_control, is_control_path
 from .core import CKafka
 from .envelopes import Reply, envelope_reply, error_envelope
@@ -326,8 +327,16 @@ class FakeServer(CKafka):
         idle_timeout: float = 60.0,
         strict_auth: bool = False,
         validate: bool = True,
+        stateful: bool = True,
     ) -> None:
-        super().__init__(strict=strict, policy=policy, strict_auth=strict_auth, validate=validate)
+        super().__init__(
+            strict=strict,
+            policy=policy,
+            strict_auth=strict_auth,
+            validate=validate,
+            stateful=stateful,
+            clock=Clock(live=True),  # its clients wait in real time
+        )
         self.host, self.port, self.assert_all_used = host, port, assert_all_used
         self.body_timeout = _seconds("body_timeout", body_timeout)
         self.fault_timeout = _seconds("fault_timeout", fault_timeout)

@@ -109,9 +109,16 @@ SOCKET_GUARD = textwrap.dedent(
 )
 
 
+def _seed(server: FakeServer) -> None:
+    """A fresh state with the instance the recorded tests use (CreateUser needs it)."""
+    server.state.reset()
+    server.state.add_instance("ckafka-rec00001")
+
+
 @pytest.fixture
 def server() -> Iterator[FakeServer]:
     with FakeServer() as fake:
+        _seed(fake)
         fake.respond(
             "DescribeTopic",
             {"Result": {"TotalCount": 1, "TopicList": [{"TopicName": "orders", "TopicId": "t-1"}]}},
@@ -139,6 +146,7 @@ def test_record_then_replay_offline(project: pytest.Pytester, server: FakeServer
     path = _cassette(project, "test_rec/test_topics.yaml")
     text = path.read_text()
     assert [c.action for c in server.calls] == ["DescribeTopic", "CreateUser"]
+    assert [u.name for u in server.state.users("ckafka-rec00001")] == ["alice"]
     for secret in ("AKIDrecordingSECRETID", "recording-secret-key", "hunter2-pass"):
         assert secret not in text
     assert "Signature=" not in text
@@ -230,9 +238,11 @@ def test_record_modes(project: pytest.Pytester, server: FakeServer) -> None:
     project.runpytest("--ckafka-record-mode=new_episodes").assert_outcomes(passed=1)
     assert (_count(path), len(server.calls)) == (3, 3)
     # all: every call goes to the server, and the old interactions stay
+    _seed(server)  # alice exists on the server now: start it afresh to create her again
     project.runpytest("--ckafka-record-mode=all").assert_outcomes(passed=1)
     assert (_count(path), len(server.calls)) == (5, 5)
     # rewrite: only this run's interactions are kept
+    _seed(server)
     project.runpytest("--ckafka-record-mode=rewrite").assert_outcomes(passed=1)
     assert (_count(path), len(server.calls)) == (2, 7)
 
@@ -249,13 +259,18 @@ def test_marker_record_mode_beats_the_command_line(
     assert len(server.calls) == 2
 
 
-def test_a_failed_recording_run_keeps_the_previous_cassette(project: pytest.Pytester) -> None:
+def test_a_failed_recording_run_keeps_the_previous_cassette(
+    project: pytest.Pytester, server: FakeServer
+) -> None:
     project.makepyfile(test_rec=SYNC_TEST)
     project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
     path = _cassette(project, "test_rec/test_topics.yaml")
     before = path.read_bytes()
+    _seed(server)  # so the rewrite run's CreateUser succeeds and the assert below fails it
     project.makepyfile(test_rec=SYNC_TEST + "\n    assert False, 'the test failed'\n")
-    project.runpytest("--ckafka-record-mode=rewrite").assert_outcomes(failed=1)
+    result = project.runpytest("--ckafka-record-mode=rewrite")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*AssertionError: the test failed*"])
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == [
         "test_topics.yaml",

@@ -116,6 +116,13 @@ def http(served: Served, method: str, path: str, body: Any = None) -> tuple[int,
             return error.code, error.headers["Content-Type"], json.load(error)
 
 
+# Topic "orders" in instance ckafka-1, as the stateful backend needs it to answer DeleteTopic.
+TOPIC_SEED = [
+    {"add": "instance", "instance_id": "ckafka-1"},
+    {"add": "topic", "instance_id": "ckafka-1", "name": "orders"},
+]
+
+
 def delete_topic() -> models.DeleteTopicRequest:
     request = models.DeleteTopicRequest()
     request.InstanceId, request.TopicName = "ckafka-1", "orders"
@@ -151,10 +158,11 @@ def test_control_api_injects_an_error_the_sdk_raises_and_logs_the_call() -> None
             "application/json",
             {"stubs": [entry]},
         )
+        assert http(served, "POST", "/_ckafka/state", TOPIC_SEED)[0] == 200
         with pytest.raises(TencentCloudSDKException) as info:
             client(served).DeleteTopic(delete_topic())
         assert info.value.code == "ResourceInUse"
-        client(served).DeleteTopic(delete_topic())  # times=1: the default answers next
+        client(served).DeleteTopic(delete_topic())  # times=1: the stateful backend answers next
         status, _, log = http(served, "GET", "/_ckafka/calls")
         assert status == 200
         assert [(c["action"], c["params"], c["error_code"]) for c in log["calls"]] == [
@@ -187,12 +195,39 @@ def test_control_api_bad_input_is_a_json_400() -> None:
 
 
 def test_strict_makes_a_call_without_a_stub_an_error() -> None:
-    with serve("--strict") as served:
+    with serve("--strict", "--stateless") as served:
         with pytest.raises(TencentCloudSDKException) as info:
             client(served).DeleteTopic(delete_topic())
         assert info.value.code == "InternalError"
         assert "no stub answers DeleteTopic" in info.value.message
         assert served.stop() == (0, "", "")
+
+
+def test_strict_still_lets_the_stateful_backend_answer() -> None:
+    with serve("--strict") as served:
+        with pytest.raises(TencentCloudSDKException) as info:
+            client(served).DeleteTopic(delete_topic())
+        assert (info.value.code, info.value.message) == (
+            "InvalidParameterValue.InstanceNotExist",
+            "The instance `ckafka-1` does not exist.",
+        )
+        assert served.stop() == (0, "", "")
+
+
+def test_no_validate_answers_what_the_spec_would_refuse() -> None:
+    body = json.dumps({"InstanceId": "ckafka-1", "Colour": "red"}).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-TC-Action": "DescribeInstanceAttributes",
+        "X-TC-Version": "2019-08-19",
+        "X-TC-Region": "ap-guangzhou",
+    }
+    for flags, code in (((), "UnknownParameter"), (("--no-validate", "--stateless"), None)):
+        with serve(*flags) as served:
+            request = urllib.request.Request(served.url, body, headers)
+            answer = json.load(urllib.request.urlopen(request, timeout=10))["Response"]
+            assert answer.get("Error", {}).get("Code") == code
+            assert served.stop() == (0, "", "")
 
 
 def test_credentials_are_accepted_with_strict_auth(tmp_path: Path) -> None:
@@ -214,7 +249,7 @@ def test_state_is_loaded_and_saved_with_the_uses_left(tmp_path: Path) -> None:
         {"kind": "respond", "action": "DescribeTopic", "body": {"Result": {"TotalCount": 7}}},
         {"kind": "fail", "action": "CreateTopic", "code": "ResourceInUse", "times": 1},
     ]
-    state.write_text(json.dumps({"stubs": seed}))
+    state.write_text(json.dumps({"stubs": seed, "seed": TOPIC_SEED}))
     with serve("--state", str(state)) as served:
         sdk = client(served)
         with pytest.raises(TencentCloudSDKException) as info:
@@ -232,7 +267,10 @@ def test_state_is_loaded_and_saved_with_the_uses_left(tmp_path: Path) -> None:
         assert http(served, "POST", "/_ckafka/stubs", added)[0] == 200
         assert served.stop() == (0, "", "")
     saved = json.loads(state.read_text())
-    assert saved == {"stubs": [{**seed[0], "times": 1}, seed[1], seed[2], added]}
+    assert saved["stubs"] == [{**seed[0], "times": 1}, seed[1], seed[2], added]
+    [store] = saved["state"]["stores"]
+    assert (store["account"], store["region"]) == ("default", "ap-guangzhou")
+    assert list(store["instances"]["ckafka-1"]["topics"]) == ["orders"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]  # no temporary left
 
 
@@ -242,7 +280,7 @@ def test_a_state_file_that_does_not_exist_yet_is_created(tmp_path: Path) -> None
         entry = {"kind": "fault", "action": "*", "fault": "timeout", "times": 3}
         assert http(served, "POST", "/_ckafka/stubs", entry)[0] == 200
         assert served.stop(signal.SIGTERM) == (0, "", "")
-    assert json.loads(state.read_text()) == {"stubs": [entry]}
+    assert json.loads(state.read_text()) == {"state": {"stores": []}, "stubs": [entry]}
 
 
 def test_a_state_file_that_cannot_be_saved_is_one_line_and_exit_1(tmp_path: Path) -> None:
@@ -280,8 +318,8 @@ def test_a_port_in_use() -> None:
         (["serve", "--stat=s.json"], "unknown option --stat; did you mean --state?"),
         (
             ["serve", "--verbose"],
-            "unknown option --verbose (valid: --credentials, --help, --host, --port, "
-            "--state, --strict, --strict-auth)",
+            "unknown option --verbose (valid: --credentials, --help, --host, --no-validate, "
+            "--port, --state, --stateless, --strict, --strict-auth)",
         ),
         (["serv"], "unknown command serv; did you mean serve?"),
         (["run"], "unknown command run (valid: serve)"),
@@ -310,8 +348,21 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], line: str) -> Non
             "{",
             "not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
         ),
-        ("[]", 'expected an object {"stubs": [...]}, got a list'),
-        ('{"stub": []}', 'unknown key "stub": did you mean "stubs"? Valid choices: stubs.'),
+        ("[]", 'expected an object {"state"?, "seed"?, "stubs"?}, got a list'),
+        (
+            '{"stub": []}',
+            'unknown key "stub": did you mean "stubs"? Valid choices: seed, state, stubs.',
+        ),
+        ('{"state": []}', '"state" must be an object, got a list'),
+        (
+            '{"state": {"stores": [{"region": "x"}]}}',
+            "state: not State.dump() data (KeyError: 'account')",
+        ),
+        (
+            '{"seed": [{"add": "topic", "instance_id": "ckafka-9", "name": "t"}]}',
+            'seed [0]: ckafka.state: unknown instance "ckafka-9": there are no instances yet '
+            "(add one with state.add_instance)",
+        ),
         ('{"stubs": {}}', '"stubs" must be a list, got an object'),
         (
             '{"stubs": [{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUze"}]}',
@@ -419,4 +470,4 @@ def test_sigint_while_serving_is_handled_in_process(tmp_path: Path) -> None:
     thread.join(WAIT)
     assert interrupted.is_set() and not thread.is_alive()  # main() returned on our SIGINT
     assert signal.getsignal(signal.SIGINT) is before
-    assert json.loads(state.read_text()) == {"stubs": []}
+    assert json.loads(state.read_text()) == {"state": {"stores": []}, "stubs": []}

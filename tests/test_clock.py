@@ -114,3 +114,17 @@ def test_ckafka_clock_fixture_records_the_test_sleeps(ckafka_clock: Clock, ckafk
     time.sleep(5)
     assert ckafka_clock.sleeps == [5.0]
     assert ckafka_clock is ckafka.clock  # type: ignore[attr-defined]
+
+
+def test_a_live_clock_follows_the_real_time_plus_what_was_advanced() -> None:
+    import time as real_time
+
+    clock = Clock(live=True)
+    before = real_time.time()
+    assert before - 1 <= clock.now() <= real_time.time() + 1
+    clock.advance(60)
+    assert clock.now() >= before + 60
+    real_time.sleep(0.05)
+    first = clock.now()
+    real_time.sleep(0.05)
+    assert clock.now() > first  # it moves on its own

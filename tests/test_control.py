@@ -183,7 +183,8 @@ def test_unknown_path_is_404_with_suggestion() -> None:
     assert error_of(CKafka(), "GET", "/_ckafka/stub") == (
         404,
         'unknown control path "/_ckafka/stub": did you mean "/_ckafka/stubs"? Valid choices: '
-        "/_ckafka/calls, /_ckafka/health, /_ckafka/reset, /_ckafka/stubs.",
+        "/_ckafka/calls, /_ckafka/clock, /_ckafka/health, /_ckafka/reset, /_ckafka/state, "
+        "/_ckafka/stubs.",
     )
 
 
@@ -311,3 +312,93 @@ def test_stub_entry_round_trips_and_counts_what_is_left() -> None:
         "respond('DescribeTopic', times=3) [used 0 of 3]",
         "fault('DeleteTopic', 'timeout', params={'TopicName': 't'}) [used 0]",
     ]
+
+
+# -- state and clock ----------------------------------------------------------------------
+
+SEED = [
+    {"add": "instance", "instance_id": "ckafka-00000001", "name": "orders"},
+    {"add": "topic", "instance_id": "ckafka-00000001", "name": "payments", "partitions": 3},
+    {
+        "add": "messages",
+        "instance_id": "ckafka-00000001",
+        "topic": "payments",
+        "messages": ["a", ["k", "b"]],
+        "partition": 1,
+    },
+]
+
+
+def test_state_seed_then_get_and_put_round_trip() -> None:
+    fake = CKafka()
+    answer = control(fake, "POST", "/_ckafka/state", SEED)
+    assert answer.status == 200
+    assert answer.body["added"][0] == "ckafka-00000001"
+    assert answer.body["added"][1].startswith("topic-")
+    assert answer.body["added"][2] == [0, 1]
+    assert [t.partition_num for t in fake.state.topics("ckafka-00000001")] == [3]
+    assert [(m.key, m.value) for m in fake.state.messages("ckafka-00000001", "payments", 1)] == [
+        ("", "a"),
+        ("k", "b"),
+    ]
+    dumped = control(fake, "GET", "/_ckafka/state").body["state"]
+    other = CKafka()
+    assert control(other, "PUT", "/_ckafka/state", {"state": dumped}).status == 200
+    assert other.state.dump() == fake.state.dump()
+
+
+def test_state_seed_list_is_all_or_none_with_a_suggestion() -> None:
+    fake = CKafka()
+    bad = [SEED[0], {"add": "topic", "instance_id": "ckafka-00000001", "nmae": "t"}]
+    assert error_of(fake, "POST", "/_ckafka/state", bad) == (
+        400,
+        'seed [1] (topic): missing "name"',
+    )
+    assert fake.state.instances() == []
+    assert error_of(fake, "POST", "/_ckafka/state", {"add": "instanse"}) == (
+        400,
+        'seed [0]: unknown seed kind "instanse": did you mean "instance"? Valid choices: acl, '
+        "configure, group, instance, messages, route, topic, user.",
+    )
+    assert error_of(fake, "POST", "/_ckafka/state", {"add": "instance", "colour": "red"}) == (
+        400,
+        'seed [0]: state.add_instance: unknown attribute "colour" (17 valid attributes)',
+    )
+
+
+def test_state_put_rejects_data_that_is_not_a_dump_and_keeps_the_state() -> None:
+    fake = CKafka()
+    control(fake, "POST", "/_ckafka/state", SEED[:1])
+    status, message = error_of(fake, "PUT", "/_ckafka/state", {"stores": [{"region": "x"}]})
+    assert (status, message) == (400, "state: not State.dump() data (KeyError: 'account')")
+    assert [i.instance_id for i in fake.state.instances()] == ["ckafka-00000001"]
+    assert error_of(fake, "PUT", "/_ckafka/state", {"stors": []}) == (
+        400,
+        'state: unknown key "stors": did you mean "stores"? Valid choices: stores.',
+    )
+
+
+def test_state_delete_and_reset_forget_resources() -> None:
+    fake = CKafka()
+    control(fake, "POST", "/_ckafka/state", SEED[:2])
+    fake.fail("DeleteTopic", "ResourceInUse")
+    assert dict(control(fake, "DELETE", "/_ckafka/state").body) == {"reset": True}
+    assert fake.state.instances() == [] and len(fake.stubs) == 1
+    control(fake, "POST", "/_ckafka/state", SEED[:1])
+    control(fake, "POST", "/_ckafka/reset")
+    assert fake.state.instances() == [] and fake.stubs == []
+
+
+def test_clock_reads_and_advances() -> None:
+    fake = CKafka()
+    now = control(fake, "GET", "/_ckafka/clock").body["now"]
+    assert control(fake, "POST", "/_ckafka/clock", {"advance": 60}).body["now"] == now + 60
+    assert fake.clock.now() == now + 60
+    assert error_of(fake, "POST", "/_ckafka/clock", {"advance": -1}) == (
+        400,
+        'clock: expected {"advance": SECONDS} with SECONDS >= 0, got {"advance": -1}',
+    )
+    assert error_of(fake, "POST", "/_ckafka/clock", b"") == (
+        400,
+        'the request needs a JSON body: {"advance": SECONDS}',
+    )

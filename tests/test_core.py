@@ -40,12 +40,14 @@ def code_of(response: dict[str, Any]) -> str | None:
 
 
 def test_action_stubs_then_star_then_default() -> None:
-    fake = CKafka()
+    # About the synthesized default the stubs fall through to: no stateful backend.
+    fake = CKafka(stateful=False)
     fake.fail("*", "InternalError", times=1)
     fake.fail("DeleteTopic", "ResourceInUse", times=1)
     assert code_of(call(fake, "DeleteTopic")) == "ResourceInUse"
     assert code_of(call(fake, "DeleteTopic")) == "InternalError"
     assert code_of(call(fake, "DeleteTopic")) is None
+    assert [c.answered_by for c in fake.calls] == ["stub", "stub", "default"]
 
 
 def test_respond_without_body_overrides_star() -> None:
@@ -66,6 +68,7 @@ def test_times_counts_down_in_registration_order() -> None:
 
 def test_params_narrow_a_stub() -> None:
     fake = CKafka()
+    fake.state.add_instance("ckafka-here")
     fake.fail("DescribeTopic", "ResourceNotFound", params={"InstanceId": "ckafka-gone"})
     assert code_of(call(fake, "DescribeTopic", {"InstanceId": "ckafka-gone"})) == (
         "ResourceNotFound"
@@ -81,7 +84,8 @@ def test_request_id_is_fresh_and_recorded() -> None:
 
 
 def test_strict_raises_and_remembers_for_teardown() -> None:
-    fake = CKafka(strict=True)
+    # The stateful backend answers DescribeTopic even in strict mode: switch it off.
+    fake = CKafka(strict=True, stateful=False)
     with pytest.raises(UnmatchedCallError) as info:
         call(fake, "DescribeTopic", {"InstanceId": "ckafka-1"})
     assert str(info.value).splitlines() == [
@@ -184,7 +188,7 @@ def test_params_are_checked_when_registered(params: Any, message: str) -> None:
 def test_strict_misses_from_threads_each_name_their_own_call() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    fake = CKafka(strict=True)
+    fake = CKafka(strict=True, stateful=False)
 
     def miss(n: int) -> str:
         try:
@@ -203,6 +207,7 @@ def test_strict_misses_from_threads_each_name_their_own_call() -> None:
 
 def test_remove_unregisters_a_stub() -> None:
     fake = CKafka()
+    fake.state.add_instance("ckafka-xxooa0")  # the instance of DescribeTopic's example input
     stub = fake.fail("DescribeTopic", "InternalError")
     fake.remove(stub)
     assert code_of(call(fake, "DescribeTopic")) is None
@@ -228,7 +233,8 @@ def test_invalid_requests_are_answered_before_stubs() -> None:
 
 
 def test_validate_false_lets_anything_through() -> None:
-    fake = CKafka(validate=False)
+    # An unvalidated request has no InstanceId: only the synthesized default answers it.
+    fake = CKafka(validate=False, stateful=False)
     assert code_of(call(fake, "DescribeTopic", {"Foo": "bar", "Limit": "many"})) is None
     fake.fail("DeleteTopic", "ResourceInUse")
     assert code_of(call(fake, "DeleteTopic", {})) == "ResourceInUse"

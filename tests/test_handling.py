@@ -156,6 +156,23 @@ def raw_delete(name: str, max_attempts: int = 4) -> Any:
     raise AssertionError("unreachable")
 
 
+@pytest.fixture(autouse=True)
+def kafka_instance(ckafka: CKafkaMock) -> str:
+    """The instance and topics the clients delete from, seeded in the stateful backend.
+
+    After an injected code, the client's next attempt is answered by the backend: the
+    "then success" of a retried code is a real delete, so the topic must exist.
+    """
+    ckafka.state.add_instance(INSTANCE, name="shop")
+    ckafka.state.add_topic(INSTANCE, "orders", partitions=3)
+    ckafka.state.add_topic(INSTANCE, "orders-dlq")
+    return INSTANCE
+
+
+def _topic_names(ckafka: CKafkaMock) -> list[str]:
+    return [topic.name for topic in ckafka.state.topics(INSTANCE)]
+
+
 # -- (a) the well-behaved clients pass for every code and every fault -------------------------
 
 
@@ -229,6 +246,7 @@ def test_backoff_is_recorded_not_slept(ckafka: CKafkaMock, ckafka_client: Any) -
     assert verdict.sleeps == (30.0, 60.0)
     assert verdict.observed == "retried 2×, then succeeded"
     assert ckafka.clock.sleeps == [30.0, 60.0]
+    assert _topic_names(ckafka) == ["orders-dlq"]  # the third attempt deleted it
 
 
 def test_attempts_sets_how_many_failures_come_first(ckafka: CKafkaMock, ckafka_client: Any) -> None:
@@ -434,6 +452,7 @@ def test_backoff_true_fails_a_client_that_does_not_sleep(ckafka: CKafkaMock) -> 
         return None
 
     assert ckafka.assert_handles("ResourceInUse", hammer).ok  # fine without backoff=True
+    ckafka.state.add_topic(INSTANCE, "orders")  # the third attempt above deleted it
     assert _failure(ckafka, "ResourceInUse", hammer, backoff=True).splitlines() == [
         "DeleteTopic: ResourceInUse was mishandled (policy: retry, another operation holds the "
         "resource: retry after it finishes, as the Terraform provider does).",
@@ -455,7 +474,7 @@ def test_a_client_that_makes_no_call(ckafka: CKafkaMock) -> None:
 def test_a_client_that_keeps_calling_after_success(ckafka: CKafkaMock) -> None:
     def delete_twice() -> Any:
         raw_delete("orders")
-        return raw_delete("orders")
+        return raw_delete("orders-dlq")  # a second, successful delete: one call too many
 
     assert _failure(ckafka, "InternalError", delete_twice).splitlines()[1:] == [
         "Expected 3 attempts; the client made 4 (it kept calling after the call succeeded: a "
@@ -589,9 +608,16 @@ def test_bad_input_registers_nothing(ckafka: CKafkaMock) -> None:
 
 def test_check_error_handling_reports_a_good_client(ckafka: CKafkaMock, ckafka_client: Any) -> None:
     topics = Topics(ckafka_client)
-    report = ckafka.check_error_handling(lambda: topics.delete("orders"), action="DeleteTopic")
+
+    def delete_orders() -> Any:
+        # A retried code ends with a real delete; the state is put back before each code.
+        assert "orders" in _topic_names(ckafka)
+        return topics.delete("orders")
+
+    report = ckafka.check_error_handling(delete_orders, action="DeleteTopic")
     assert isinstance(report, MatrixReport)
     assert report.ok and report.mishandled == []
+    assert _topic_names(ckafka) == ["orders", "orders-dlq"]  # put back after the last code
     codes = [v.code for v in report]
     assert len(report) == len(codes) == len(set(codes))
     assert {"ResourceInUse", "ResourceNotFound", "timeout", "wrong_content_type"} <= set(codes)

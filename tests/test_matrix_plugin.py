@@ -12,8 +12,15 @@ from pytest_ckafka.policy import DEFAULT_POLICY
 CLIENT = """
 import time
 
+import pytest
 from tencentcloud.ckafka.v20190819 import models
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+@pytest.fixture(autouse=True)
+def orders_topic(ckafka):
+    # What delete_topic deletes, so a retry's success is answered by the stateful backend.
+    ckafka.state.add_instance("ckafka-1")
+    ckafka.state.add_topic("ckafka-1", "orders", partitions=3)
 
 def delete_topic(client, retry=("RequestLimitExceeded", "ResourceInUse", "InternalError")):
     request = models.DeleteTopicRequest()

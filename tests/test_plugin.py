@@ -39,7 +39,10 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.ckafka(strict=None, assert_all_used=True, endpoints=(), "
-            "strict_auth=False, validate=True): configure the ckafka fixture for this test *"
+            "strict_auth=False, validate=True, stateful=True): configure the ckafka fixture "
+            "for this test (strict mode, unused-stub check, extra endpoints, signature checks "
+            "against ckafka.add_credentials, request validation against the spec, the stateful "
+            "backend)."
         ]
     )
 
@@ -49,7 +52,9 @@ def test_fixture_answers_the_sdk(pytester: pytest.Pytester) -> None:
         SDK_PREAMBLE
         + """
 def test_default(ckafka, ckafka_client):
-    assert describe_topic(ckafka_client).Result.TotalCount is not None
+    ckafka.state.add_instance("ckafka-1")
+    ckafka.state.add_topic("ckafka-1", "orders")
+    assert describe_topic(ckafka_client).Result.TotalCount == 1
     ckafka.assert_called("DescribeTopic", times=1, params={"InstanceId": "ckafka-1"})
 """
     )
@@ -62,7 +67,8 @@ def test_strict_mode_fails_an_unstubbed_call(pytester: pytest.Pytester) -> None:
         + """
 import pytest
 
-@pytest.mark.ckafka(strict=True)
+# The stateful backend answers DescribeTopic even in strict mode: switch it off.
+@pytest.mark.ckafka(strict=True, stateful=False)
 def test_strict(ckafka, ckafka_client):
     ckafka.respond("DescribeInstances")
     ckafka.fail("DeleteTopic", "ResourceInUse", times=1)
@@ -104,11 +110,18 @@ def test_strict_from_cli_and_ini(
     pytester.makepyfile(
         SDK_PREAMBLE
         + """
+import pytest
+
+# Strict mode only refuses actions the stateful backend does not answer: switch it off.
+@pytest.mark.ckafka(stateful=False)
 def test_call(ckafka, ckafka_client):
     describe_topic(ckafka_client)
 """
     )
-    pytester.runpytest(*args).assert_outcomes(**outcome)
+    result = pytester.runpytest(*args)
+    result.assert_outcomes(**outcome)
+    if outcome.get("failed"):
+        result.stdout.fnmatch_lines(["*strict mode: no stub answers DescribeTopic*"])
 
 
 def test_marker_beats_cli(pytester: pytest.Pytester) -> None:
@@ -117,7 +130,8 @@ def test_marker_beats_cli(pytester: pytest.Pytester) -> None:
         + """
 import pytest
 
-@pytest.mark.ckafka(strict=False)
+# Without the stateful backend, so only strict mode could fail the call.
+@pytest.mark.ckafka(strict=False, stateful=False)
 def test_call(ckafka, ckafka_client):
     describe_topic(ckafka_client)
 """
@@ -169,8 +183,8 @@ def test_x(ckafka):
             r"^E +(pytest|_pytest\.config\.exceptions)\.UsageError: "
             + re.escape(
                 '@pytest.mark.ckafka: unknown option "strickt": '
-                'did you mean "strict"? Valid choices: assert_all_used, endpoints, strict, '
-                "strict_auth, validate."
+                'did you mean "strict"? Valid choices: assert_all_used, endpoints, stateful, '
+                "strict, strict_auth, validate."
             )
             + "$"
         ]
@@ -236,11 +250,13 @@ def client_for(endpoint, ckafka_credential):
     return ckafka_client.CkafkaClient(ckafka_credential, "ap-guangzhou", profile)
 
 def test_ini(ckafka, ckafka_credential):
+    ckafka.state.add_instance("ckafka-1")
     describe_topic(client_for("127.0.0.1:9100", ckafka_credential))
     assert ckafka.calls[0].url == "http://127.0.0.1:9100/"
 
 def test_added(ckafka, ckafka_credential):
     ckafka.add_endpoint("localhost:9200")
+    ckafka.state.add_instance("ckafka-1")
     describe_topic(client_for("localhost:9200", ckafka_credential))
     assert len(ckafka.calls) == 1
 """
@@ -257,6 +273,7 @@ def test_nothing():
     prefixes = ("responses", "tencentcloud", "vcr", "yaml", "pytest_ckafka.")
     loaded = sorted(m for m in sys.modules if m.startswith(prefixes))
     assert loaded == [
+        "pytest_ckafka.defaults",
         "pytest_ckafka.plugin",
         "pytest_ckafka.plugin_cassettes",
         "pytest_ckafka.plugin_matrix",
@@ -351,17 +368,21 @@ import urllib.request
 
 import pytest
 
-@pytest.mark.ckafka(validate=False)
+# An unvalidated request with no InstanceId: only the synthesized default answers it.
+@pytest.mark.ckafka(validate=False, stateful=False)
 def test_unvalidated(ckafka, ckafka_client):
     assert ckafka_client.DescribeTopic(models.DescribeTopicRequest()).Result is not None
     assert ckafka.calls[-1].answered_by == "default"
 
 @pytest.mark.ckafka(validate=False)
 def test_unvalidated_server(ckafka_server):
+    ckafka_server.state.add_instance("ckafka-1")
     headers = {"X-TC-Action": "DescribeTopic", "X-TC-Version": "2019-08-19",
                "Content-Type": "application/json"}
-    request = urllib.request.Request(ckafka_server.url, b'{"Foo": 1}', headers)
+    body = b'{"Foo": 1, "InstanceId": "ckafka-1"}'
+    request = urllib.request.Request(ckafka_server.url, body, headers)
     assert "Error" not in json.load(urllib.request.urlopen(request))["Response"]
+    assert ckafka_server.calls[-1].answered_by == "state"
 
 def test_validated_server(ckafka_server):
     headers = {"X-TC-Action": "DescribeTopic", "X-TC-Version": "2019-08-19",

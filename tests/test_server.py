@@ -139,7 +139,8 @@ def test_leaving_the_block_verifies_like_the_fixture() -> None:
 
 
 def test_strict_miss_answers_internal_error_and_fails_verify() -> None:
-    fake = FakeServer(strict=True).start()
+    # The stateful backend answers DescribeTopic even in strict mode: switch it off.
+    fake = FakeServer(strict=True, stateful=False).start()
     try:
         with pytest.raises(TencentCloudSDKException) as info:
             _client(fake).DescribeTopic(_describe_topic())
@@ -154,8 +155,10 @@ def test_strict_miss_answers_internal_error_and_fails_verify() -> None:
 # -- the official SDK, sync -----------------------------------------------------------------
 
 
-def test_sdk_default_answer_and_calls(server: FakeServer) -> None:
-    response = _client(server).DescribeInstances(models.DescribeInstancesRequest())
+def test_sdk_default_answer_and_calls() -> None:
+    # About the synthesized default (the documented example): no stateful backend.
+    with FakeServer(stateful=False, body_timeout=0.5, fault_timeout=5.0) as server:
+        response = _client(server).DescribeInstances(models.DescribeInstancesRequest())
     example = pytest_ckafka.load_spec().action("DescribeInstances").example_output
     assert example is not None
     assert response.Result.TotalCount == example["Result"]["TotalCount"]
@@ -180,6 +183,8 @@ def test_sdk_respond_and_assert_called(server: FakeServer) -> None:
 
 
 def test_sdk_fail_raises_with_code_and_request_id(server: FakeServer) -> None:
+    server.state.add_instance("ckafka-1")
+    server.state.add_topic("ckafka-1", "orders")
     server.fail("DeleteTopic", "ResourceInUse", "busy", times=1)
     client = _client(server)
     request = models.DeleteTopicRequest()
@@ -190,6 +195,7 @@ def test_sdk_fail_raises_with_code_and_request_id(server: FakeServer) -> None:
     assert info.value.requestId == server.calls[-1].request_id
     assert client.DeleteTopic(request).Result is not None
     assert [c.error_code for c in server.calls] == ["ResourceInUse", None]
+    assert server.state.topics("ckafka-1") == []
 
 
 @pytest.mark.parametrize(
@@ -203,6 +209,7 @@ def test_sdk_fail_raises_with_code_and_request_id(server: FakeServer) -> None:
 )
 def test_sdk_faults(kind: str, code: str, text: str) -> None:
     with FakeServer(body_timeout=0.5, fault_timeout=60.0) as server:
+        server.state.add_instance("ckafka-1")
         server.fault("DescribeTopic", kind, times=1)
         client = _client(server, timeout=1)
         started = time.monotonic()
@@ -273,6 +280,7 @@ async def test_async_sdk_default_fail_and_calls(server: FakeServer, async_client
 async def test_async_sdk_faults(
     server: FakeServer, async_client: Any, kind: str, raised: type[BaseException]
 ) -> None:
+    server.state.add_instance("ckafka-1")
     server.fault("DescribeTopic", kind, times=1)
     with pytest.raises(raised):
         await async_client.DescribeTopic(_describe_topic())

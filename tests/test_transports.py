@@ -34,6 +34,12 @@ def _error(response: Any) -> Any:
     return response.json()["Response"].get("Error")
 
 
+def _seed(fake: pytest_ckafka.CKafka) -> None:
+    """Seed the instance BODY describes, in the region TC3_HEADERS calls."""
+    fake.state.add_instance("ckafka-1", region="ap-shanghai")
+    fake.state.add_topic("ckafka-1", "orders")
+
+
 @pytest.mark.parametrize(
     "host",
     [
@@ -43,10 +49,12 @@ def _error(response: Any) -> Any:
     ],
 )
 def test_raw_requests_to_every_official_host(ckafka: CKafkaMock, host: str) -> None:
+    _seed(ckafka)
     response = requests.post(f"https://{host}/", json=BODY, headers=TC3_HEADERS, timeout=5)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
     assert "TopicList" in response.json()["Response"]["Result"]
+    assert response.json()["Response"]["Result"]["TopicList"][0]["TopicName"] == "orders"
     call = ckafka.calls[-1]
     assert (call.action, call.region, call.secret_id, dict(call.params)) == (
         "DescribeTopic",
@@ -178,6 +186,7 @@ def test_a_responses_mock_started_first_keeps_working() -> None:
     with responses.RequestsMock() as mocked:
         mocked.get("https://example.test/x", json={"mocked": "responses"})
         with pytest_ckafka.mock() as fake:
+            _seed(fake)
             assert requests.get("https://example.test/x", timeout=5).json() == {
                 "mocked": "responses"
             }
@@ -190,6 +199,7 @@ def test_a_responses_mock_started_inside_passes_ckafka_through(ckafka: CKafkaMoc
     """responses' passthrough calls the send it was given: hand it the current one."""
     from requests.adapters import HTTPAdapter
 
+    _seed(ckafka)
     with responses.RequestsMock(real_adapter_send=HTTPAdapter.send) as mocked:
         mocked.get("https://example.test/x", json={"mocked": "responses"})
         mocked.add_passthru(URL)
@@ -200,6 +210,7 @@ def test_a_responses_mock_started_inside_passes_ckafka_through(ckafka: CKafkaMoc
 
 
 def test_a_respx_router_started_inside_keeps_working(ckafka: CKafkaMock) -> None:
+    _seed(ckafka)
     with respx.mock(assert_all_called=False) as router:
         router.get("https://example.test/y").respond(json={"mocked": "respx"})
         assert httpx.get("https://example.test/y").json() == {"mocked": "respx"}
@@ -209,6 +220,7 @@ def test_a_respx_router_started_inside_keeps_working(ckafka: CKafkaMock) -> None
 
 
 def test_concurrent_calls_from_threads(ckafka: CKafkaMock) -> None:
+    _seed(ckafka)
     ckafka.fail("DescribeTopic", "RequestLimitExceeded", times=50)
 
     def call(_: int) -> str | None:
@@ -239,13 +251,20 @@ def test_mock_as_context_manager_and_decorators() -> None:
     assert not fake.active
 
     @pytest_ckafka.mock
-    def bare() -> dict[str, Any]:
-        response = requests.post(
+    def bare() -> list[dict[str, Any]]:
+        # Nothing reaches this mock to seed: it starts empty, as a fresh account would.
+        topics = requests.post(
             "https://ckafka.tencentcloudapi.com/", json=BODY, headers=TC3_HEADERS, timeout=5
         )
-        return json.loads(response.text)
+        region_headers = {**TC3_HEADERS, "X-TC-Action": "DescribeRegion"}
+        regions = requests.post(
+            "https://ckafka.tencentcloudapi.com/", json={}, headers=region_headers, timeout=5
+        )
+        return [json.loads(topics.text), json.loads(regions.text)]
 
-    assert "Result" in bare()["Response"]
+    topics, regions = bare()
+    assert topics["Response"]["Error"]["Code"] == "InvalidParameterValue.InstanceNotExist"
+    assert "Result" in regions["Response"]
 
     configured = pytest_ckafka.mock(strict=True)
 
@@ -293,6 +312,7 @@ def test_head_gets_headers_only(ckafka: CKafkaMock) -> None:
 
 @responses.activate
 def test_responses_activate_inside_the_fixture(ckafka: CKafkaMock) -> None:
+    _seed(ckafka)
     responses.get("https://example.test/z", json={"mocked": "activate"})
     assert requests.get("https://example.test/z", timeout=5).json() == {"mocked": "activate"}
     answer = requests.post(URL, json=BODY, headers=TC3_HEADERS, timeout=5)

@@ -1,5 +1,264 @@
-"""Stateful handlers: acls (see registry.handles)."""
+"""Stateful handlers: ACL rules (CreateAcl, BatchCreateAcl, DescribeACL, DeleteAcl).
+
+A rule is Kafka's ACL binding: resource (type and name), principal, host,
+operation and permission. As in Kafka, adding a rule that exists is a no-op and
+a rule may name a topic or group that does not exist (yet). The principal of a
+new rule must be ``User:*`` or an existing user: the reference says "the user
+can only be one in the user list", and DeleteAcl's reference adds that deleting
+does not check it, so policies of deleted users can be cleaned up.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import json
+from collections.abc import Iterable, Mapping
+
+from ..suggest import closest
+from .models import Acl, Instance
+from .paging import count_and_page, keep, matches, window
+from .registry import Body, Context, handles
+
+__all__ = ["batch_create_acl", "create_acl", "delete_acl", "describe_acl"]
+
+TOPIC, GROUP, CLUSTER = 2, 3, 4
+_RESOURCE_TYPES = {TOPIC: "TOPIC", GROUP: "GROUP", CLUSTER: "CLUSTER"}
+_OPERATIONS = {
+    2: "ALL",
+    3: "READ",
+    4: "WRITE",
+    5: "CREATE",
+    6: "DELETE",
+    7: "ALTER",
+    8: "DESCRIBE",
+    9: "CLUSTER_ACTION",
+    10: "DESCRIBE_CONFIGS",
+    11: "ALTER_CONFIGS",
+    12: "IDEMPOTENT_WRITE",
+}
+# DeleteAcl's reference: the operations each resource type accepts (Kafka's own rule).
+_VALID_OPERATIONS = {
+    TOPIC: (2, 3, 4, 5, 6, 7, 8, 10, 11),
+    GROUP: (2, 3, 6, 8),
+    CLUSTER: (2, 5, 7, 8, 9, 10, 11, 12),
+}
+_PERMISSIONS = {2: "DENY", 3: "ALLOW"}
+# BatchCreateAcl's AclRuleInfo spells the enums as words.
+_RULE_OPERATIONS = {"All": 2, "Read": 3, "Write": 4}
+_RULE_PERMISSIONS = {"Deny": 2, "Allow": 3}
+# Kafka has one cluster resource, always named "kafka-cluster"; the reference
+# lets ResourceName be empty for it.
+_CLUSTER_NAME = "kafka-cluster"
+_ANY_USER = "User:*"
+
+
+@handles("CreateAcl")
+def create_acl(ctx: Context) -> Body:
+    """Add rules: one per resource name (ResourceName or ResourceNameList) and host."""
+    instance = ctx.running_instance()
+    resource_type, operation, permission = _enums(ctx)
+    names = _resource_names(ctx, resource_type)
+    principal = str(ctx.get("Principal", _ANY_USER))
+    _check_principal(ctx, instance, principal)
+    # The reference: Host accepts IPs or ranges separated by ";".
+    hosts = [h.strip() for h in str(ctx.get("Host", "*")).split(";") if h.strip()] or ["*"]
+    rules = [
+        Acl(resource_type, name, operation, permission, principal, host)
+        for name in names
+        for host in hosts
+    ]
+    _add(instance, rules)
+    return ctx.operate()
+
+
+@handles("BatchCreateAcl")
+def batch_create_acl(ctx: Context) -> Body:
+    """Add every rule of RuleList to every topic of ResourceNames; Result 0 on success."""
+    instance = ctx.running_instance()
+    resource_type = int(ctx.get("ResourceType"))
+    if resource_type != TOPIC:
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `ResourceType` must be 2 (TOPIC) for BatchCreateAcl, "
+            f"got {resource_type}.",
+        )
+    names = [str(n) for n in ctx.get("ResourceNames", [])]
+    rules = ctx.get("RuleList", [])
+    # Empty lists never get here (request validation); an empty name can.
+    if "" in names:
+        ctx.fail("InvalidParameterValue", "The parameter `ResourceNames` has an empty name.")
+    parsed = []
+    for index, rule in enumerate(rules):
+        where = f"RuleList.{index}"
+        operation = _word(ctx, f"{where}.Operation", rule.get("Operation"), _RULE_OPERATIONS)
+        permission = _word(
+            ctx, f"{where}.PermissionType", rule.get("PermissionType"), _RULE_PERMISSIONS
+        )
+        principal = str(rule.get("Principal") or _ANY_USER)
+        _check_principal(ctx, instance, principal, member=f"{where}.Principal")
+        parsed.append((operation, permission, principal, str(rule.get("Host") or "*")))
+    _add(
+        instance,
+        [
+            Acl(TOPIC, name, operation, permission, principal, host)
+            for name in names
+            for operation, permission, principal, host in parsed
+        ],
+    )
+    return {"Result": 0}
+
+
+@handles("DescribeACL")
+def describe_acl(ctx: Context) -> Body:
+    """The rules of one resource type; ResourceName exact, SearchWord fuzzy; paging max 50."""
+    instance = ctx.instance()
+    offset, limit = window(ctx.params, default=50, maximum=50)
+    resource_type = _choice(ctx, "ResourceType", _RESOURCE_TYPES)
+    name = ctx.get("ResourceName")
+    if resource_type == CLUSTER and name is not None:
+        name = _CLUSTER_NAME
+    word = ctx.get("SearchWord")
+    selected = keep(
+        instance.acls,
+        lambda a: a.resource_type == resource_type,
+        lambda a: name is None or a.resource_name == name,
+        lambda a: matches(word, a.resource_name, a.principal, a.host),
+    )
+    total, page = count_and_page(selected, None, offset, limit)
+    listed = [
+        {
+            "ResourceType": acl.resource_type,
+            "ResourceName": acl.resource_name,
+            "Principal": acl.principal,
+            "Host": acl.host,
+            "Operation": acl.operation,
+            "PermissionType": acl.permission_type,
+        }
+        for acl in page
+    ]
+    return {"Result": {"TotalCount": total, "AclList": listed}}
+
+
+@handles("DeleteAcl")
+def delete_acl(ctx: Context) -> Body:
+    """Remove the rule that matches exactly (Host and Principal default to ``*``)."""
+    instance = ctx.running_instance()
+    resource_type, operation, permission = _enums(ctx)
+    name = str(ctx.get("ResourceName", ""))
+    # ResourceName is required and non-empty (request validation), so a CLUSTER
+    # rule is deleted with any name: Kafka has only the one cluster resource.
+    if resource_type == CLUSTER:
+        name = _CLUSTER_NAME
+    target = Acl(
+        resource_type,
+        name,
+        operation,
+        permission,
+        str(ctx.get("Principal", _ANY_USER)),
+        str(ctx.get("Host", "*")),
+    )
+    # Kafka's DeleteAcls answers success when nothing matches, so this does too:
+    # deleting twice (a retry, a teardown) is not an error.
+    instance.acls[:] = [acl for acl in instance.acls if acl != target]
+    return ctx.operate()
+
+
+# -- shared --------------------------------------------------------------------------------
+
+
+def _enums(ctx: Context) -> tuple[int, int, int]:
+    resource_type = _choice(ctx, "ResourceType", _RESOURCE_TYPES)
+    operation = _choice(ctx, "Operation", _OPERATIONS)
+    permission = _choice(ctx, "PermissionType", _PERMISSIONS)
+    valid = _VALID_OPERATIONS[resource_type]
+    if operation not in valid:
+        choices = ", ".join(f"{v} ({_OPERATIONS[v]})" for v in valid)
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The Operation {operation} ({_OPERATIONS[operation]}) does not apply to "
+            f"ResourceType {resource_type} ({_RESOURCE_TYPES[resource_type]}); "
+            f"valid operations: {choices}.",
+        )
+    return resource_type, operation, permission
+
+
+def _choice(ctx: Context, member: str, choices: Mapping[int, str]) -> int:
+    value = int(ctx.get(member))
+    if value not in choices:
+        listed = ", ".join(f"{k} ({v})" for k, v in choices.items())
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `{member}` must be one of {listed}, got {value}.",
+        )
+    return value
+
+
+def _word(ctx: Context, member: str, value: object, choices: Mapping[str, int]) -> int:
+    text = str(value)
+    if text not in choices:
+        message = f"The parameter `{member}` must be one of {', '.join(choices)}, got `{text}`."
+        best = closest(text, list(choices), n=1)
+        if best:
+            message += f" Did you mean `{best[0]}`?"
+        ctx.fail("InvalidParameterValue", message)
+    return choices[text]
+
+
+def _resource_names(ctx: Context, resource_type: int) -> list[str]:
+    name = ctx.get("ResourceName")
+    listed = ctx.get("ResourceNameList")
+    if name is not None and listed is not None:
+        ctx.fail(
+            "InvalidParameterValue",
+            "Give either `ResourceName` or `ResourceNameList`, not both.",
+        )
+    if resource_type == CLUSTER:
+        return [_CLUSTER_NAME]
+    names = [str(name)] if name is not None else _name_list(ctx, listed)
+    if not names or "" in names:
+        ctx.fail(
+            "InvalidParameterValue",
+            f"A {_RESOURCE_TYPES[resource_type]} rule needs `ResourceName` "
+            "(or `ResourceNameList`).",
+        )
+    return list(dict.fromkeys(names))
+
+
+def _name_list(ctx: Context, listed: object) -> list[str]:
+    if listed is None:
+        return []
+    try:
+        names = json.loads(str(listed))
+    except ValueError:
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        ctx.fail(
+            "InvalidParameterValue",
+            f'The parameter `ResourceNameList` must be a JSON array of names, e.g. ["a", "b"]; '
+            f"got `{listed}`.",
+        )
+    return names
+
+
+def _check_principal(
+    ctx: Context, instance: Instance, principal: str, *, member: str = "Principal"
+) -> None:
+    if not principal.startswith("User:"):
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `{member}` needs the `User:` prefix (e.g. User:alice), "
+            f"got `{principal}`.",
+        )
+    user = principal[len("User:") :]
+    if user != "*" and user not in instance.users:
+        known = ", ".join(sorted(instance.users)) or "(none)"
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The user `{user}` in `{member}` does not exist in instance "
+            f"`{instance.instance_id}`; users: {known}.",
+        )
+
+
+def _add(instance: Instance, rules: Iterable[Acl]) -> None:
+    for rule in rules:
+        if rule not in instance.acls:
+            instance.acls.append(rule)

@@ -15,13 +15,13 @@ from typing import Any, Optional
 
 from ..bodycheck import check_body
 from ..clock import Clock
-from ..defaults import DEFAULT_REGION, FAKE_SECRET_ID
+from ..defaults import DEFAULT_REGION
 from ..exceptions import CKafkaAssertionError
 from .errors import ApiError, allowed_codes
 from .models import Instance, RegionStore, Task, dump_store, load_store
 from .registry import HANDLERS, Context, new_id
 
-__all__ = ["Backend", "stateful_actions"]
+__all__ = ["DEFAULT_ACCOUNT", "Backend", "stateful_actions"]
 
 # The families register their handlers when imported.
 from . import (  # noqa: F401  (imported for their registrations)
@@ -34,6 +34,9 @@ from . import (  # noqa: F401  (imported for their registrations)
     topics,
     users,
 )
+
+DEFAULT_ACCOUNT = "default"
+"""The account of every SecretId not registered with ``add_credentials``."""
 
 
 def stateful_actions() -> dict[str, str]:
@@ -57,7 +60,7 @@ class Backend:
         self.rng = random.Random(seed)
         self.ready_after_describes = 1
         self.ready_after_seconds: Optional[float] = None
-        self.default_account = FAKE_SECRET_ID
+        self.default_account = DEFAULT_ACCOUNT
         self.default_region = DEFAULT_REGION
         self.lock = threading.RLock()
         self._stores: dict[tuple[str, str], RegionStore] = {}
@@ -72,14 +75,35 @@ class Backend:
         return action in HANDLERS
 
     def answer(
-        self, action: str, params: Mapping[str, Any], account: Optional[str], region: Optional[str]
+        self,
+        action: str,
+        params: Mapping[str, Any],
+        account: Optional[str],
+        region: Optional[str],
+        *,
+        validated: bool = True,
     ) -> dict[str, Any]:
-        """The ``Response`` members for one call; raises :class:`ApiError` to fail it."""
+        """The ``Response`` members for one call; raises :class:`ApiError` to fail it.
+
+        Handlers trust that ``params`` passed validation. When it was switched off
+        (``validated=False``), a request a handler cannot read is answered
+        ``InvalidParameter`` instead of crashing the fake.
+        """
         handler = HANDLERS[action]
         with self.lock:
-            context = Context(self, action, params, account or self.default_account, region or "")
+            context = Context(
+                self, action, params, account or self.default_account, region or self.default_region
+            )
             try:
                 body = handler.func(context)
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                if validated:
+                    raise
+                raise ApiError(
+                    "InvalidParameter",
+                    f"{action}: the request could not be read ({type(exc).__name__}: {exc}); "
+                    "it was not validated against the spec (validate=False).",
+                ) from exc
             except ApiError as error:
                 if error.code not in allowed_codes(action):
                     raise CKafkaAssertionError(

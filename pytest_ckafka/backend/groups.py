@@ -1,5 +1,331 @@
-"""Stateful handlers: groups (see registry.handles)."""
+"""Stateful handlers: consumer groups and their committed offsets.
+
+Groups are made by consumers in real Kafka, so there is no create action: tests
+seed them with ``ckafka.state.add_group``. A group's ``offsets`` map a topic to
+its committed offset per partition; the log end offset of a partition is the
+number of messages the topic holds there, so ``Lag`` is real arithmetic.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from collections.abc import Callable, Iterable, Sequence
+from typing import Optional
+
+from .models import Group, Instance, Partition, Topic
+from .paging import count_and_page, filter_values, keep, matches, window
+from .registry import Body, Context, handles
+
+__all__ = [
+    "delete_group",
+    "describe_consumer_group",
+    "describe_group",
+    "describe_group_info",
+    "describe_group_offsets",
+    "modify_group_offsets",
+]
+
+_GROUP_STATES = ("Empty", "Stable")
+"""The GroupState filter values DescribeGroup documents."""
+
+_ACTIVE_STATES = frozenset({"Stable", "PreparingRebalance", "CompletingRebalance"})
+"""States in which a group has members (the reference's GroupInfoResponse.State)."""
+
+_STRATEGIES = {0: "Shift", 1: "ShiftTimestamp", 2: "Offset"}
+"""ModifyGroupOffsets: each Strategy and the member it documents as mandatory."""
+
+_EARLIEST, _LATEST = -2, -1
+"""ShiftTimestamp's special values: to the first offset, to the end of the log."""
+
+
+# -- describing --------------------------------------------------------------------------
+
+
+@handles("DescribeGroup")
+def describe_group(ctx: Context) -> Body:
+    """List the groups: paging (default 20), SearchWord, Filters on GroupState."""
+    instance = ctx.instance()
+    offset, limit = window(ctx.params, default=20, maximum=None)
+    states = filter_values(ctx.params, ["GroupState"]).get("GroupState")
+    for state in states or ():
+        if state not in _GROUP_STATES:
+            ctx.fail(
+                "InvalidParameterValue",
+                f"The GroupState filter value `{state}` is not supported; "
+                f"valid values: {', '.join(_GROUP_STATES)}.",
+            )
+    word = ctx.get("SearchWord")
+    tests: list[Callable[[Group], bool]] = []
+    if word:
+        tests.append(lambda g: matches(word, g.name))
+    # The reference: the GroupState filter "only takes effect on 2.8/3.2 versions";
+    # older instances answer every group, as the real API ignores it there.
+    if states and _version(instance.kafka_version) >= (2, 8):
+        tests.append(lambda g: g.state in states)
+    groups = instance.groups.values()
+    total, selected = count_and_page(
+        keep(groups, *tests), None if tests else len(groups), offset, limit
+    )
+    listed = [{"Group": g.name, "Protocol": g.protocol} for g in selected]
+    # GroupCountQuota (the instance's group quota) is not modelled: the default stands.
+    return {"Result": ctx.shape("GroupResponse", TotalCount=total, GroupList=listed)}
+
+
+@handles("DescribeGroupInfo")
+def describe_group_info(ctx: Context) -> Body:
+    """One GroupInfoResponse per name in GroupList, in the order asked."""
+    instance = ctx.instance()
+    # An empty GroupList never gets here: request validation refuses it.
+    names = [str(name) for name in ctx.get("GroupList", [])]
+    return {"Result": [_group_info(instance.groups.get(name), name) for name in names]}
+
+
+def _group_info(group: Optional[Group], name: str) -> Body:
+    # An unknown group is not an error: the reference documents State "Dead" as
+    # "the consumer group does not exist", which is what Kafka's DescribeGroups
+    # answers (error code 0) for a group it does not know.
+    if group is None:
+        return _info(name, "Dead", "", "")
+    # Members are not modelled; a Stable group uses the consumer SDK's default
+    # assignor ("range", per the reference), an empty group has none.
+    assignor = "range" if group.state == "Stable" and group.protocol == "consumer" else ""
+    return _info(group.name, group.state, group.protocol, assignor)
+
+
+def _info(name: str, state: str, protocol_type: str, protocol: str) -> Body:
+    return {
+        "ErrorCode": "0",
+        "State": state,
+        "ProtocolType": protocol_type,
+        "Protocol": protocol,
+        "Members": [],
+        "Group": name,
+    }
+
+
+@handles("DescribeConsumerGroup")
+def describe_consumer_group(ctx: Context) -> Body:
+    """Groups with their subscriptions; GroupName and TopicName narrow it, paging max 50."""
+    instance = ctx.instance()
+    # The reference gives only the maximum (50); the default is the maximum, as
+    # for DescribeGroupOffsets.
+    offset, limit = window(ctx.params, default=50, maximum=50)
+    name = ctx.get("GroupName")
+    # TopicName is ignored without GroupName, as the reference says.
+    topic_name = ctx.get("TopicName") if name else None
+    groups = instance.groups.values()
+    selected_groups = keep(groups, lambda g: g.name == name) if name else groups
+    total, selected = count_and_page(selected_groups, None if name else len(groups), offset, limit)
+    listed = []
+    topics: dict[str, Topic] = {}
+    for group in selected:
+        infos = []
+        for topic, committed in _subscriptions(instance, group):
+            if topic_name and topic.name != topic_name:
+                continue
+            topics.setdefault(topic.name, topic)
+            infos.append(_subscribed(topic, committed))
+        listed.append({"ConsumerGroupName": group.name, "SubscribedInfo": infos})
+    topic_list = [{"TopicId": t.topic_id, "TopicName": t.name} for t in topics.values()]
+    # As in the reference's example, the partition monitor members stay empty.
+    result = ctx.shape(
+        "ConsumerGroupResponse",
+        TotalCount=total,
+        TopicList=topic_list,
+        GroupList=listed,
+        TotalPartition=0,
+        PartitionListForMonitor=[],
+        TotalTopic=len(topic_list),
+        TopicListForMonitor=[dict(t) for t in topic_list],
+        GroupListForMonitor=[{"GroupName": g.name} for g in selected],
+    )
+    return {"Result": result}
+
+
+def _subscribed(topic: Topic, committed: Sequence[int]) -> Body:
+    return {
+        "TopicName": topic.name,
+        "Partition": list(range(len(committed))),
+        "PartitionOffset": [
+            {"Partition": str(index), "Offset": value} for index, value in enumerate(committed)
+        ],
+        "TopicId": topic.topic_id,
+    }
+
+
+@handles("DescribeGroupOffsets")
+def describe_group_offsets(ctx: Context) -> Body:
+    """Committed offset, log end offset and lag per partition of the group's topics."""
+    instance = ctx.instance()
+    offset, limit = window(ctx.params, default=50, maximum=50)
+    group = _group(ctx, instance)
+    wanted = ctx.get("Topics")
+    word = ctx.get("SearchWord")
+    # Topics narrows to the topics the group has offsets for; a name it has none
+    # for simply adds nothing, as the real API lists the group's own topics.
+    subscriptions = [
+        (topic, committed)
+        for topic, committed in _subscriptions(instance, group)
+        if (not wanted or topic.name in wanted) and matches(word, topic.name)
+    ]
+    total, selected = count_and_page(subscriptions, len(subscriptions), offset, limit)
+    topic_list = [
+        {
+            "Topic": topic.name,
+            "Partitions": [
+                _partition_offset(index, value, topic.partitions[index])
+                for index, value in enumerate(committed)
+            ],
+        }
+        for topic, committed in selected
+    ]
+    return {"Result": {"TotalCount": total, "TopicList": topic_list}}
+
+
+def _partition_offset(index: int, committed: int, partition: Partition) -> Body:
+    end = partition.end_offset
+    # A partition the group never committed to (-1) lags by its whole log.
+    lag = end - committed if committed >= 0 else end
+    return {
+        "Partition": index,
+        "Offset": committed,
+        "Metadata": "",
+        "ErrorCode": 0,
+        "LogEndOffset": end,
+        "Lag": max(lag, 0),
+    }
+
+
+# -- changing ----------------------------------------------------------------------------
+
+
+@handles("ModifyGroupOffsets")
+def modify_group_offsets(ctx: Context) -> Body:
+    """Reset the group's committed offsets by Strategy 0 (Shift), 1 (time) or 2 (Offset)."""
+    instance = ctx.running_instance()
+    group = _group(ctx, instance)
+    _check_inactive(ctx, group, "reset its offsets")
+    strategy = int(ctx.get("Strategy"))
+    if strategy not in _STRATEGIES:
+        choices = ", ".join(f"{k} ({v})" for k, v in _STRATEGIES.items())
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `Strategy` must be one of {choices}, got {strategy}.",
+        )
+    needed = _STRATEGIES[strategy]
+    argument = ctx.get(needed)
+    if argument is None:
+        ctx.fail("MissingParameter", f"Strategy {strategy} needs the parameter `{needed}`.")
+    argument = int(argument)
+    if strategy == 1 and argument < 0 and argument not in (_EARLIEST, _LATEST):
+        ctx.fail(
+            "InvalidParameterValue",
+            "The parameter `ShiftTimestamp` is a time in milliseconds, -2 (earliest) "
+            f"or -1 (latest), got {argument}.",
+        )
+    topics = _reset_topics(ctx, instance)
+    partitions = ctx.get("Partitions")
+    for topic in topics:
+        for index in partitions or ():
+            if not 0 <= int(index) < topic.partition_num:
+                ctx.fail(
+                    "InvalidParameterValue",
+                    f"The topic `{topic.name}` has partitions 0 to {topic.partition_num - 1}, "
+                    f"got partition {index} in `Partitions`.",
+                )
+    # Every rule holds: compute all new offsets, then commit them at once.
+    updates = {}
+    for topic in topics:
+        committed = list(group.offsets.get(topic.name) or [0] * topic.partition_num)
+        committed += [0] * (topic.partition_num - len(committed))
+        chosen = partitions if partitions else range(topic.partition_num)
+        for index in {int(i) for i in chosen}:
+            log = topic.partitions[index]
+            committed[index] = _new_offset(strategy, argument, committed[index], log)
+        updates[topic.name] = committed
+    group.offsets.update(updates)
+    return ctx.operate()
+
+
+def _reset_topics(ctx: Context, instance: Instance) -> list[Topic]:
+    # Topics is required and non-empty (request validation refuses []), so the
+    # reference's "without Topics, every topic" case cannot arise.
+    names = [str(name) for name in ctx.get("Topics", [])]
+    for name in names:
+        if name not in instance.topics:
+            ctx.fail(
+                "ResourceNotFound",
+                f"The topic `{name}` in `Topics` does not exist in instance "
+                f"`{instance.instance_id}`.",
+            )
+    return [instance.topics[name] for name in dict.fromkeys(names)]
+
+
+def _new_offset(strategy: int, argument: int, current: int, log: Partition) -> int:
+    end = log.end_offset
+    if strategy == 0:
+        # The reference: below the earliest offset it is set to the earliest,
+        # past the latest to the latest.
+        target = max(current, 0) + argument
+    elif strategy == 1 and argument == _EARLIEST:
+        target = 0
+    elif strategy == 1 and argument == _LATEST:
+        target = end
+    elif strategy == 1:
+        # The reference: the offset at the time; no message that late: the log end.
+        target = next((m.offset for m in log.messages if m.timestamp >= argument), end)
+    else:
+        # Strategy 2: the reference is silent on out-of-range offsets; Kafka's
+        # offset reset (which CKafka runs) clamps them to the log, as for Shift.
+        target = argument
+    return min(max(target, 0), end)
+
+
+@handles("DeleteGroup")
+def delete_group(ctx: Context) -> Body:
+    """Delete a group that has no active members."""
+    instance = ctx.running_instance()
+    group = _group(ctx, instance)
+    _check_inactive(ctx, group, "be deleted")
+    del instance.groups[group.name]
+    return ctx.operate()
+
+
+# -- shared --------------------------------------------------------------------------------
+
+
+def _group(ctx: Context, instance: Instance) -> Group:
+    name = str(ctx.get("Group", ""))
+    group = instance.groups.get(name)
+    if group is None:
+        ctx.fail(
+            "ResourceNotFound",
+            f"The consumer group `{name}` does not exist in instance `{instance.instance_id}`.",
+        )
+    return group
+
+
+def _check_inactive(ctx: Context, group: Group, what: str) -> None:
+    # Kafka refuses both on a group with members (NON_EMPTY_GROUP): consumers
+    # must stop first, which the CKafka console also asks for.
+    if group.state in _ACTIVE_STATES:
+        ctx.fail(
+            "ResourceInUse",
+            f"The consumer group `{group.name}` has active members (State {group.state}) and "
+            f"cannot {what}; stop its consumers first.",
+        )
+
+
+def _subscriptions(instance: Instance, group: Group) -> Iterable[tuple[Topic, list[int]]]:
+    """The group's topics that still exist, with the committed offsets it holds."""
+    for name, committed in group.offsets.items():
+        topic = instance.topics.get(name)
+        if topic is not None:
+            yield topic, committed[: topic.partition_num]
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for piece in text.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)

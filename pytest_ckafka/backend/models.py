@@ -117,6 +117,7 @@ class Route:
     vpc_id: str = ""
     subnet_id: str = ""
     note: str = ""
+    delete_at: Optional[float] = None  # DeleteRoute's DeleteRouteTime (clock seconds), if set
 
 
 @dataclass

@@ -87,6 +87,8 @@ def keep(items: Iterable[T], *tests: Callable[[T], bool]) -> Iterable[T]:
     """Lazily keep the items that pass every test (no tests: all of them)."""
     if not tests:
         return items
+    if len(tests) == 1:  # the usual case, at C speed: a SearchWord scan of 10,000 names
+        return filter(tests[0], items)
     return (item for item in items if all(test(item) for test in tests))
 
 

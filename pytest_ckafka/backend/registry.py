@@ -108,8 +108,8 @@ class Context:
             elsewhere = self.backend.where_is(instance_id)
             if elsewhere and elsewhere != (self.account, self.region):
                 message += (
-                    f" It exists for SecretId {elsewhere[0]} in region {elsewhere[1]}; "
-                    f"this call was made with SecretId {self.account} in region {self.region}."
+                    f" It exists in {_where(*elsewhere)}; this call was made in "
+                    f"{_where(self.account, self.region)}."
                 )
             self.fail(not_found_code(self.action), message)
         return instance
@@ -162,6 +162,12 @@ class Context:
                 "JgwOperateResponse", ReturnCode="0", ReturnMessage="ok", Data=data
             )
         }
+
+
+def _where(account: str, region: str) -> str:
+    if account == "default":
+        return f"region {region} (default account)"
+    return f"region {region} (account of SecretId {account})"
 
 
 def new_id(rng: random.Random, prefix: str) -> str:

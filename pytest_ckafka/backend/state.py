@@ -2,9 +2,10 @@
 
 Seeding is not an API call: it is never validated or logged, and it puts
 resources straight into the running state (an added instance is running
-unless ``status=0``). Without ``account``/``region`` a resource goes to the
-fake SDK credential's SecretId and the default region (``ap-guangzhou``), the
-ones the ``ckafka_client`` fixtures call with.
+unless ``status=0``). Without ``region`` a resource goes to ``ap-guangzhou``,
+the ``ckafka_client`` fixtures' region. Without ``account`` it goes to the
+default account, which every SecretId shares unless it was registered with
+``ckafka.add_credentials``: a registered SecretId is an account of its own.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union
 
 from ..exceptions import CKafkaUsageError
+from ..spec import load_spec
 from ..suggest import unknown_name_message
 from .dispatch import Backend
 from .models import Acl, Group, Instance, Message, Partition, RegionStore, Route, Task, Topic, User
 
 __all__ = ["MessageLike", "State"]
 
-MessageLike = Union[str, tuple[str, str], Mapping[str, Any]]
+MessageLike = Union[str, tuple[str, str], list[str], Mapping[str, Any]]
 """A message to seed: its value, a ``(key, value)`` pair, or ``{"key", "value", "timestamp"}``."""
 
 _INSTANCE_FIELDS = tuple(
@@ -138,6 +140,11 @@ class State:
         """
         if partitions < 1 or replicas < 1:
             raise CKafkaUsageError("state.add_topic: partitions and replicas must be 1 or more")
+        configurable = _topic_config_members()
+        for key in config:
+            if key not in configurable:
+                message = unknown_name_message("CreateTopic member", key, configurable)
+                raise CKafkaUsageError(f"state.add_topic: {message}")
         with self.backend.lock:
             instance = self.instance(instance_id)
             if name in instance.topics:
@@ -260,6 +267,11 @@ class State:
         where = self.backend.where_is(instance_id)
         if where is None:
             known = [i for _, _, s in self.backend.stores() for i in s.instances]
+            if not known:
+                raise CKafkaUsageError(
+                    f'ckafka.state: unknown instance "{instance_id}": there are no instances '
+                    "yet (add one with state.add_instance)"
+                )
             raise CKafkaUsageError(
                 "ckafka.state: " + unknown_name_message("instance", instance_id, known)
             )
@@ -349,10 +361,15 @@ class State:
         return known.partitions[partition]
 
 
+def _topic_config_members() -> list[str]:
+    fixed = {"InstanceId", "TopicName", "PartitionNum", "ReplicaNum", "Note"}
+    return sorted(set(load_spec().input_members("CreateTopic")) - fixed)
+
+
 def _message_parts(item: MessageLike, now_ms: int) -> tuple[str, str, int]:
     if isinstance(item, str):
         return "", item, now_ms
-    if isinstance(item, tuple):
+    if isinstance(item, (tuple, list)) and len(item) == 2:  # a list: the pair as JSON sends it
         key, value = item
         return str(key), str(value), now_ms
     if isinstance(item, Mapping) and "value" in item:

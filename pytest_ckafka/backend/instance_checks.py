@@ -1,0 +1,147 @@
+"""Request checks shared by the instance handlers in :mod:`.instances`.
+
+Each function reads one member (or a pair) of the request, answers its value
+and fails the call with the documented code when it breaks a rule: ranges and
+steps and enums (``InvalidParameterValue``), VPC and subnet id shapes
+(``...VpcIdInvalid``, ``...SubnetIdInvalid``), zones sold in the region
+(``...ZoneNotSupport``; see :mod:`.catalog`) and repeated zones or tag keys
+(``...RepetitionValue``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Optional
+
+from .catalog import region_info
+from .registry import Context
+
+__all__ = [
+    "check_changed",
+    "check_choice",
+    "check_name",
+    "check_network",
+    "check_number",
+    "check_tags",
+    "check_zones",
+]
+
+_VPC_ID = re.compile(r"vpc-[a-z0-9]{8}")
+_SUBNET_ID = re.compile(r"subnet-[a-z0-9]{8}")
+_MAX_NAME = 128
+
+
+def check_number(ctx: Context, name: str, default: int, low: int, high: int, step: int = 1) -> int:
+    """The int member ``name`` (or ``default``), checked against ``low..high`` and ``step``."""
+    value = int(ctx.get(name, default))
+    if not low <= value <= high or value % step:
+        every = f" in steps of {step}" if step > 1 else ""
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `{name}` must be between {low} and {high}{every}, got {value}.",
+        )
+    return value
+
+
+def check_changed(ctx: Context, name: str, low: int, high: int) -> Optional[int]:
+    """As :func:`check_number` for a member a modify call may leave out (None)."""
+    return None if ctx.get(name) is None else check_number(ctx, name, 0, low, high)
+
+
+def check_choice(ctx: Context, name: str, default: Any, choices: Sequence[Any]) -> Any:
+    """The member ``name`` (or ``default``), which must be one of ``choices``."""
+    value = ctx.get(name, default)
+    if value is not None and value not in choices:
+        valid = ", ".join(str(c) for c in choices)
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `{name}` must be one of {valid}, got `{value}`.",
+        )
+    return value
+
+
+def check_name(ctx: Context, required: bool) -> Optional[str]:
+    """``InstanceName``: non-empty, at most 128 characters; None if optional and absent."""
+    name = ctx.get("InstanceName")
+    if name is None and not required:
+        return None
+    if not name:
+        ctx.fail("InvalidParameterValue.NotAllowedEmpty", "The parameter `InstanceName` is empty.")
+    if len(str(name)) > _MAX_NAME:
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `InstanceName` is at most {_MAX_NAME} characters, "
+            f"got {len(str(name))}.",
+        )
+    return str(name)
+
+
+def check_network(ctx: Context) -> tuple[str, str]:
+    """``(VpcId, SubnetId)``, each shaped as the API's ids (``vpc-``/``subnet-`` + 8)."""
+    ids = []
+    for member, shape, label in ((_VPC_ID, "VpcId", "VPC"), (_SUBNET_ID, "SubnetId", "subnet")):
+        value = str(ctx.get(shape, ""))
+        if not member.fullmatch(value):
+            prefix = member.pattern.split("-")[0]
+            ctx.fail(
+                f"InvalidParameterValue.{shape}Invalid",
+                f"The {shape} `{value}` is not a {label} id "
+                f"({prefix}- and 8 lowercase letters or digits).",
+            )
+        ids.append(value)
+    return ids[0], ids[1]
+
+
+def check_zones(ctx: Context) -> tuple[int, list[int]]:
+    """``(ZoneId, ZoneIds)`` checked against each other and the region's zones."""
+    zone_id = ctx.get("ZoneId")
+    zone_ids = [int(z) for z in ctx.get("ZoneIds", [])]
+    repeated = sorted({z for z in zone_ids if zone_ids.count(z) > 1})
+    if repeated:
+        ctx.fail(
+            "InvalidParameterValue.RepetitionValue",
+            f"The parameter `ZoneIds` repeats the zone {repeated[0]}.",
+        )
+    if ctx.get("MultiZoneFlag") and not zone_ids:
+        ctx.fail("MissingParameter", "`ZoneIds` is required when `MultiZoneFlag` is true.")
+    if zone_id is None and not zone_ids:
+        ctx.fail("MissingParameter", "One of `ZoneId` and `ZoneIds` is required.")
+    zone_id = int(zone_id) if zone_id is not None else zone_ids[0]
+    if zone_ids and zone_id not in zone_ids:
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The ZoneId {zone_id} must be one of the ZoneIds {zone_ids}.",
+        )
+    region = ctx.region or ctx.backend.default_region
+    info = region_info(region)
+    # Only documented regions' zone ids are known to be real; derived ones are a guess,
+    # and refusing a real zone id there would fail a correct program.
+    if info is not None and info.documented:
+        for zone in [zone_id, *zone_ids]:
+            if zone not in info.zone_ids:
+                valid = ", ".join(str(z) for z in info.zone_ids)
+                ctx.fail(
+                    "InvalidParameterValue.ZoneNotSupport",
+                    f"The zone {zone} is not a CKafka zone of region `{region}`; "
+                    f"DescribeCkafkaZone lists them: {valid}.",
+                )
+    return zone_id, zone_ids
+
+
+def check_tags(ctx: Context, member: str = "Tags") -> list[dict[str, str]]:
+    """The tag list ``member``: every tag keyed, no key repeated."""
+    tags = [
+        {"TagKey": str(t.get("TagKey") or ""), "TagValue": str(t.get("TagValue") or "")}
+        for t in ctx.get(member, [])
+    ]
+    keys = [t["TagKey"] for t in tags]
+    if "" in keys:
+        ctx.fail("InvalidParameterValue", f"Every tag in `{member}` needs a `TagKey`.")
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        ctx.fail(
+            "InvalidParameterValue.RepetitionValue",
+            f"The parameter `{member}` repeats the tag key `{repeated[0]}`.",
+        )
+    return tags

@@ -1,0 +1,34 @@
+"""The API's datetime text: ``YYYY-MM-DD HH:MM:SS`` in Beijing time (UTC+8).
+
+Tencent Cloud answers (and reads) ``datetime`` members in Beijing time whatever
+the region, so every family formats and parses them here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+__all__ = ["DATETIME_FORMAT", "beijing_datetime", "parse_beijing_datetime"]
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+"""The ``strftime`` format of the API's datetime members."""
+
+_BEIJING = timezone(timedelta(hours=8))
+
+
+def beijing_datetime(seconds: float) -> str:
+    """``seconds`` (Unix or clock time) as the API's datetime text, in Beijing time.
+
+    >>> beijing_datetime(0)
+    '1970-01-01 08:00:00'
+    """
+    return datetime.fromtimestamp(seconds, _BEIJING).strftime(DATETIME_FORMAT)
+
+
+def parse_beijing_datetime(text: str) -> float:
+    """The Unix time of the API's datetime ``text`` (Beijing time); ValueError if malformed.
+
+    >>> parse_beijing_datetime("1970-01-01 08:00:00")
+    0.0
+    """
+    return datetime.strptime(text, DATETIME_FORMAT).replace(tzinfo=_BEIJING).timestamp()

@@ -1,0 +1,1 @@
+"""The project's own test suite (a package, so its conftest never clashes with examples/)."""

@@ -1,0 +1,130 @@
+"""The whole fake over HTTP: stubs, state and validation through FakeServer and the CLI."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from typing import Any, Callable
+
+import pytest
+from tencentcloud.ckafka.v20190819 import ckafka_client, ckafka_client_async, models
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+
+from pytest_ckafka import FakeServer
+
+
+def profile(server: FakeServer) -> ClientProfile:
+    return ClientProfile(httpProfile=HttpProfile(endpoint=server.endpoint, protocol="http"))
+
+
+def client(server: FakeServer) -> Any:
+    cred = credential.Credential("AKIDserverFAKE", "fake")
+    return ckafka_client.CkafkaClient(cred, "ap-guangzhou", profile(server))
+
+
+def control(server: FakeServer, method: str, path: str, body: Any = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(server.url.rstrip("/") + path, data, method=method)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def create_topic(instance_id: str, name: str) -> models.CreateTopicRequest:
+    request = models.CreateTopicRequest()
+    request.InstanceId, request.TopicName = instance_id, name
+    request.PartitionNum, request.ReplicaNum = 2, 2
+    return request
+
+
+def test_a_workflow_over_http_with_the_state_driven_by_the_control_api(
+    ckafka_server: FakeServer,
+) -> None:
+    added = control(ckafka_server, "POST", "/_ckafka/state", {"add": "instance", "name": "shop"})[
+        "added"
+    ]
+    instance_id = added[0]
+    sdk = client(ckafka_server)
+    sdk.CreateTopic(create_topic(instance_id, "orders"))
+    describe = models.DescribeTopicRequest()
+    describe.InstanceId = instance_id
+    assert [t.TopicName for t in sdk.DescribeTopic(describe).Result.TopicList] == ["orders"]
+
+    delete = models.DeleteTopicRequest()
+    delete.InstanceId, delete.TopicName = instance_id, "orders"
+    with pytest.raises(TencentCloudSDKException) as error:
+        sdk.DeleteTopic(delete)
+    assert error.value.code == "UnsupportedOperation.FrequencyTopicDeleteOperate"
+    control(ckafka_server, "POST", "/_ckafka/clock", {"advance": 60})
+    sdk.DeleteTopic(delete)
+    stores = control(ckafka_server, "GET", "/_ckafka/state")["state"]["stores"]
+    assert stores[0]["instances"][instance_id]["topics"] == {}
+    assert [c.answered_by for c in ckafka_server.calls] == ["state"] * 4
+
+
+def test_the_server_clock_is_live_so_real_waits_count() -> None:
+    with FakeServer() as server:
+        start = server.clock.now()
+        assert server.clock.live and abs(start - time.time()) < 5
+
+
+def test_stubs_win_over_the_state_and_validation_runs_first(ckafka_server: FakeServer) -> None:
+    instance_id = ckafka_server.state.add_instance()
+    ckafka_server.fail("CreateTopic", "ResourceUnavailable", times=1)
+    sdk = client(ckafka_server)
+    with pytest.raises(TencentCloudSDKException) as error:
+        sdk.CreateTopic(create_topic(instance_id, "orders"))
+    assert error.value.code == "ResourceUnavailable"
+    assert ckafka_server.state.topics(instance_id) == []
+    bad = create_topic(instance_id, "orders")
+    bad.PartitionNum = None
+    with pytest.raises(TencentCloudSDKException) as error:
+        sdk.CreateTopic(bad)
+    assert (error.value.code, error.value.message) == (
+        "MissingParameter",
+        "The request is missing a required parameter `PartitionNum`.",
+    )
+    sdk.CreateTopic(create_topic(instance_id, "orders"))
+    assert [t.name for t in ckafka_server.state.topics(instance_id)] == ["orders"]
+
+
+@pytest.mark.asyncio
+async def test_the_async_sdk_over_http(ckafka_server: FakeServer) -> None:
+    instance_id = ckafka_server.state.add_instance()
+    ckafka_server.state.add_topic(instance_id, "orders", partitions=3)
+    cred = credential.Credential("AKIDserverFAKE", "fake")
+    sdk = ckafka_client_async.CkafkaClient(cred, "ap-guangzhou", profile(ckafka_server))
+    try:
+        request = models.DescribeTopicAttributesRequest()
+        request.InstanceId, request.TopicName = instance_id, "orders"
+        answer = await sdk.DescribeTopicAttributes(request)
+        assert answer.Result.PartitionNum == 3
+    finally:
+        await sdk.close()
+
+
+def test_tccli_sees_the_seeded_state(
+    ckafka_server: FakeServer, tccli: Callable[..., str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TENCENTCLOUD_REGION", "ap-guangzhou")
+    instance_id = ckafka_server.state.add_instance()
+    ckafka_server.state.add_topic(instance_id, "orders")
+    ckafka_server.state.add_topic(instance_id, "payments")
+    out = tccli(
+        "ckafka",
+        "DescribeTopic",
+        "--InstanceId",
+        instance_id,
+        "--SearchWord",
+        "pay",
+        "--endpoint",
+        f"http://{ckafka_server.endpoint}",
+    )
+    result = json.loads(out)["Result"]
+    assert (result["TotalCount"], [t["TopicName"] for t in result["TopicList"]]) == (
+        1,
+        ["payments"],
+    )
