@@ -296,11 +296,13 @@ class FakeServer(CKafka):
     """The fake CKafka API listening on a real address (loopback by default).
 
     The ``ckafka`` fixture's API (``respond``, ``fail``, ``fault``, ``calls``,
-    ``assert_called``...) for any HTTP client: point it at :attr:`endpoint`
+    ``state``, ``clock``, ``assert_called``...) for any HTTP client: point it at :attr:`endpoint`
     (``HttpProfile(endpoint=server.endpoint, protocol="http")``) or :attr:`url`.
     Leaving the ``with`` block stops and verifies it, as the fixture does.
-    ``body_timeout`` bounds reading one request, ``fault_timeout`` how long a
-    ``timeout`` fault holds a connection, ``idle_timeout`` an idle keep-alive.
+    Its :attr:`clock` follows the real time (``clock.advance`` still moves it
+    ahead), as its clients wait in real time. ``body_timeout`` bounds reading one
+    request, ``fault_timeout`` how long a ``timeout`` fault holds a connection,
+    ``idle_timeout`` an idle keep-alive.
 
     >>> import json, urllib.request
     >>> with FakeServer() as server:
