@@ -25,7 +25,9 @@ SEED_KINDS = ("instance", "topic", "messages", "group", "user", "acl", "route", 
 def apply_seeds(state: State, entries: Any) -> list[Any]:
     """Apply one entry (an object) or several (a list); return what each call returned.
 
-    Every entry is checked before any is applied, so a bad list seeds nothing.
+    Every entry is checked before any is applied, and an entry that fails while
+    applying (an unknown instance, say) puts the state back, so a bad list seeds
+    nothing.
 
     >>> from pytest_ckafka.backend import Backend
     >>> state = State(Backend())
@@ -40,13 +42,14 @@ def apply_seeds(state: State, entries: Any) -> list[Any]:
     items = entries if isinstance(entries, list) else [entries]
     calls = [_checked(state, index, entry) for index, entry in enumerate(items)]
     results = []
-    for index, (method, kwargs) in enumerate(calls):
-        try:
-            results.append(method(**kwargs))
-        except CKafkaUsageError as exc:
-            raise CKafkaUsageError(f"seed [{index}]: {exc}") from None
-        except (TypeError, ValueError) as exc:
-            raise CKafkaUsageError(f"seed [{index}]: {exc}") from None
+    with state.backend.lock:  # no call sees a half-applied list
+        before = state.dump()
+        for index, (method, kwargs) in enumerate(calls):
+            try:
+                results.append(method(**kwargs))
+            except (CKafkaUsageError, TypeError, ValueError, AttributeError) as exc:
+                state.load(before)
+                raise CKafkaUsageError(f"seed [{index}]: {exc}") from None
     return results
 
 

@@ -332,6 +332,17 @@ def test_delete_acl_matches_exactly_and_keeps_rules_of_deleted_users(
     assert ckafka.state.acls(instance) == []
 
 
+def test_delete_acl_takes_the_host_list_create_acl_took(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str
+) -> None:
+    rule = {"ResourceType": 2, "ResourceName": "audit", "Operation": 4, "PermissionType": 3}
+    call(ckafka_client, "CreateAcl", InstanceId=instance, Host="10.0.0.1;10.0.0.2", **rule)
+    assert acl_list(ckafka_client, instance, ResourceName="audit")[0] == 2
+    call(ckafka_client, "DeleteAcl", InstanceId=instance, Host="10.0.0.1; 10.0.0.2", **rule)
+    assert acl_list(ckafka_client, instance, ResourceName="audit") == (0, [])
+    assert len(ckafka.state.acls(instance)) == 1  # alice's rule on orders stays
+
+
 def test_delete_acl_rules(ckafka: CKafkaMock, ckafka_client: Any, instance: str) -> None:
     before = ckafka.state.acls(instance)
     assert failure(

@@ -79,6 +79,23 @@ def test_unvalidated_requests_a_handler_cannot_read_are_invalid_parameter() -> N
     }
 
 
+def test_an_unreadable_batch_topic_fails_alone_and_the_answer_says_what_applied() -> None:
+    fake = CKafka(validate=False)
+    fake.state.add_instance("ckafka-1")
+    fake.state.add_topic("ckafka-1", "a")
+    fake.state.add_topic("ckafka-1", "b")
+    topics = [{"TopicName": "a", "Note": "new"}, {"TopicName": "b", "ReplicaNum": "x"}]
+    response = call(fake, "BatchModifyTopicAttributes", {"InstanceId": "ckafka-1", "Topic": topics})
+    assert [(r["TopicName"], r["ReturnCode"]) for r in response["Result"]] == [
+        ("a", "0"),
+        ("b", "InvalidParameter"),
+    ]
+    assert [(t.name, t.note, t.replica_num) for t in fake.state.topics("ckafka-1")] == [
+        ("a", "new", 2),
+        ("b", "", 2),
+    ]
+
+
 def test_the_backend_answers_after_stubs_and_before_the_default() -> None:
     fake = CKafka()
     fake.state.add_instance("ckafka-1")
@@ -197,3 +214,17 @@ def test_seeding_errors_name_the_problem() -> None:
     with pytest.raises(CKafkaUsageError) as error:
         state.configure(ready_after_describes=-1)
     assert str(error.value) == "ready_after_describes must be 0 or more, got -1"
+
+
+def test_seeding_a_group_or_user_twice_is_refused() -> None:
+    state = State(Backend())
+    state.add_instance("ckafka-1")
+    state.add_user("ckafka-1", "alice", "Secret-123")
+    state.add_group("ckafka-1", "billing")
+    with pytest.raises(CKafkaUsageError) as error:
+        state.add_user("ckafka-1", "alice", "Other-456")
+    assert str(error.value) == "state.add_user: ckafka-1 already has user alice"
+    with pytest.raises(CKafkaUsageError) as error:
+        state.add_group("ckafka-1", "billing")
+    assert str(error.value) == "state.add_group: ckafka-1 already has group billing"
+    assert [u.password for u in state.users("ckafka-1")] == ["Secret-123"]

@@ -553,6 +553,8 @@ def test_modify_rules(ckafka: CKafkaMock, ckafka_client: Any) -> None:
             {"Config": {"DefaultReplicationFactor": 0}},
             "The parameter `Config.DefaultReplicationFactor` must be 1 or more, got 0.",
         ),
+        # NotAllowedEmpty is documented for the creates only, not for Modify.
+        ({"InstanceName": ""}, "The parameter `InstanceName` is empty."),
     ]:
         assert error(
             ckafka_client, "ModifyInstanceAttributes", InstanceId=instance_id, **params

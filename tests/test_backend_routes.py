@@ -193,6 +193,19 @@ def test_scheduled_deletion_happens_when_the_clock_passes(
     assert ckafka.state.routes(instance_id) == []
 
 
+def test_a_route_past_its_deletion_time_leaves_the_instance_attributes_too(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    route_id = ckafka.state.add_route(instance_id, vip_type=1, vip="203.0.113.9")
+    _delete(ckafka_client, instance_id, route_id, _beijing(ckafka, 60))
+    ckafka.clock.advance(60)
+    request = models.DescribeInstanceAttributesRequest()
+    request.InstanceId = instance_id
+    vips = ckafka_client.DescribeInstanceAttributes(request).Result.VipList
+    assert "203.0.113.9" not in [v.Vip for v in vips]
+    assert ckafka.state.routes(instance_id) == []
+
+
 def test_deleting_a_scheduled_route_now_removes_it(
     ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
 ) -> None:

@@ -366,6 +366,15 @@ def test_state_seed_list_is_all_or_none_with_a_suggestion() -> None:
     )
 
 
+def test_state_seed_list_failing_while_applying_seeds_nothing() -> None:
+    fake = CKafka()
+    bad = [SEED[0], {"add": "topic", "instance_id": "ckafka-00000002", "name": "t"}]
+    status, message = error_of(fake, "POST", "/_ckafka/state", bad)
+    assert status == 400
+    assert message.startswith('seed [1]: ckafka.state: unknown instance "ckafka-00000002"')
+    assert fake.state.instances() == []
+
+
 def test_state_put_rejects_data_that_is_not_a_dump_and_keeps_the_state() -> None:
     fake = CKafka()
     control(fake, "POST", "/_ckafka/state", SEED[:1])

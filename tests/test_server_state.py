@@ -69,6 +69,8 @@ def test_the_server_clock_is_live_so_real_waits_count() -> None:
     with FakeServer() as server:
         start = server.clock.now()
         assert server.clock.live and abs(start - time.time()) < 5
+        time.sleep(0.05)  # a fixed (non-live) clock would still read `start`
+        assert server.clock.now() >= start + 0.05
 
 
 def test_stubs_win_over_the_state_and_validation_runs_first(ckafka_server: FakeServer) -> None:

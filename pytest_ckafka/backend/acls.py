@@ -59,8 +59,7 @@ def create_acl(ctx: Context) -> Body:
     names = _resource_names(ctx, resource_type)
     principal = str(ctx.get("Principal", _ANY_USER))
     _check_principal(ctx, instance, principal)
-    # The reference: Host accepts IPs or ranges separated by ";".
-    hosts = [h.strip() for h in str(ctx.get("Host", "*")).split(";") if h.strip()] or ["*"]
+    hosts = _hosts(ctx)
     rules = [
         Acl(resource_type, name, operation, permission, principal, host)
         for name in names
@@ -148,17 +147,14 @@ def delete_acl(ctx: Context) -> Body:
     # rule is deleted with any name: Kafka has only the one cluster resource.
     if resource_type == CLUSTER:
         name = _CLUSTER_NAME
-    target = Acl(
-        resource_type,
-        name,
-        operation,
-        permission,
-        str(ctx.get("Principal", _ANY_USER)),
-        str(ctx.get("Host", "*")),
-    )
+    principal = str(ctx.get("Principal", _ANY_USER))
+    # The Host list CreateAcl took ("a;b") deletes the rule it made for each host.
+    targets = {
+        Acl(resource_type, name, operation, permission, principal, host) for host in _hosts(ctx)
+    }
     # Kafka's DeleteAcls answers success when nothing matches, so this does too:
     # deleting twice (a retry, a teardown) is not an error.
-    instance.acls[:] = [acl for acl in instance.acls if acl != target]
+    instance.acls[:] = [acl for acl in instance.acls if acl not in targets]
     return ctx.operate()
 
 
@@ -179,6 +175,11 @@ def _enums(ctx: Context) -> tuple[int, int, int]:
             f"valid operations: {choices}.",
         )
     return resource_type, operation, permission
+
+
+def _hosts(ctx: Context) -> list[str]:
+    # The reference: Host accepts IPs or ranges separated by ";".
+    return [h.strip() for h in str(ctx.get("Host", "*")).split(";") if h.strip()] or ["*"]
 
 
 def _choice(ctx: Context, member: str, choices: Mapping[int, str]) -> int:

@@ -45,7 +45,15 @@ from ..synth import default_body, synthesize
 from .paging import page, window
 from .registry import Context, handles
 
-__all__ = ["RegionInfo", "describe_task_status", "max_buy_instance_num", "region_info", "regions"]
+__all__ = [
+    "RegionInfo",
+    "describe_ckafka_zone",
+    "describe_region",
+    "describe_task_status",
+    "max_buy_instance_num",
+    "region_info",
+    "regions",
+]
 
 # The zone names of the DescribeCkafkaZone example (北京一区 ...) say which region answered it.
 _ZONE_EXAMPLE_REGION = "ap-beijing"

@@ -20,6 +20,7 @@ from ..exceptions import CKafkaAssertionError
 from .errors import ApiError, allowed_codes
 from .models import Instance, RegionStore, Task, dump_store, load_store
 from .registry import HANDLERS, Context, new_id
+from .routes import purge_scheduled
 
 __all__ = ["DEFAULT_ACCOUNT", "Backend", "stateful_actions"]
 
@@ -119,11 +120,11 @@ class Backend:
 
     def store(self, account: str, region: str) -> RegionStore:
         """The store of ``account`` in ``region`` (created empty on first use)."""
-        key = (account, region)
-        store = self._stores.get(key)
-        if store is None:
-            store = self._stores[key] = RegionStore()
-        return store
+        with self.lock:
+            store = self._stores.get((account, region))
+            if store is None:
+                store = self._stores[account, region] = RegionStore()
+            return store
 
     def stores(self) -> Iterator[tuple[str, str, RegionStore]]:
         """Every non-empty store as ``(account, region, store)``."""
@@ -133,10 +134,11 @@ class Backend:
 
     def where_is(self, instance_id: str) -> Optional[tuple[str, str]]:
         """``(account, region)`` holding ``instance_id``, if any store does."""
-        for (account, region), store in self._stores.items():
-            if instance_id in store.instances:
-                return account, region
-        return None
+        with self.lock:
+            for (account, region), store in self._stores.items():
+                if instance_id in store.instances:
+                    return account, region
+            return None
 
     def reset(self) -> None:
         """Forget every resource, task and sent message."""
@@ -173,7 +175,9 @@ class Backend:
 
         It reports Status 0 to its first ``ready_after_describes`` describes.
         ``count=False`` only applies the clock (a call that is not a describe).
+        Routes whose scheduled deletion time has passed go, so no answer shows them.
         """
+        purge_scheduled(instance, now)
         if instance.status == 0 and self._due(instance.created_at, instance.describes, now):
             instance.status = 1
         if count:

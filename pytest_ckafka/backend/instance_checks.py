@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from .catalog import region_info
+from .errors import allowed_codes
 from .registry import Context
 
 __all__ = [
+    "SUBNET_ID",
+    "VPC_ID",
     "check_changed",
     "check_choice",
     "check_name",
@@ -27,8 +30,10 @@ __all__ = [
     "check_zones",
 ]
 
-_VPC_ID = re.compile(r"vpc-[a-z0-9]{8}")
-_SUBNET_ID = re.compile(r"subnet-[a-z0-9]{8}")
+VPC_ID = re.compile(r"vpc-[a-z0-9]{8}")
+"""The shape of a VPC id: ``vpc-`` and 8 lowercase letters or digits."""
+SUBNET_ID = re.compile(r"subnet-[a-z0-9]{8}")
+"""The shape of a subnet id: ``subnet-`` and 8 lowercase letters or digits."""
 _MAX_NAME = 128
 
 
@@ -67,7 +72,11 @@ def check_name(ctx: Context, required: bool) -> Optional[str]:
     if name is None and not required:
         return None
     if not name:
-        ctx.fail("InvalidParameterValue.NotAllowedEmpty", "The parameter `InstanceName` is empty.")
+        # Only the create actions document NotAllowedEmpty; Modify answers the generic code.
+        code = "InvalidParameterValue.NotAllowedEmpty"
+        if code not in allowed_codes(ctx.action):
+            code = "InvalidParameterValue"
+        ctx.fail(code, "The parameter `InstanceName` is empty.")
     if len(str(name)) > _MAX_NAME:
         ctx.fail(
             "InvalidParameterValue",
@@ -80,7 +89,7 @@ def check_name(ctx: Context, required: bool) -> Optional[str]:
 def check_network(ctx: Context) -> tuple[str, str]:
     """``(VpcId, SubnetId)``, each shaped as the API's ids (``vpc-``/``subnet-`` + 8)."""
     ids = []
-    for member, shape, label in ((_VPC_ID, "VpcId", "VPC"), (_SUBNET_ID, "SubnetId", "subnet")):
+    for member, shape, label in ((VPC_ID, "VpcId", "VPC"), (SUBNET_ID, "SubnetId", "subnet")):
         value = str(ctx.get(shape, ""))
         if not member.fullmatch(value):
             prefix = member.pattern.split("-")[0]

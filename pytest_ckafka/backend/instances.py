@@ -214,8 +214,8 @@ def _listing(ctx: Context, *, maximum: int, detail: bool) -> tuple[int, list[Ins
     if detail:
         tests.extend(_detail_tests(ctx))
     everything = ctx.store.instances.values()
-    # Instances are removed at once when deleted (``deleting`` is never set here), so
-    # an unfiltered page is cut straight from the store, at the cost of the page.
+    # Instances are removed at once when deleted, so an unfiltered page is cut
+    # straight from the store, at the cost of the page.
     total = None if tests else len(everything)
     count, selected = count_and_page(keep(everything, *tests), total, offset, limit)
     for instance in selected:

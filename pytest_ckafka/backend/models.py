@@ -125,8 +125,8 @@ class Instance:
     """A CKafka instance (cluster) and everything it owns.
 
     ``status`` is 0 while creating and 1 when running; ``describes`` counts the
-    describe calls that have seen it, which with ``ready_at`` (a clock time)
-    decides when a creating instance starts running. ``attrs`` keeps the other
+    describe calls that have seen it, which with ``created_at`` and the backend's
+    settings decides when a creating instance starts running. ``attrs`` keeps the other
     members set by create and modify calls, by their request names.
     """
 
@@ -157,8 +157,6 @@ class Instance:
     acls: list[Acl] = field(default_factory=list)
     routes: dict[int, Route] = field(default_factory=dict)
     describes: int = 0
-    ready_at: Optional[float] = None
-    deleting: bool = False
 
 
 @dataclass

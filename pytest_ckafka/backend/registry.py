@@ -103,7 +103,7 @@ class Context:
         """
         instance_id = str(self.get(member, ""))
         instance = self.store.instances.get(instance_id)
-        if instance is None or instance.deleting:
+        if instance is None:
             message = f"The instance `{instance_id}` does not exist."
             elsewhere = self.backend.where_is(instance_id)
             if elsewhere and elsewhere != (self.account, self.region):

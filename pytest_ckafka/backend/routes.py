@@ -10,9 +10,9 @@ the instance's own VPC and vip, as RouteId 0.
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Any, Optional
 
+from .instance_checks import SUBNET_ID, VPC_ID
 from .models import Instance, Route
 from .registry import Body, Context, handles
 from .times import beijing_datetime, parse_beijing_datetime
@@ -45,8 +45,6 @@ _ACCESS_TYPES = {
 _ACCESS_BY_VIP_TYPE = {3: (0, 1, 3, 4, 5), 7: (0, 1, 3), 1: (1, 3)}
 # The console guide: "There is only one route if the SASL_PLAINTEXT access mode is selected."
 _SASL_PLAINTEXT = 1
-_VPC_ID = re.compile(r"vpc-[a-z0-9]{8}")
-_SUBNET_ID = re.compile(r"subnet-[a-z0-9]{8}")
 # DeleteRouteTime: "any time in the next 24 hours".
 _SCHEDULE_WINDOW = 86_400.0
 _BROKERS = 3
@@ -96,13 +94,13 @@ def _check_vpc(ctx: Context, vip_type: int) -> tuple[str, str]:
                     "MissingParameter",
                     f"The parameter `{name}` is required when VipType is 3 (VPC).",
                 )
-    if vpc_id and not _VPC_ID.fullmatch(vpc_id):
+    if vpc_id and not VPC_ID.fullmatch(vpc_id):
         ctx.fail(
             "InvalidParameterValue.VpcIdInvalid",
             f"The VpcId `{vpc_id}` is not a VPC id; "
             "expected `vpc-` and 8 lowercase letters or digits.",
         )
-    if subnet_id and not _SUBNET_ID.fullmatch(subnet_id):
+    if subnet_id and not SUBNET_ID.fullmatch(subnet_id):
         ctx.fail(
             "InvalidParameterValue.SubnetIdInvalid",
             f"The SubnetId `{subnet_id}` is not a subnet id; "

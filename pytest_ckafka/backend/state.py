@@ -10,6 +10,7 @@ default account, which every SecretId shares unless it was registered with
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union
@@ -40,8 +41,6 @@ _INSTANCE_FIELDS = tuple(
         "acls",
         "routes",
         "describes",
-        "ready_at",
-        "deleting",
     }
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
@@ -57,6 +56,11 @@ class State:
     >>> _ = state.add_topic(instance_id, "payments", partitions=3)
     >>> [(t.name, t.partition_num) for t in state.topics(instance_id)]
     [('payments', 3)]
+
+    The inspection methods return the backend's own model objects: read them
+    between calls (or under ``backend.lock`` while a server is serving), and
+    change the state through the API or these ``add_*`` methods, not by editing
+    them.
     """
 
     def __init__(self, backend: Backend) -> None:
@@ -118,7 +122,8 @@ class State:
             elif self.backend.where_is(instance_id) is not None:
                 raise CKafkaUsageError(f"state.add_instance: {instance_id} already exists")
             now = self.backend.clock.now()
-            instance = Instance(instance_id, name, status, now, **attributes)
+            # Copied: a tags or zone_ids list the caller changes later must not change the state.
+            instance = Instance(instance_id, name, status, now, **copy.deepcopy(attributes))
             self._store(account, region).instances[instance_id] = instance
         return instance_id
 
@@ -157,7 +162,7 @@ class State:
                 when,
                 [Partition() for _ in range(partitions)],
                 note,
-                dict(config),
+                copy.deepcopy(config),
             )
             instance.topics[name] = topic
         return topic.topic_id
@@ -199,6 +204,8 @@ class State:
         """Add a consumer group with committed ``offsets``: ``{topic: [offset per partition]}``."""
         with self.backend.lock:
             instance = self.instance(instance_id)
+            if name in instance.groups:
+                raise CKafkaUsageError(f"state.add_group: {instance_id} already has group {name}")
             for topic, values in (offsets or {}).items():
                 known = instance.topics.get(topic)
                 if known is None:
@@ -219,6 +226,8 @@ class State:
         """Add a SASL user."""
         with self.backend.lock:
             instance = self.instance(instance_id)
+            if name in instance.users:
+                raise CKafkaUsageError(f"state.add_user: {instance_id} already has user {name}")
             now = self.backend.clock.now()
             user = User(self.backend.next_number(), name, password, now, now)
             instance.users[name] = user
@@ -260,22 +269,23 @@ class State:
     ) -> list[Instance]:
         """The live instances of ``account`` in ``region`` (defaults: see the module)."""
         with self.backend.lock:
-            return [i for i in self._store(account, region).instances.values() if not i.deleting]
+            return list(self._store(account, region).instances.values())
 
     def instance(self, instance_id: str) -> Instance:
         """The instance ``instance_id``, in whichever account and region holds it."""
-        where = self.backend.where_is(instance_id)
-        if where is None:
-            known = [i for _, _, s in self.backend.stores() for i in s.instances]
-            if not known:
+        with self.backend.lock:  # where_is walks the stores a call may be adding to
+            where = self.backend.where_is(instance_id)
+            if where is None:
+                known = [i for _, _, s in self.backend.stores() for i in s.instances]
+                if not known:
+                    raise CKafkaUsageError(
+                        f'ckafka.state: unknown instance "{instance_id}": there are no '
+                        "instances yet (add one with state.add_instance)"
+                    )
                 raise CKafkaUsageError(
-                    f'ckafka.state: unknown instance "{instance_id}": there are no instances '
-                    "yet (add one with state.add_instance)"
+                    "ckafka.state: " + unknown_name_message("instance", instance_id, known)
                 )
-            raise CKafkaUsageError(
-                "ckafka.state: " + unknown_name_message("instance", instance_id, known)
-            )
-        return self.backend.store(*where).instances[instance_id]
+            return self.backend.store(*where).instances[instance_id]
 
     def topics(self, instance_id: str) -> list[Topic]:
         """The topics of ``instance_id``, in creation order."""
