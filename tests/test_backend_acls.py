@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from tencentcloud.ckafka.v20190819 import models
-from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 
 from pytest_ckafka import CKafkaMock
 from pytest_ckafka.backend.models import Acl
 
-
-def call(client: Any, action: str, **params: Any) -> dict[str, Any]:
-    """Call ``action`` through the SDK; answer the response as the user's dict."""
-    request = getattr(models, f"{action}Request")()
-    request.from_json_string(json.dumps(params))
-    response = getattr(client, action)(request)
-    return dict(json.loads(response.to_json_string()))
-
-
-def failure(client: Any, action: str, **params: Any) -> tuple[str, str]:
-    """Call ``action``, which must fail; answer ``(code, message)``."""
-    with pytest.raises(TencentCloudSDKException) as info:
-        call(client, action, **params)
-    return info.value.code, info.value.message
+from .sdk_calls import sdk_error as failure
+from .sdk_calls import sdk_response as call
 
 
 @pytest.fixture

@@ -11,37 +11,19 @@ from typing import Any
 
 import pytest
 from tencentcloud.ckafka.v20190819 import ckafka_client as sdk_client
-from tencentcloud.ckafka.v20190819 import models
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
     TencentCloudSDKException,
 )
 
 from pytest_ckafka import CKafkaMock
-from pytest_ckafka.backend.errors import allowed_codes
+
+from .sdk_calls import sdk_error as error
+from .sdk_calls import sdk_request as _request
+from .sdk_calls import sdk_result as call
 
 ALREADY = "InvalidParameterValue.TopicNameAlreadyExist"
 TOO_SOON = "UnsupportedOperation.FrequencyTopicDeleteOperate"
 BAD = "InvalidParameterValue"
-
-
-def _request(action: str, params: dict[str, Any]) -> Any:
-    request = getattr(models, f"{action}Request")()
-    request.from_json_string(json.dumps(params))
-    return request
-
-
-def call(client: Any, action: str, **params: Any) -> Any:
-    """Call ``action`` through the SDK; answer the Result as plain data."""
-    response = getattr(client, action)(_request(action, params))
-    return json.loads(response.to_json_string())["Result"]
-
-
-def error(client: Any, action: str, **params: Any) -> tuple[str, str]:
-    """Call ``action``, which must fail; answer (code, message)."""
-    with pytest.raises(TencentCloudSDKException) as info:
-        getattr(client, action)(_request(action, params))
-    assert info.value.code in allowed_codes(action)
-    return info.value.code, info.value.message
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -12,22 +11,10 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 
 from pytest_ckafka import CKafkaMock
 
+from .sdk_calls import sdk_error as failure
+from .sdk_calls import sdk_response as call
+
 SECRET = "Sup3r-secret!"
-
-
-def call(client: Any, action: str, **params: Any) -> dict[str, Any]:
-    """Call ``action`` through the SDK; answer the response as the user's dict."""
-    request = getattr(models, f"{action}Request")()
-    request.from_json_string(json.dumps(params))
-    response = getattr(client, action)(request)
-    return dict(json.loads(response.to_json_string()))
-
-
-def failure(client: Any, action: str, **params: Any) -> tuple[str, str]:
-    """Call ``action``, which must fail; answer ``(code, message)``."""
-    with pytest.raises(TencentCloudSDKException) as info:
-        call(client, action, **params)
-    return info.value.code, info.value.message
 
 
 def beijing(seconds: float) -> str:
