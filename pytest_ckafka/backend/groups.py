@@ -294,14 +294,7 @@ def delete_group(ctx: Context) -> Body:
 
 
 def _group(ctx: Context, instance: Instance) -> Group:
-    name = str(ctx.get("Group", ""))
-    group = instance.groups.get(name)
-    if group is None:
-        ctx.fail(
-            "ResourceNotFound",
-            f"The consumer group `{name}` does not exist in instance `{instance.instance_id}`.",
-        )
-    return group
+    return ctx.owned(instance, instance.groups, "Group", "consumer group")
 
 
 def _check_inactive(ctx: Context, group: Group, what: str) -> None:

@@ -27,6 +27,7 @@ __all__ = ["HANDLERS", "Context", "Handler", "handles"]
 Body = dict[str, Any]
 HandlerFunc = Callable[["Context"], Body]
 F = TypeVar("F", bound=HandlerFunc)
+R = TypeVar("R")
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -129,14 +130,21 @@ class Context:
 
     def topic(self, instance: Instance, member: str = "TopicName") -> Topic:
         """The topic named by ``member`` in ``instance``, or ``ResourceNotFound``."""
+        return self.owned(instance, instance.topics, member, "topic")
+
+    def owned(self, instance: Instance, owned: Mapping[str, R], member: str, kind: str) -> R:
+        """The ``kind`` (topic, user, consumer group...) in ``owned`` named by ``member``.
+
+        A name ``instance`` does not hold answers ``ResourceNotFound``.
+        """
         name = str(self.get(member, ""))
-        topic = instance.topics.get(name)
-        if topic is None:
+        found = owned.get(name)
+        if found is None:
             self.fail(
                 "ResourceNotFound",
-                f"The topic `{name}` does not exist in instance `{instance.instance_id}`.",
+                f"The {kind} `{name}` does not exist in instance `{instance.instance_id}`.",
             )
-        return topic
+        return found
 
     # -- making things ----------------------------------------------------------
 

@@ -129,14 +129,7 @@ def delete_user(ctx: Context) -> Body:
 
 
 def _user(ctx: Context, instance: Instance) -> User:
-    name = str(ctx.get("Name", ""))
-    user = instance.users.get(name)
-    if user is None:
-        ctx.fail(
-            "ResourceNotFound",
-            f"The user `{name}` does not exist in instance `{instance.instance_id}`.",
-        )
-    return user
+    return ctx.owned(instance, instance.users, "Name", "user")
 
 
 def _check_password(ctx: Context, member: str, password: str) -> None:
