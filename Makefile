@@ -1,9 +1,11 @@
 # The two commands of the README. Each creates the virtualenv and installs the
 # project with its test extras, so a fresh machine needs only Python and PyPI.
+# With npm, `make test` also installs the pinned Node.js SDK for its test (tests/node).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+NODE_STAMP = tests/node/node_modules/.installed
 
 .PHONY: demo test lint bench spec clean
 
@@ -12,6 +14,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/node --no-audit --no-fund && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: tests/test_node_sdk.py will be skipped"; \
+	fi
 
 demo: $(STAMP)
 	$(BIN)/python examples/topic_manager.py
@@ -22,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check pytest_ckafka tests tools examples benchmarks
 	$(BIN)/mypy
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest -q --doctest-modules pytest_ckafka tests examples
 
 bench: $(STAMP)

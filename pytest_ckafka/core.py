@@ -38,7 +38,7 @@ from .handling import HandlingMixin, Verdict
 from .hosts import Endpoints
 from .policy import PolicyLike
 from .protocol import ParsedRequest, ProtocolError, parse_request
-from .signing import CredentialStore, verify
+from .signing import AuthError, CredentialStore, authenticate
 from .spec import load_spec
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
 from .suggest import closest
@@ -304,12 +304,19 @@ class CKafka(HandlingMixin):
             )
             return _for_method(reply, method)
         if self.strict_auth:
-            failure = verify(method, url, headers, body, self.credentials, now=self.auth_now())
-            if failure is not None:
-                reply = self._error(failure[0], failure[1], request_id)
+            try:
+                verified = authenticate(
+                    parsed, url, headers, body, self.credentials, now=self.auth_now()
+                )
+            except AuthError as refused:
+                reply = self._error(refused.code, refused.message, request_id)
                 self.calls.append(_call(parsed, url, request_id, reply, "auth"))
                 return _for_method(reply, method)
-        reply, answered_by = self._answer(parsed, request_id)
+            # The account is the key that verified, never a second reading of the request.
+            account: Optional[str] = verified.secret_id
+        else:
+            account = self._account(parsed)
+        reply, answered_by = self._answer(parsed, request_id, account)
         self.calls.append(_call(parsed, url, request_id, reply, answered_by))
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
@@ -355,7 +362,9 @@ class CKafka(HandlingMixin):
         with self._lock:
             return request_id in self._synthetic_ids
 
-    def _answer(self, parsed: ParsedRequest, request_id: str) -> tuple[Reply, str]:
+    def _answer(
+        self, parsed: ParsedRequest, request_id: str, account: Optional[str]
+    ) -> tuple[Reply, str]:
         action, version, params = parsed.action, parsed.version, parsed.params
         if not version:
             return self._error("MissingParameter", _missing("Version"), request_id), "protocol"
@@ -396,7 +405,7 @@ class CKafka(HandlingMixin):
                 body = self.backend.answer(
                     action,
                     params,
-                    self._account(parsed),
+                    account,
                     parsed.region,
                     validated=self.validate,
                 )
@@ -409,11 +418,13 @@ class CKafka(HandlingMixin):
         return success_reply(default_body_json(action), request_id), "default"
 
     def _account(self, parsed: ParsedRequest) -> Optional[str]:
-        """The stateful account of a call: its SecretId once registered with add_credentials.
+        """The stateful account of an unverified call: its SecretId once registered.
 
-        Any other SecretId (and an unsigned call) shares the default account, as
-        moto maps every access key to one account, so seeded resources are seen
-        by whatever fake key the client under test was given.
+        Without ``strict_auth`` nothing is verified, so the SecretId the request
+        names (read by the same parser that ``strict_auth`` verifies) picks the
+        account. Any other SecretId (and an unsigned call) shares the default
+        account, as moto maps every access key to one account, so seeded resources
+        are seen by whatever fake key the client under test was given.
         """
         secret_id = parsed.secret_id
         if secret_id and self.credentials.get(secret_id) is not None:

@@ -20,7 +20,7 @@ from typing import Optional
 
 from .exceptions import CKafkaUsageError
 
-__all__ = ["DEFAULT_HOST_PATTERNS", "Endpoints"]
+__all__ = ["DEFAULT_HOST_PATTERNS", "Endpoints", "is_tencent_cloud_host", "strip_port"]
 
 #: Regexes (host only, lower case) of the public CKafka endpoints, reached on the
 #: default port: the global one, the regional ones and the international one.
@@ -46,6 +46,30 @@ def _split_port(netloc: str) -> tuple[str, str]:
             return netloc[: close + 1], rest[1:] if rest.startswith(":") else rest
     host, _, port = netloc.partition(":")
     return host, port
+
+
+def strip_port(netloc: str) -> str:
+    """The host of ``host:port``; IPv6 brackets keep their colons.
+
+    >>> strip_port("127.0.0.1:9100"), strip_port("[::1]:9100"), strip_port("example.com")
+    ('127.0.0.1', '[::1]', 'example.com')
+    """
+    return _split_port(netloc)[0]
+
+
+def is_tencent_cloud_host(netloc: str) -> bool:
+    """True if ``netloc`` (any case, maybe with a port) is a Tencent Cloud API domain.
+
+    Signatures made for these hosts are checked exactly; see :mod:`.signing` for
+    what is relaxed for a local endpoint.
+
+    >>> is_tencent_cloud_host("CKafka.ap-guangzhou.tencentcloudapi.com:443")
+    True
+    >>> is_tencent_cloud_host("127.0.0.1:9100"), is_tencent_cloud_host("tencentcloudapi.com.evil")
+    (False, False)
+    """
+    name = strip_port(netloc.lower().rpartition("@")[2]).rstrip(".")
+    return name == "tencentcloudapi.com" or name.endswith(".tencentcloudapi.com")
 
 
 class Endpoints:

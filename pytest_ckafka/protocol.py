@@ -28,17 +28,24 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, Optional, Union
 from urllib.parse import parse_qsl, urlsplit
 
+from .authorization import (
+    TC3_ALGORITHM,
+    Claim,
+    MixedProtocols,
+    TC3Authorization,
+    V1Signature,
+    read_claim,
+)
 from .spec import Member, load_spec
 
 __all__ = ["ParsedRequest", "ProtocolError", "parse_request", "unflatten"]
 
 _JSON = "application/json"
 _FORM = "application/x-www-form-urlencoded"
-_TC3 = "TC3-HMAC-SHA256"
 
 # v1 puts these next to the call's own parameters; none of them is an input
 # member of any CKafka action, so removing them never loses a real parameter.
@@ -74,6 +81,8 @@ class ParsedRequest:
     signature_method: Optional[str]
     method: str
     host: str
+    claim: Claim = field(default=None, repr=False, compare=False)
+    """Who the request says signed it, for :mod:`~pytest_ckafka.signing` to verify."""
 
 
 class ProtocolError(Exception):
@@ -142,29 +151,39 @@ def parse_request(
         # A GET body is meaningless to the API (the SDK sends none), so it is ignored.
         flat = _parse_query(parts.query, "query string")
 
+    try:
+        claim = read_claim(
+            hdr.get("authorization"),
+            flat if flat is not None else _parse_query(parts.query, "query string"),
+            params_are_signed=flat is not None,
+        )
+    except MixedProtocols as exc:
+        _invalid(exc.message)
+
     common: dict[str, str] = {}
     if flat is not None:
         for name in _COMMON_PARAMS:
             if name in flat:
                 common[name] = flat.pop(name)
 
-    # Headers win: a TC3 request may only carry its common parameters there.
-    action = hdr.get("x-tc-action") or common.get("Action") or ""
+    secret_id: Optional[str] = None
+    signature_method: Optional[str] = None
+    if isinstance(claim, V1Signature):
+        # The signature covers the parameters only: a header may not change what it signed.
+        _refuse_unsigned_overrides(hdr, common)
+        signature_method, secret_id = claim.method, claim.secret_id or None
+        values = {name: common.get(name) for name, _ in _COMMON_HEADERS}
+    else:
+        # Headers win: a TC3 request may only carry its common parameters there.
+        values = {name: hdr.get(header) or common.get(name) for name, header in _COMMON_HEADERS}
+        if isinstance(claim, TC3Authorization):
+            signature_method, secret_id = TC3_ALGORITHM, claim.secret_id
+
+    action = values["Action"] or ""
     if not action:
         raise ProtocolError(
             "MissingParameter", "The request is missing a required parameter `Action`."
         )
-
-    secret_id: Optional[str] = None
-    signature_method: Optional[str] = None
-    auth = hdr.get("authorization")
-    # "SKIP" (the SDK's SkipSign) leaves both unset: the request is unsigned.
-    if auth and auth.startswith(_TC3):
-        signature_method = _TC3
-        secret_id = _credential_id(auth)
-    elif "Signature" in common or "SignatureMethod" in common:
-        # v1 documents HmacSHA1 as the default when SignatureMethod is omitted.
-        signature_method = common.get("SignatureMethod") or "HmacSHA1"
 
     if json_params is not None:
         params = json_params
@@ -176,16 +195,53 @@ def parse_request(
 
     return _new_parsed(
         action=action,
-        version=hdr.get("x-tc-version") or common.get("Version") or "",
-        region=hdr.get("x-tc-region") or common.get("Region"),
-        language=hdr.get("x-tc-language") or common.get("Language"),
-        secret_id=secret_id or common.get("SecretId"),
-        token=hdr.get("x-tc-token") or common.get("Token"),
+        version=values["Version"] or "",
+        region=values["Region"],
+        language=values["Language"],
+        secret_id=secret_id,
+        token=values["Token"],
         params=params,
         signature_method=signature_method,
         method=verb,
         host=host,
+        claim=claim,
     )
+
+
+# The common parameters a TC3 request sends as headers and a v1 request signs as parameters.
+_COMMON_HEADERS = (
+    ("Action", "x-tc-action"),
+    ("Version", "x-tc-version"),
+    ("Region", "x-tc-region"),
+    ("Language", "x-tc-language"),
+    ("Token", "x-tc-token"),
+)
+
+
+def _refuse_unsigned_overrides(hdr: Mapping[str, str], signed: Mapping[str, str]) -> None:
+    for name, header in _COMMON_HEADERS:
+        sent = hdr.get(header)
+        if sent and sent != signed.get(name):
+            wanted = signed.get(name)
+            # A token is a secret: say that it differs, never what it is.
+            if name == "Token":
+                detail = "differs from the signed `Token`" if wanted else "is not signed"
+            elif wanted is None:
+                detail = f"`{_clip(sent)}` is not signed: the v1 parameters have no `{name}`"
+            else:
+                detail = f"`{_clip(sent)}` disagrees with the signed `{name}` `{_clip(wanted)}`"
+            raise ProtocolError(
+                "AuthFailure.SignatureFailure",
+                f"The {_HEADER_NAMES[header]} header {detail}. A v1-signed request takes its "
+                "common parameters from the signed parameters only: drop the header.",
+            )
+
+
+_HEADER_NAMES = {header: "X-TC-" + header[5:].title() for _, header in _COMMON_HEADERS}
+
+
+def _clip(text: str, limit: int = 64) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 _WANTED_HEADERS = frozenset(
@@ -269,19 +325,6 @@ def _parse_query(text: str, where: str) -> dict[str, str]:
         return dict(parse_qsl(text, keep_blank_values=True, errors="strict"))
     except UnicodeDecodeError as exc:
         _invalid(f"The {where} is not valid UTF-8 once percent-decoded: {exc}.")
-
-
-def _credential_id(auth: str) -> Optional[str]:
-    # "TC3-HMAC-SHA256 Credential=<SecretId>/<date>/ckafka/tc3_request, ..."
-    start = auth.find("Credential=")
-    if start < 0:
-        return None
-    start += len("Credential=")
-    end = auth.find("/", start)
-    if end < 0:
-        end = auth.find(",", start)
-    secret_id = auth[start:end] if end >= 0 else auth[start:]
-    return secret_id.strip() or None
 
 
 def unflatten(flat: Mapping[str, str], members: Mapping[str, Member]) -> dict[str, Any]:

@@ -11,10 +11,19 @@ envelope path. Signatures are checked against what was actually sent:
 * v1 HmacSHA1 / HmacSHA256 (``Signature`` in the GET query or POST form):
   ``METHOD + host + path + "?" + sorted k=v``, as the SDKs' ``_format_sign_string``.
 
+What is verified is the claim :func:`~pytest_ckafka.protocol.parse_request` read
+(:mod:`~pytest_ckafka.authorization`), so the parameters checked are the ones
+executed and :func:`authenticate` returns the key whose account the call acts in.
+For a host that is not a Tencent Cloud domain (a local endpoint), the credential
+scope may name any service and the host may be signed with or without its port,
+as SDKs sign a local endpoint their own way; the key must still verify.
+
 Checks run in a fixed order, so a request gets one answer: malformed
 (``AuthFailure.InvalidAuthorization``, ``MissingParameter``, ``InvalidParameterValue``),
-then ``AuthFailure.SecretIdNotFound``, ``AuthFailure.SignatureExpire``,
-``AuthFailure.SignatureFailure``, ``AuthFailure.TokenFailure``.
+then ``AuthFailure.SecretIdNotFound``, ``AuthFailure.SignatureExpire`` (more than
+``MAX_SKEW`` whole seconds either way), ``AuthFailure.SignatureFailure``,
+``AuthFailure.TokenFailure``. Messages never repeat a SecretId, key, token,
+signature or signed text: error answers end up in cassettes.
 The example request of the "Signature v3" documentation verifies:
 
 >>> store = CredentialStore()
@@ -23,7 +32,8 @@ The example request of the "Signature v3" documentation verifies:
 ...         "tc3_request, SignedHeaders=content-type;host, Signature="
 ...         "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168")
 >>> headers = {"Authorization": auth, "Content-Type": "application/json; charset=utf-8",
-...            "Host": "cvm.tencentcloudapi.com", "X-TC-Timestamp": "1551113065"}
+...            "Host": "cvm.tencentcloudapi.com", "X-TC-Timestamp": "1551113065",
+...            "X-TC-Action": "DescribeInstances"}
 >>> body = (b'{"Limit": 1, "Filters": [{"Values": ["\\\\u672a\\\\u547d\\\\u540d"], '
 ...         b'"Name": "instance-name"}]}')
 >>> url = "https://cvm.tencentcloudapi.com/"
@@ -38,28 +48,45 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import NoReturn, Optional, Union
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
+from .authorization import TC3_ALGORITHM, MalformedAuthorization, TC3Authorization, V1Signature
 from .exceptions import CKafkaUsageError
+from .hosts import is_tencent_cloud_host, strip_port
+from .protocol import ParsedRequest, ProtocolError, parse_request
 
-__all__ = ["MAX_SKEW", "CredentialStore", "Credentials", "verify"]
+__all__ = [
+    "MAX_SKEW",
+    "AuthError",
+    "CredentialStore",
+    "Credentials",
+    "authenticate",
+    "verify",
+]
 
 MAX_SKEW = 300.0
 """Seconds a request's timestamp may differ from the server clock, either way."""
 
-_TC3 = "TC3-HMAC-SHA256"
+_TC3 = TC3_ALGORITHM
 _UNSIGNED = "UNSIGNED-PAYLOAD"
 _V1_DIGESTS = {"HmacSHA1": hashlib.sha1, "HmacSHA256": hashlib.sha256}
 _V1_REQUIRED = ("SecretId", "Signature", "Timestamp", "Nonce")
-_V1_MARKERS = frozenset(("Signature", "SecretId", "SignatureMethod"))
-_FORM = "application/x-www-form-urlencoded"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What an echoed value must look like, or it is described by its length only: a value in the
+# wrong place may be a SecretId (36 characters), a SecretKey (32) or a token (longer).
+_DATE_LIKE = re.compile(r"[0-9-]{1,16}")
+_SERVICE = re.compile(r"[a-z0-9-]{1,20}")
+_HEADER_LIST = re.compile(r"[A-Za-z0-9_-]{0,30}(?:;[A-Za-z0-9_-]{0,30}){0,15}")
+_NAME = re.compile(r"[A-Za-z0-9-]{1,20}")
+_NUMBER = re.compile(r"[0-9.+-]{1,40}")
 _INT = re.compile(r"[0-9]{1,10}")  # up to the year 2286: datetime cannot overflow
 _BAD_ID = re.compile(r"[\s/,;=]")
 _SIGNATURE_FAILURE = (
@@ -156,37 +183,90 @@ def verify(
 
     ``url`` is the URL as sent (its path and raw query are signed), ``headers``
     the headers as sent in any letter case, ``now`` the server clock in epoch
-    seconds and ``service`` the product the credential scope must name. A request
-    with no ``Authorization`` header and no v1 ``Signature``, ``SecretId`` or
-    ``SignatureMethod`` parameter is not signed: ``AuthFailure.InvalidAuthorization``.
+    seconds and ``service`` the product the credential scope must name on a Tencent
+    Cloud host. The request is parsed first, as the fake does
+    (:func:`~pytest_ckafka.protocol.parse_request`), so one it cannot parse gets that
+    error. A request with no ``Authorization`` header and no v1 ``Signature``,
+    ``SecretId`` or ``SignatureMethod`` parameter is not signed:
+    ``AuthFailure.InvalidAuthorization``.
 
     >>> verify("GET", "http://127.0.0.1:9100/?Action=DescribeInstances", {}, b"",
     ...        CredentialStore(), now=0)[0]
     'AuthFailure.InvalidAuthorization'
     """
-    parts = urlsplit(url)
-    check = _Check(
-        method.upper(), parts.path or "/", parts.query, parts.netloc,
-        {str(k).lower(): v.decode("latin-1") if isinstance(v, bytes) else str(v)
-         for k, v in headers.items()},
-        body.encode("utf-8") if isinstance(body, str) else (body or b""),
-        store, now, service, max_skew,
-    )  # fmt: skip
+    headers = _text_headers(headers)
     try:
-        check.tc3() if "authorization" in check.hdr else check.v1()
-    except _Reject as reject:
-        return reject.code, reject.message
+        parsed = parse_request(method, url, headers, body)
+        authenticate(parsed, url, headers, body, store, now=now, service=service, max_skew=max_skew)
+    except (ProtocolError, AuthError) as error:
+        return error.code, error.message
     return None
 
 
-class _Reject(Exception):
+class AuthError(Exception):
+    """A request whose signature is refused, with the API's error ``code`` and ``message``.
+
+    Messages name what is wrong (which field, the credential scope, expected and
+    received values of what is not secret) and never repeat a SecretId, SecretKey,
+    token, signature or the signed text, since error answers end up in cassettes.
+    """
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(code, message)
         self.code, self.message = code, message
 
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+def authenticate(
+    parsed: ParsedRequest,
+    url: str,
+    headers: Mapping[str, str],
+    body: Union[bytes, str, None],
+    store: CredentialStore,
+    *,
+    now: float,
+    service: str = "ckafka",
+    max_skew: float = MAX_SKEW,
+) -> Credentials:
+    """The credentials that signed ``parsed``, or raise :class:`AuthError`.
+
+    ``parsed`` is what :func:`~pytest_ckafka.protocol.parse_request` made of the
+    same ``url``, ``headers`` and ``body``: its signature claim is verified, never
+    a second reading of the request, so the SecretId returned is the one whose
+    key checked out, and the account the call may act in.
+    """
+    claim = parsed.claim
+    if claim is None:
+        _bad_auth(
+            "The request is not signed: send an `Authorization: TC3-HMAC-SHA256 ...` "
+            "header, or the v1 parameters `SecretId`, `Timestamp`, `Nonce`, `Signature`."
+        )
+    if isinstance(claim, MalformedAuthorization):
+        _bad_auth(claim.message)
+    parts = urlsplit(url)
+    check = _Check(
+        parsed.method, parts.path or "/", parts.query, parts.netloc,
+        {name.lower(): value for name, value in _text_headers(headers).items()},
+        body.encode("utf-8") if isinstance(body, str) else (body or b""),
+        store, math.floor(now), service, max_skew,
+    )  # fmt: skip
+    if isinstance(claim, TC3Authorization):
+        return check.tc3(claim)
+    return check.v1(claim)
+
+
+def _text_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Header values as text, whatever the adapter gave (some hand over bytes)."""
+    return {
+        str(name): value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        for name, value in headers.items()
+    }
+
 
 def _bad_auth(message: str) -> NoReturn:
-    raise _Reject("AuthFailure.InvalidAuthorization", message)
+    raise AuthError("AuthFailure.InvalidAuthorization", message)
 
 
 @dataclass(frozen=True)
@@ -200,71 +280,115 @@ class _Check:
     hdr: Mapping[str, str]
     body: bytes
     store: CredentialStore
-    now: float
+    now: int  # whole seconds, as request timestamps are, so the window is symmetric
     service: str
     max_skew: float
 
-    def tc3(self) -> None:
-        hdr, service = self.hdr, self.service
-        secret_id, date, signed, signature = _parse_authorization(hdr["authorization"], service)
+    @property
+    def host(self) -> str:
+        """The host the client signed: its Host header, or the URL's when an adapter omits it."""
+        return self.hdr.get("host", "").strip() or self.netloc
+
+    def host_variants(self) -> list[str]:
+        """Tencent Cloud hosts are signed exactly; a local one may be signed without its port.
+
+        The official Node.js SDK, for one, signs ``host:127.0.0.1`` but sends
+        ``Host: 127.0.0.1:9100``.
+        """
+        host = self.host
+        if is_tencent_cloud_host(host):
+            return [host]
+        return list(dict.fromkeys((host, strip_port(host))))
+
+    def tc3(self, claim: TC3Authorization) -> Credentials:
+        hdr, signed = self.hdr, list(claim.signed_headers)
+        if not _is_date(claim.date):
+            _bad_auth(
+                "The credential scope date must be YYYY-MM-DD, got "
+                f"{_shown(claim.date, _DATE_LIKE)}."
+            )
+        # A local endpoint has no product name to sign: SDKs derive one from it (the Node.js
+        # SDK signs `127` for 127.0.0.1), and the key still has to be the registered one.
+        if claim.service != self.service and is_tencent_cloud_host(self.host):
+            _bad_auth(
+                f"The credential scope names service {_shown(claim.service, _SERVICE)}, "
+                f"not `{self.service}`."
+            )
+        if any(not name or name != name.strip().lower() for name in signed):
+            _bad_auth(
+                "SignedHeaders must be lower-case header names joined by `;`, got "
+                f"{_shown(';'.join(signed), _HEADER_LIST)}."
+            )
+        for name in ("content-type", "host"):
+            if name not in signed:
+                _bad_auth(
+                    f"SignedHeaders must include `{name}`, got "
+                    f"{_shown(';'.join(signed), _HEADER_LIST)}."
+                )
+        if not _HEX64.fullmatch(claim.signature):
+            _bad_auth(
+                "Signature must be 64 lower-case hex digits, got a value of "
+                f"{len(claim.signature)} characters."
+            )
         absent = [name for name in signed if name not in hdr and name != "host"]
         if absent:
             _bad_auth(f"SignedHeaders names `{absent[0]}`, but the request has no such header.")
         timestamp = _timestamp(hdr.get("x-tc-timestamp"), "X-TC-Timestamp")
         utc_date = datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d")
-        if date != utc_date:
+        if claim.date != utc_date:
             _bad_auth(
-                f"The credential scope date `{date}` is not the UTC date of X-TC-Timestamp "
-                f"{timestamp} ({utc_date}); compute it in UTC, not local time."
+                f"The credential scope date `{claim.date}` is not the UTC date of "
+                f"X-TC-Timestamp {timestamp} ({utc_date}); compute it in UTC, not local time."
             )
-        credentials = self.lookup(secret_id, timestamp)
-        values = {name: hdr.get(name, "").strip() for name in signed}
-        if "host" in values and not values["host"]:  # in-process adapters may omit Host
-            values["host"] = self.netloc
-        payload = b"" if self.verb == "GET" else self.body  # a GET is signed in its query
+        credentials = self.lookup(claim.secret_id, timestamp)
+        payload, hashed_what = (b"", "an empty payload (a GET)")
+        if self.verb != "GET":  # a GET is signed in its query
+            payload, hashed_what = self.body, "the body"
         if hdr.get("x-tc-content-sha256", "").strip() == _UNSIGNED:
-            payload = _UNSIGNED.encode("ascii")  # hashed, as every SDK does
+            payload, hashed_what = _UNSIGNED.encode("ascii"), f"`{_UNSIGNED}`"  # as the SDKs do
         hashed = hashlib.sha256(payload).hexdigest()
-        # The documentation lower-cases header values; the SDKs send them as they are.
-        lowered = {name: value.lower() for name, value in values.items()}
-        canonical = [self.canonical_request(v, signed, hashed) for v in (values, lowered)]
-        for request in dict.fromkeys(canonical):
+        values = {name: hdr.get(name, "").strip() for name in signed}
+        candidates: list[str] = []
+        for host in self.host_variants():
+            values["host"] = host
+            # The documentation lower-cases header values; the SDKs send them as they are.
+            lowered = {name: value.lower() for name, value in values.items()}
+            candidates += [self.canonical_request(v, signed, hashed) for v in (values, lowered)]
+        string_to_sign = f"{_TC3}\n{timestamp}\n{claim.scope}\n"
+        for request in dict.fromkeys(candidates):
             digest = hashlib.sha256(request.encode("utf-8")).hexdigest()
-            string_to_sign = f"{_TC3}\n{timestamp}\n{date}/{service}/tc3_request\n{digest}"
-            expected = _tc3_signature(credentials.secret_key, date, service, string_to_sign)
-            if hmac.compare_digest(expected, signature):
-                return self.check_token(credentials, hdr.get("x-tc-token", ""), "X-TC-Token")
-        raise _Reject(
+            expected = _tc3_signature(
+                credentials.secret_key, claim.date, claim.service, string_to_sign + digest
+            )
+            if hmac.compare_digest(expected, claim.signature):
+                self.check_token(credentials, hdr.get("x-tc-token", ""), "X-TC-Token")
+                return credentials
+        raise AuthError(
             "AuthFailure.SignatureFailure",
-            f"{_SIGNATURE_FAILURE} pytest-ckafka checked it against this canonical request: "
-            f"{canonical[0]!r}",
+            f"{_SIGNATURE_FAILURE} pytest-ckafka computed TC3-HMAC-SHA256 with the registered "
+            f"key for the credential scope `{claim.scope}` over the method `{self.verb}`, the "
+            f"path `{_clip(self.path)}`, the query string as sent, the signed headers "
+            f"`{';'.join(signed)}` (host `{_clip(self.host)}`) and the SHA-256 of {hashed_what}: "
+            "check the "
+            "SecretKey, and that nothing signed changed after signing.",
         )
 
     def canonical_request(self, values: Mapping[str, str], signed: list[str], hashed: str) -> str:
         headers = "".join(f"{name}:{values[name]}\n" for name in signed)
         return "\n".join((self.verb, self.path, self.query, headers, ";".join(signed), hashed))
 
-    def v1(self) -> None:
-        params = dict(parse_qsl(self.query, keep_blank_values=True, errors="replace"))
-        media_type = self.hdr.get("content-type", "").split(";")[0].strip().lower()
-        if self.verb == "POST" and media_type == _FORM and self.body:
-            form = self.body.decode("utf-8", "replace")
-            params.update(parse_qsl(form, keep_blank_values=True, errors="replace"))
-        if _V1_MARKERS.isdisjoint(params):
-            _bad_auth(
-                "The request is not signed: send an `Authorization: TC3-HMAC-SHA256 ...` "
-                "header, or the v1 parameters `SecretId`, `Timestamp`, `Nonce`, `Signature`."
-            )
+    def v1(self, claim: V1Signature) -> Credentials:
+        params = claim.params
         for name in _V1_REQUIRED:
             if not params.get(name):
                 _missing(name)
-        sign_method = params.get("SignatureMethod") or "HmacSHA1"  # the documented default
+        sign_method = claim.method
         digest = _V1_DIGESTS.get(sign_method)
         if digest is None:
-            raise _Reject(
+            raise AuthError(
                 "InvalidParameterValue",
-                f"SignatureMethod `{_clip(sign_method)}` is not supported; use `HmacSHA1` or "
-                "`HmacSHA256` (or TC3-HMAC-SHA256 in the Authorization header).",
+                f"SignatureMethod {_shown(sign_method, _NAME)} is not supported; use `HmacSHA1` "
+                "or `HmacSHA256` (or TC3-HMAC-SHA256 in the Authorization header).",
             )
         credentials = self.lookup(params["SecretId"], _timestamp(params["Timestamp"], "Timestamp"))
         # As the SDKs' _format_sign_string: "_" in a name is signed as ".", then sorted.
@@ -272,101 +396,64 @@ class _Check:
         signed.pop("Signature", None)
         joined = "&".join(f"{name}={signed[name]}" for name in sorted(signed))
         # The SDKs sign the endpoint they were given: the Host header, or the URL's.
-        hosts = dict.fromkeys(h for h in (self.hdr.get("host", "").strip(), self.netloc) if h)
-        texts = [f"{self.verb}{host}{self.path}?{joined}" for host in hosts or [""]]
+        hosts = [*self.host_variants(), self.netloc] if self.netloc else self.host_variants()
         key = credentials.secret_key.encode("utf-8")
-        for text in texts:
+        for host in dict.fromkeys(hosts):
+            text = f"{self.verb}{host}{self.path}?{joined}"
             expected = base64.b64encode(hmac.new(key, text.encode("utf-8"), digest).digest())
             if hmac.compare_digest(expected, params["Signature"].encode("utf-8")):
-                return self.check_token(credentials, params.get("Token", ""), "Token")
-        raise _Reject(
+                self.check_token(credentials, params.get("Token", ""), "Token")
+                return credentials
+        names = ", ".join(f"`{name}`" for name in sorted(signed))
+        raise AuthError(
             "AuthFailure.SignatureFailure",
-            f"{_SIGNATURE_FAILURE} pytest-ckafka checked it ({sign_method}) against this "
-            f"string to sign: {texts[0]!r}",
+            f"{_SIGNATURE_FAILURE} pytest-ckafka computed {sign_method} with the registered key "
+            f"over `{self.verb}` + the host `{_clip(self.host)}` + the path `{_clip(self.path)}` "
+            f"+ `?` + the parameters {names} sorted by name as `name=value` joined by `&` "
+            "(`Signature` left out, `_` in a name as `.`): check the SecretKey, and that no "
+            "parameter changed after signing.",
         )
 
     def lookup(self, secret_id: str, timestamp: int) -> Credentials:
         credentials = self.store.get(secret_id)
         if credentials is None:
-            known = ", ".join(f"`{c.secret_id}`" for c in self.store) or "none"
-            raise _Reject(
+            count = len(self.store)
+            raise AuthError(
                 "AuthFailure.SecretIdNotFound",
-                f"The SecretId `{_clip(secret_id)}` is not found; please ensure that your "
-                f"SecretId is correct. Registered SecretIds: {known}.",
+                "The SecretId is not found; please ensure that your SecretId is correct. "
+                f"pytest-ckafka has {count} key{'' if count == 1 else 's'} registered (with "
+                "add_credentials or --credentials) and the request's SecretId is not one of "
+                "them.",
             )
         skew = timestamp - self.now
         if abs(skew) > self.max_skew:
-            raise _Reject(
+            raise AuthError(
                 "AuthFailure.SignatureExpire",
-                f"Signature expired: the request timestamp {timestamp} is {abs(skew):.0f} s "
-                f"{'ahead of' if skew > 0 else 'behind'} the server time {self.now:.0f}; they "
+                f"Signature expired: the request timestamp {timestamp} is {abs(skew)} s "
+                f"{'ahead of' if skew > 0 else 'behind'} the server time {self.now}; they "
                 f"may differ by at most {self.max_skew:g} s. Check the client clock.",
             )
         return credentials
 
     def check_token(self, credentials: Credentials, sent: str, where: str) -> None:
-        sent, sid, token = sent.strip(), credentials.secret_id, credentials.token
-        expires_at, problem = credentials.token_expires_at, ""
+        sent, token, expires_at = sent.strip(), credentials.token, credentials.token_expires_at
+        problem = ""
         if token is None and sent:
             problem = (
-                f"The SecretId `{sid}` is a permanent key and takes no token, but the request "
-                f"sent {where} `{_clip(sent, 12)}`: drop it, or use its temporary key."
+                f"The SecretId is a permanent key and takes no token, but the request sent "
+                f"{where}: drop it, or use its temporary key."
             )
         elif token is not None and not sent:
-            problem = f"The SecretId `{sid}` is a temporary key: send its token in {where}."
+            problem = f"The SecretId is a temporary key: send its token in {where}."
         elif token is not None and not hmac.compare_digest(sent.encode(), token.encode()):
-            problem = f"The {where} `{_clip(sent, 12)}` is not the token of the SecretId `{sid}`."
+            problem = f"The {where} sent is not the token of the SecretId."
         elif token is not None and expires_at is not None and self.now >= expires_at:
             problem = (
-                f"The token of the SecretId `{sid}` expired at {expires_at:.0f} "
-                f"(server time {self.now:.0f}); get new temporary credentials."
+                f"The token of the SecretId expired at {expires_at:.0f} (server time "
+                f"{self.now}); get new temporary credentials."
             )
         if problem:
-            raise _Reject("AuthFailure.TokenFailure", problem)
-
-
-def _parse_authorization(value: str, service: str) -> tuple[str, str, list[str], str]:
-    """``(secret_id, date, signed_headers, signature)`` of a well-formed TC3 Authorization."""
-    algorithm, _, rest = value.strip().partition(" ")
-    if algorithm != _TC3:
-        _bad_auth(f"The Authorization header must start with `{_TC3}`, got `{_clip(algorithm)}`.")
-    parts: dict[str, str] = {}
-    for item in rest.split(","):
-        name, sep, text = item.strip().partition("=")
-        if sep:
-            parts.setdefault(name.strip(), text.strip())
-    for name in ("Credential", "SignedHeaders", "Signature"):
-        if not parts.get(name):
-            _bad_auth(
-                f"The Authorization header has no `{name}=`; expected `{_TC3} Credential="
-                f"SecretId/Date/{service}/tc3_request, SignedHeaders=content-type;host, "
-                f"Signature=...`, got `{_clip(value)}`."
-            )
-    scope = parts["Credential"].split("/")
-    if len(scope) != 4 or not scope[0] or scope[3] != "tc3_request":
-        _bad_auth(
-            f"Credential must be `SecretId/YYYY-MM-DD/{service}/tc3_request`, "
-            f"got `{_clip(parts['Credential'])}`."
-        )
-    secret_id, date, scope_service, _ = scope
-    try:
-        datetime.strptime(date, "%Y-%m-%d")
-    except ValueError:
-        _bad_auth(f"The credential scope date must be YYYY-MM-DD, got `{_clip(date)}`.")
-    if scope_service != service:
-        _bad_auth(f"The credential scope names service `{_clip(scope_service)}`, not `{service}`.")
-    signed = parts["SignedHeaders"].split(";")
-    if any(not name or name != name.strip().lower() for name in signed):
-        _bad_auth(
-            "SignedHeaders must be lower-case header names joined by `;`, "
-            f"got `{_clip(parts['SignedHeaders'])}`."
-        )
-    for name in ("content-type", "host"):
-        if name not in signed:
-            _bad_auth(f"SignedHeaders must include `{name}`, got `{parts['SignedHeaders']}`.")
-    if not _HEX64.fullmatch(parts["Signature"]):
-        _bad_auth(f"Signature must be 64 lower-case hex digits, got `{_clip(parts['Signature'])}`.")
-    return secret_id, date, signed, parts["Signature"]
+            raise AuthError("AuthFailure.TokenFailure", problem)
 
 
 def _tc3_signature(secret_key: str, date: str, service: str, string_to_sign: str) -> str:
@@ -381,13 +468,31 @@ def _timestamp(text: Optional[str], name: str) -> int:
     if text is None or not text.strip():
         _missing(name)
     if not _INT.fullmatch(text.strip()):
-        message = f"{name} must be Unix time in whole seconds, got `{_clip(text)}`."
-        raise _Reject("InvalidParameterValue", message)
+        message = f"{name} must be Unix time in whole seconds, got {_shown(text, _NUMBER)}."
+        raise AuthError("InvalidParameterValue", message)
     return int(text.strip())
 
 
+def _is_date(text: str) -> bool:
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        return False
+    return _DATE.fullmatch(text) is not None  # strptime also takes "2024-1-5"
+
+
 def _missing(name: str) -> NoReturn:
-    raise _Reject("MissingParameter", f"The request is missing a required parameter `{name}`.")
+    raise AuthError("MissingParameter", f"The request is missing a required parameter `{name}`.")
+
+
+def _shown(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` in backquotes if it is the kind of thing expected; else only its length.
+
+    A value in the wrong place may be a key or a token: it is never echoed.
+    """
+    if pattern.fullmatch(text):
+        return f"`{text}`"
+    return f"a value of {len(text)} character{'' if len(text) == 1 else 's'}"
 
 
 def _clip(text: str, limit: int = 80) -> str:
