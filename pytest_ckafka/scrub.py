@@ -14,9 +14,9 @@ Scrubbing is structural first (the places a secret is meant to be: headers,
 parameter paths, response members), then by value: each value hidden
 structurally, and each value given to :meth:`Scrubbers.add_value`, is replaced
 wherever else it appears, in every encoding ``scrub_values`` lists. A
-request's parameters are scrubbed by value with that request's own secrets
-only, which the replayer knows as well, so the recorded copy keys the same as
-the live call.
+request's parameters are scrubbed by value with that request's own secrets and
+the added values only, which the replayer knows as well, so the recorded copy
+keys the same as the live call.
 
 Bodies keep their encoding when nothing in them is secret. When something is,
 a query string or form body has only the secret pairs replaced in place (other
@@ -248,8 +248,9 @@ class Scrubbers:
             for scrubber in self._scrubbers.values():
                 new = scrubber.header(lower, new)
             if new != value:
-                found.append(value)
-                found += [part for pair in _AUTH_SECRETS.findall(value) for part in pair if part]
+                # An Authorization value is scrubbed by its parts (it holds them all).
+                parts = [part for pair in _AUTH_SECRETS.findall(value) for part in pair if part]
+                found += parts or [value]
             new_headers[name] = new
 
         if query and paths:

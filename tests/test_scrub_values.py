@@ -29,7 +29,7 @@ from pytest_ckafka.cassette_file import Interaction
 from pytest_ckafka.exceptions import CKafkaUsageError
 from pytest_ckafka.protocol import parse_request
 from pytest_ckafka.replay import Replayer
-from pytest_ckafka.scrub import PLACEHOLDER, Scrubbers
+from pytest_ckafka.scrub import PLACEHOLDER, HeaderScrubber, Scrubbers
 from pytest_ckafka.scrub_values import MIN_SECRET_LENGTH, SecretValues, server_secrets
 from pytest_ckafka.server import FakeServer
 
@@ -369,7 +369,6 @@ def test_a_request_is_scrubbed_of_its_own_secrets_everywhere() -> None:
     }
     scrubbers = Scrubbers()
     assert scrubbers.request_values("POST", URL, headers, body) == {
-        TC3_AUTH,
         "AKIDabcdefgh1234",
         "ab12" * 16,
         "sts-token-0123456789",
@@ -537,3 +536,63 @@ def test_docstring_examples() -> None:
     import doctest
 
     assert doctest.testmod(scrub_values).failed == 0
+
+
+def test_a_custom_header_scrubber_hides_its_value_everywhere() -> None:
+    scrubbers = Scrubbers()
+    scrubbers.add("api_key", HeaderScrubber("X-Api-Key"))
+    body = b'{"InstanceId": "ckafka-1", "SearchWord": "key-abcdef123"}'
+    headers = {"X-Api-Key": "key-abcdef123", "X-TC-Action": "DescribeTopic"}
+    _, new_headers, new_body = scrubbers.scrub_request("POST", URL, headers, body)
+    assert new_headers["X-Api-Key"] == PLACEHOLDER
+    assert new_body == b'{"InstanceId":"ckafka-1","SearchWord":"SCRUBBED"}'
+
+
+def test_the_recorder_scrubs_every_response_of_all_known_keys(tmp_path: Path) -> None:
+    from vcr.request import Request
+
+    from pytest_ckafka.cassette_file import load
+    from pytest_ckafka.recording import Recorder
+    from pytest_ckafka.signing import CredentialStore
+
+    store = CredentialStore()
+    store.add("AKIDregistered01", "registered-secret-key")
+    first = json.dumps({"InstanceId": "ckafka-1", "Name": "u", "Password": "Pw-first-123"})
+    calls = [
+        (_tc3("CreateUser", json.loads(first), "AKIDcaller00001"), "created"),
+        (
+            _tc3("DescribeInstances", {}, "AKIDother000001"),
+            "SecretIds AKIDcaller00001, AKIDregistered01; key registered-secret-key; "
+            "password Pw-first-123",
+        ),
+    ]
+    requests, responses = [], []
+    for (method, url, headers, body), message in calls:
+        requests.append(Request(method, url, body, headers))
+        answer = json.dumps({"Response": {"Message": message, "RequestId": "r"}}).encode()
+        responses.append(
+            {
+                "status": {"code": 200, "message": "OK"},
+                "headers": {"Content-Length": [str(len(answer))], "X-Echo": [message]},
+                "body": {"string": answer},
+            }
+        )
+    path = tmp_path / "c.yaml"
+    recorder = Recorder(
+        path, "all", Scrubbers(), lambda _: False, lambda _: True, credentials=store
+    )
+
+    class _Started:  # what vcrpy would have captured; stop() only exits it
+        def __exit__(self, *args: object) -> None:
+            recorder._captured = {"requests": requests, "responses": responses}
+
+    recorder._context = _Started()
+    assert recorder.stop(keep=True) == 2
+    second = load(path)[1]
+    assert json.loads(second.response_body)["Response"]["Message"] == (
+        "SecretIds SCRUBBED, SCRUBBED; key SCRUBBED; password SCRUBBED"
+    )
+    assert second.response_headers["X-Echo"] == [
+        "SecretIds SCRUBBED, SCRUBBED; key SCRUBBED; password SCRUBBED"
+    ]
+    assert second.response_headers["Content-Length"] == [str(len(second.response_body))]
