@@ -6,13 +6,18 @@ import json
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .envelopes import CONTENT_TYPE, Reply
 from .exceptions import CKafkaAssertionError
 from .stubs import params_match
 
+if TYPE_CHECKING:
+    from .scrub import Scrubbers
+
 __all__ = ["Call", "CallLog"]
+
+_SCRUBBERS: Optional[Scrubbers] = None
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,28 @@ class Call:
         return str(error.get("Code")) if isinstance(error, dict) else None
 
     def summary(self) -> str:
-        """``DescribeTopic {"InstanceId": "x"} -> ResourceNotFound`` in one line."""
+        """``DescribeTopic {"InstanceId": "x"} -> ResourceNotFound`` in one line.
+
+        Secrets are scrubbed, as in a cassette: a ``Password`` reads ``SCRUBBED``.
+        """
         if self.answered_by == "protocol" and not self.params:
-            what = f"{self.method} {self.url}" + (f" ({self.action})" if self.action else "")
+            url = _log_scrubbers().scrub_request(self.method, self.url, {}, b"")[0]
+            what = f"{self.method} {url}" + (f" ({self.action})" if self.action else "")
             return f"{what} -> {self.error_code or 'success'}"
-        params = json.dumps(dict(self.params), ensure_ascii=False, sort_keys=True)
+        values = [self.secret_id] if self.secret_id else []
+        shown = _log_scrubbers().scrub_params(self.action, dict(self.params), values=values)
+        params = json.dumps(shown, ensure_ascii=False, sort_keys=True)
         return f"{self.action} {params} -> {self.error_code or 'success'}"
+
+
+def _log_scrubbers() -> Scrubbers:
+    """The default scrubbers, for what is shown in messages (imported when first needed)."""
+    global _SCRUBBERS
+    if _SCRUBBERS is None:
+        from .scrub import Scrubbers
+
+        _SCRUBBERS = Scrubbers()
+    return _SCRUBBERS
 
 
 class CallLog:

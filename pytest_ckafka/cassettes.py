@@ -129,7 +129,14 @@ class CassetteSession:
         if replayer.recording:
             from .recording import Recorder
 
-            recorder = Recorder(path, mode, scrubbers, fake.is_synthetic, fake.endpoints.matches)
+            recorder = Recorder(
+                path,
+                mode,
+                scrubbers,
+                fake.is_synthetic,
+                fake.endpoints.matches,
+                credentials=fake.credentials,
+            )
             recorder.start()
         fake.cassette = replayer
         return cls(path, mode, replayer, recorder)

@@ -436,11 +436,14 @@ class CKafka(HandlingMixin):
         return envelope_reply(error_envelope(code, message, request_id, custom=True))
 
     def _record_unmatched(self, action: str, params: Mapping[str, Any]) -> str:
+        from .scrub import Scrubbers  # a message shows no secret, as a cassette keeps none
+
         stubs = self._stubs.all()
         listing = "\n".join(f"  {s.describe()}" for s in stubs) if stubs else "  (none)"
+        shown = Scrubbers().scrub_params(action, dict(params))
         text = (
             f"pytest-ckafka strict mode: no stub answers {action} "
-            f"{json.dumps(dict(params), ensure_ascii=False, sort_keys=True)}\n"
+            f"{json.dumps(shown, ensure_ascii=False, sort_keys=True)}\n"
             f"Registered stubs:\n{listing}\n"
             f'Register one with ckafka.respond("{action}", ...) or ckafka.fail("{action}", ...).'
         )

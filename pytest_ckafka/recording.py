@@ -6,6 +6,11 @@ vcrpy is only asked to record, never to play back, so it runs in its own
 are scrubbed, stripped of answers the fake produced itself (a stub answering
 an httpx call passes through vcrpy's patch on its way back), and written
 atomically, merged with what is on disk, only when the test passed.
+
+Responses and their headers are scrubbed by value with every secret of the
+whole recording, not only their own request's: a message may name another
+call's SecretId. The keys of the fake (``ckafka.add_credentials``) and of an
+in-process ``FakeServer`` the calls went to count as secrets too.
 """
 
 from __future__ import annotations
@@ -13,11 +18,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from .cassette_file import Interaction, save
 from .scrub import Scrubbers
+from .scrub_values import credential_secrets, server_secrets
+
+if TYPE_CHECKING:
+    from .signing import CredentialStore
 
 __all__ = ["Recorder"]
 
@@ -32,8 +41,10 @@ class Recorder:
         scrubbers: Scrubbers,
         is_synthetic: Callable[[str], bool],
         is_ckafka_host: Callable[[str], bool],
+        credentials: Optional[CredentialStore] = None,
     ) -> None:
         self.path = path
+        self._credentials = credentials
         self._is_ckafka_host = is_ckafka_host
         self.mode = mode
         self._scrubbers = scrubbers
@@ -65,6 +76,7 @@ class Recorder:
 
     def _interactions(self) -> Iterable[Interaction]:
         data = self._captured or {"requests": [], "responses": []}
+        calls: list[tuple[Any, dict[str, str], bytes, str, Any, bytes]] = []
         for request, response in zip(data["requests"], data["responses"]):
             if not self._is_ckafka_host(urlsplit(request.uri).netloc):
                 continue  # vcrpy saw the test's other traffic too; the cassette is CKafka's
@@ -72,23 +84,37 @@ class Recorder:
             response_body = _as_bytes(response.get("body", {}).get("string"))
             if self._produced_here(response_body):
                 continue
-            url, headers, body = self._scrubbers.scrub_request(
-                request.method, request.uri, dict(request.headers), body
-            )
-            action = _header(headers, "x-tc-action") or _action_from(url, body)
+            headers = dict(request.headers)
+            action = _header(headers, "x-tc-action") or _action_from(request.uri, body)
+            calls.append((request, headers, body, action, response, response_body))
+        scrubbers = self._scrubbers
+        secrets: set[str] = set(credential_secrets(self._credentials or ()))
+        for request, headers, body, action, _, response_body in calls:
+            secrets |= scrubbers.request_values(request.method, request.uri, headers, body)
+            secrets |= scrubbers.response_values(action, response_body)
+            secrets.update(server_secrets(urlsplit(request.uri).netloc))
+        for request, headers, body, action, response, response_body in calls:
+            url, headers, body = scrubbers.scrub_request(request.method, request.uri, headers, body)
             status = response.get("status", {})
+            new_body = scrubbers.scrub_response(action, response_body, values=secrets)
+            response_headers = {}
+            for name, values in response.get("headers", {}).items():
+                listed = values if isinstance(values, (list, tuple)) else [values]
+                if name.lower() == "content-length":  # the body may have been scrubbed
+                    response_headers[name] = [str(len(new_body))]
+                else:
+                    response_headers[name] = [
+                        scrubbers.scrub_text(str(v), values=secrets) for v in listed
+                    ]
             yield Interaction(
                 method=request.method,
                 uri=url,
                 headers={k: [v] for k, v in headers.items()},
                 body=body,
                 status=int(status.get("code", 200)),
-                reason=str(status.get("message", "OK")),
-                response_headers={
-                    k: list(v) if isinstance(v, (list, tuple)) else [v]
-                    for k, v in response.get("headers", {}).items()
-                },
-                response_body=self._scrubbers.scrub_response(action, response_body),
+                reason=scrubbers.scrub_text(str(status.get("message", "OK")), values=secrets),
+                response_headers=response_headers,
+                response_body=new_body,
             )
 
     def _produced_here(self, body: bytes) -> bool:

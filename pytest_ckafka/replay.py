@@ -149,7 +149,8 @@ class Replayer:
         """The match key of a call: one value per ``match_on`` field, in that order.
 
         Parameters go through the scrubbers first, so a live ``Password`` keys the
-        same as the ``SCRUBBED`` one written to the cassette.
+        same as the ``SCRUBBED`` one written to the cassette (and so does any other
+        parameter holding the call's password, SecretId or token).
         """
         values: list[Any] = []
         for name in self.match_on:
@@ -231,7 +232,9 @@ class Replayer:
         return _KEY_ENCODER.encode(_canonical(self._scrubbed(parsed)))
 
     def _scrubbed(self, parsed: ParsedRequest) -> dict[str, Any]:
-        return self._scrubbers.scrub_params(parsed.action, parsed.params)
+        # The call's own credentials too: recording scrubbed them from its params.
+        values = [v for v in (parsed.secret_id, parsed.token) if v]
+        return self._scrubbers.scrub_params(parsed.action, parsed.params, values=values)
 
     def _describe_call(
         self, parsed: ParsedRequest, params: Mapping[str, Any], host: str

@@ -42,6 +42,7 @@ from .core import CKafka
 from .envelopes import Reply, envelope_reply, error_envelope
 from .exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
 from .policy import PolicyLike
+from .scrub_values import register_server, unregister_server
 
 # Python 3.9's socket.timeout is not yet TimeoutError (3.10 made them one class).
 _TIMEOUTS: tuple[type[BaseException], ...] = (TimeoutError, socket.timeout)
@@ -377,6 +378,8 @@ class FakeServer(CKafka):
             self._address = (str(server.server_address[0]), int(server.server_address[1]))
             server.thread.start()
             self._server = server
+        # A cassette recorded from this server in this process is scrubbed of its keys.
+        register_server(self.endpoint, self.credentials)
         return self
 
     def stop(self) -> None:
@@ -385,6 +388,7 @@ class FakeServer(CKafka):
             server, self._server = self._server, None
         if server is None:
             return
+        unregister_server(self.endpoint)
         server.stopping.set()
         server.shutdown()
         server.server_close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pytest_ckafka.calls import Call, CallLog
+from pytest_ckafka.core import CKafka
 from pytest_ckafka.envelopes import encode, envelope_reply, error_envelope, success_reply
-from pytest_ckafka.exceptions import CKafkaAssertionError
+from pytest_ckafka.exceptions import CKafkaAssertionError, UnmatchedCallError
 from pytest_ckafka.faults import fault_reply
 
 
@@ -62,3 +65,46 @@ def test_assertion_messages_list_the_calls() -> None:
     )
     log.clear()
     assert len(log) == 0
+
+
+_URL = "https://ckafka.tencentcloudapi.com/"
+
+
+def _tc3_create_user(
+    params: dict[str, str], secret_id: str
+) -> tuple[str, str, dict[str, str], bytes]:
+    headers = {
+        "Authorization": f"TC3-HMAC-SHA256 Credential={secret_id}/2024-01-01/ckafka/tc3_request, "
+        "SignedHeaders=content-type;host, Signature=" + "ab12" * 16,
+        "X-TC-Action": "CreateUser",
+        "X-TC-Version": "2019-08-19",
+        "Content-Type": "application/json",
+    }
+    return "POST", _URL, headers, json.dumps(params).encode()
+
+
+def test_call_summaries_and_strict_misses_show_no_secret() -> None:
+    fake = CKafka(strict=True, stateful=False)
+    params = {"InstanceId": "ckafka-1", "Name": "alice", "Password": "Pw-secret-1"}
+    with pytest.raises(UnmatchedCallError) as info:
+        fake.handle(*_tc3_create_user(params, "AKIDsummary001"))
+    assert "Pw-secret-1" not in str(info.value)
+    assert str(info.value).splitlines()[0] == (
+        "pytest-ckafka strict mode: no stub answers CreateUser "
+        '{"InstanceId": "ckafka-1", "Name": "alice", "Password": "SCRUBBED"}'
+    )
+    assert fake.calls.describe() == (
+        '  1. CreateUser {"InstanceId": "ckafka-1", "Name": "alice", "Password": "SCRUBBED"} '
+        "-> InternalError"
+    )
+    with pytest.raises(CKafkaAssertionError) as assertion:
+        fake.assert_called("DeleteUser")
+    assert "Pw-secret-1" not in str(assertion.value)
+    # A v1 call the protocol refuses is summarized by its URL: its credentials are hidden.
+    fake = CKafka()
+    fake.handle(
+        "GET", _URL + "?SecretId=AKIDsummary001&Signature=abc&Token=sts-token-0123", {}, b""
+    )
+    assert fake.calls.describe() == (
+        f"  1. GET {_URL}?SecretId=SCRUBBED&Signature=SCRUBBED&Token=SCRUBBED -> MissingParameter"
+    )
