@@ -40,7 +40,11 @@ KEY_LINES: dict[str, list[str]] = {
         "FakeServer  official SDK (sync)",
         " calls, 0 internal problems",
     ],
-    "bench_startup.py": ["pytest without plugin :", "pytest with plugin    :", "plugin import cost"],
+    "bench_startup.py": [
+        "pytest without plugin :",
+        "pytest with plugin    :",
+        "plugin import cost",
+    ],
     "bench_state.py": [
         "1. SDK DescribeTopic, stateful (2 topics) vs synthesized default (lists 2)",
         "2. DescribeTopic through the core, one page of 10 (Offset 0)",
