@@ -329,6 +329,24 @@ BAD_SHAPES = [
         id="status-not-int",
     ),
     pytest.param(
+        GOOD.replace("code: 200", "code: 0"),
+        "x.yaml:12: interactions[0].response.status.code must be an HTTP status from 100 "
+        "to 599, got 0",
+        id="status-zero",
+    ),
+    pytest.param(
+        GOOD.replace("code: 200", "code: 2000"),
+        "x.yaml:12: interactions[0].response.status.code must be an HTTP status from 100 "
+        "to 599, got 2000",
+        id="status-too-big",
+    ),
+    pytest.param(
+        GOOD.replace("code: 200", "code: 99"),
+        "x.yaml:12: interactions[0].response.status.code must be an HTTP status from 100 "
+        "to 599, got 99",
+        id="status-99",
+    ),
+    pytest.param(
         GOOD.replace("status: {code: 200, message: OK}", "status: 200"),
         "x.yaml:12: interactions[0].response.status must be a mapping, got 200",
         id="status-scalar",
@@ -383,6 +401,67 @@ def test_wrong_shape_names_file_interaction_and_line(
     assert str(info.value).startswith(message)
     if "the cassette must be a mapping" not in message:
         assert str(info.value) == message
+
+
+DUPLICATE_KEYS = [
+    pytest.param(
+        GOOD.replace("status: {code: 200, message: OK}", "status: {code: 200, code: 500}"),
+        "x.yaml:12: duplicate key 'code' (also at line 12); YAML would silently keep only "
+        "the last, remove one",
+        id="status-code",
+    ),
+    pytest.param(
+        GOOD.replace(
+            "      X-TC-Action: [DescribeTopic]\n",
+            "      X-TC-Action: [DescribeTopic]\n      X-TC-Action: [CreateTopic]\n",
+        ),
+        "x.yaml:7: duplicate key 'X-TC-Action' (also at line 6); YAML would silently keep "
+        "only the last, remove one",
+        id="header",
+    ),
+    pytest.param(
+        GOOD.replace("version: 1\n", "version: 1\nversion: 1\n"),
+        "x.yaml:2: duplicate key 'version' (also at line 1); YAML would silently keep only "
+        "the last, remove one",
+        id="top-level",
+    ),
+    pytest.param(
+        GOOD + "  response: {}\n",
+        "x.yaml:13: duplicate key 'response' (also at line 9); YAML would silently keep "
+        "only the last, remove one",
+        id="interaction",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), DUPLICATE_KEYS)
+def test_a_duplicate_key_names_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, text)
+    with pytest.raises(CassetteFormatError) as info:
+        load(Path("x.yaml"))
+    assert str(info.value) == message
+
+
+def test_merge_keys_may_override_without_being_duplicates(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "    status: {code: 200, message: OK}", "    status: {<<: {code: 500}, code: 200}"
+    )
+    [interaction] = load(write(tmp_path, text))
+    assert interaction.status == 200
+
+
+def test_a_directory_is_not_a_cassette(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.yaml").mkdir()
+    with pytest.raises(CassetteFormatError) as info:
+        load(Path("x.yaml"))
+    assert str(info.value) == (
+        "x.yaml:1: the cassette is a directory, not a file; move the directory away or "
+        "give @pytest.mark.ckafka_cassette another name"
+    )
 
 
 def test_good_template_loads(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -352,6 +353,43 @@ def test_x(ckafka):
     result.stdout.re_match_lines(
         [r"^E\s+.*CassetteFormatError: .*cassettes/test_x/test_x\.yaml:\d+: .*"],
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "line"),
+    [
+        pytest.param(
+            lambda path: path.mkdir(),
+            r"test_x\.yaml:1: the cassette is a directory, not a file; move the directory away "
+            r"or give @pytest\.mark\.ckafka_cassette another name$",
+            id="directory",
+        ),
+        pytest.param(
+            lambda path: path.write_text("version: 1\ninteractions: []\ninteractions: []\n"),
+            r"test_x\.yaml:3: duplicate key 'interactions' \(also at line 2\); YAML would "
+            r"silently keep only the last, remove one$",
+            id="duplicate-key",
+        ),
+    ],
+)
+def test_a_bad_cassette_is_one_line_naming_the_file_and_line(
+    pytester: pytest.Pytester, make: Callable[[Path], Any], line: str
+) -> None:
+    folder = pytester.path / "cassettes" / "test_x"
+    folder.mkdir(parents=True)
+    make(folder / "test_x.yaml")
+    pytester.makepyfile(
+        test_x="""
+import pytest
+
+@pytest.mark.ckafka_cassette
+def test_x(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest("--ckafka-record-mode=once")
+    result.assert_outcomes(errors=1)
+    result.stdout.re_match_lines([r"^E\s+.*CassetteFormatError: .*cassettes/test_x/" + line])
 
 
 def test_a_cassette_from_another_version(pytester: pytest.Pytester) -> None:
