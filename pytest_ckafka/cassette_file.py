@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 from urllib.parse import parse_qsl, urlsplit
 
 import yaml
@@ -46,6 +46,9 @@ from .spec import load_spec
 
 if sys.platform != "win32":
     import fcntl
+
+if TYPE_CHECKING:
+    from .rewrite import RewriteRun
 
 __all__ = [
     "FORMAT_VERSION",
@@ -427,18 +430,29 @@ def _identity(interaction: Interaction) -> tuple[Any, ...]:
     )
 
 
-def save(path: Path, interactions: Iterable[Interaction], *, merge: bool) -> None:
+def save(
+    path: Path,
+    interactions: Iterable[Interaction],
+    *,
+    merge: bool,
+    run: Optional[RewriteRun] = None,
+) -> None:
     """Write ``interactions`` to ``path`` atomically, creating parent folders.
 
     ``merge=True`` appends them to what is on disk at the moment of writing,
     skipping those already there (as many times as they are there: a call
-    recorded twice on purpose stays twice). ``merge=False`` replaces the file.
-    On any failure, including Ctrl-C, the previous file is left as it was.
+    recorded twice on purpose stays twice). ``merge=False`` replaces the file;
+    with a ``run``, only on that test run's first save of ``path`` (by any of
+    its processes), and later saves of the run merge: how ``rewrite`` keeps
+    every test of the run. On any failure, including Ctrl-C, the previous file
+    is left as it was.
     """
     path = Path(path)
     ours = list(interactions)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path.with_name(path.name + ".lock")):
+        if not merge and run is not None:
+            merge = not run.claim(path)
         if merge:
             existing = load(path)
             on_disk = collections.Counter(_identity(i) for i in existing)

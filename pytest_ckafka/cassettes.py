@@ -9,6 +9,8 @@ Record modes, decided here and never by vcrpy:
 ``new_episodes`` replay what was recorded, record the calls that were not
 ``all``        record every call, never replay; recorded interactions are kept
 ``rewrite``    record every call, never replay; the cassette is replaced by this run's
+               calls: the run's first test to save it replaces it, the others add
+               to it (across pytest-xdist workers too, see ``rewrite.RewriteRun``)
 =============  ==========================================================================
 """
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from .core import CKafka
     from .recording import Recorder
     from .replay import Replayer
+    from .rewrite import RewriteRun
     from .scrub import Scrubbers
 
 __all__ = ["RECORD_MODES", "CassetteSession", "cassette_path", "check_record_mode", "is_library"]
@@ -103,8 +106,13 @@ class CassetteSession:
         scrubbers: Scrubbers,
         *,
         match_on: Optional[tuple[str, ...]] = None,
+        run: Optional[RewriteRun] = None,
     ) -> CassetteSession:
-        """Load ``path``, attach the replayer to ``fake``, and start recording if the mode says."""
+        """Load ``path``, attach the replayer to ``fake``, and start recording if the mode says.
+
+        ``run`` is the test run this test belongs to, which ``rewrite`` needs to
+        replace the cassette once per run rather than once per test.
+        """
         from .cassette_file import check_version, load
         from .replay import Replayer
 
@@ -129,7 +137,9 @@ class CassetteSession:
         if replayer.recording:
             from .recording import Recorder
 
-            recorder = Recorder(path, mode, scrubbers, fake.is_synthetic, fake.endpoints.matches)
+            recorder = Recorder(
+                path, mode, scrubbers, fake.is_synthetic, fake.endpoints.matches, run=run
+            )
             recorder.start()
         fake.cassette = replayer
         return cls(path, mode, replayer, recorder)

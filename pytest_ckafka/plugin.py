@@ -19,7 +19,9 @@ from .defaults import DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
 from .plugin_cassettes import (
     ckafka_scrubbers,
     open_cassette,
+    pytest_configure_node,
     pytest_runtest_makereport,
+    pytest_unconfigure,
     test_failed,
 )
 from .plugin_matrix import (
@@ -55,11 +57,13 @@ __all__ = [
     "ckafka_server",
     "pytest_addoption",
     "pytest_configure",
+    "pytest_configure_node",
     "pytest_generate_tests",
     "pytest_runtest_makereport",
     "pytest_sessionfinish",
     "pytest_terminal_summary",
     "pytest_testnodedown",
+    "pytest_unconfigure",
 ]
 
 MARKER_OPTIONS = (

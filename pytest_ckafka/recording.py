@@ -13,17 +13,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import parse_qs, urlsplit
 
 from .cassette_file import Interaction, save
 from .scrub import Scrubbers
 
+if TYPE_CHECKING:
+    from .rewrite import RewriteRun
+
 __all__ = ["Recorder"]
 
 
 class Recorder:
-    """Records one test's network calls to ``path`` (``mode`` is a pytest-ckafka record mode)."""
+    """Records one test's network calls to ``path`` (``mode`` is a pytest-ckafka record mode).
+
+    In ``rewrite`` mode, ``run`` is the test run the test belongs to: the run's
+    first save replaces the cassette and later ones add to it. Without a run,
+    every save replaces it.
+    """
 
     def __init__(
         self,
@@ -32,8 +40,10 @@ class Recorder:
         scrubbers: Scrubbers,
         is_synthetic: Callable[[str], bool],
         is_ckafka_host: Callable[[str], bool],
+        run: Optional[RewriteRun] = None,
     ) -> None:
         self.path = path
+        self._run = run
         self._is_ckafka_host = is_ckafka_host
         self.mode = mode
         self._scrubbers = scrubbers
@@ -60,7 +70,7 @@ class Recorder:
             return 0
         interactions = list(self._interactions())
         if interactions or self.mode == "rewrite":
-            save(self.path, interactions, merge=self.mode != "rewrite")
+            save(self.path, interactions, merge=self.mode != "rewrite", run=self._run)
         return len(interactions)
 
     def _interactions(self) -> Iterable[Interaction]:

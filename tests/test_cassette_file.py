@@ -26,6 +26,7 @@ from pytest_ckafka.cassette_file import (
     save,
 )
 from pytest_ckafka.exceptions import CKafkaUsageError
+from pytest_ckafka.rewrite import RewriteRun, new_run_id
 
 URL = "https://ckafka.tencentcloudapi.com/"
 
@@ -614,6 +615,37 @@ def test_parallel_saves_lose_nothing(tmp_path: Path) -> None:
     for w in range(workers):  # each worker's own calls stay in the order it made them
         assert [a for a in actions if a.startswith(f"W{w}N")] == [f"W{w}N{n}" for n in range(count)]
     assert leftovers(path.parent) == ["c.yaml"]
+
+
+def _rewrite_many(path: str, run_id: str, worker: int, count: int) -> None:
+    run = RewriteRun(run_id)  # each worker process has its own, as under xdist
+    for n in range(count):
+        save(Path(path), [call(f"W{worker}N{n}")], merge=False, run=run)
+
+
+def test_a_rewrite_run_replaces_once_then_adds_across_processes(tmp_path: Path) -> None:
+    path = tmp_path / "shared" / "c.yaml"
+    save(path, [call("Old1"), call("Old2")], merge=False)
+    run = RewriteRun(new_run_id())
+    workers, count = 4, 10
+    context = multiprocessing.get_context("fork")
+    processes = [
+        context.Process(target=_rewrite_many, args=(str(path), run.id, w, count))
+        for w in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    actions = [i.headers["X-TC-Action"][0] for i in load(path)]
+    assert sorted(actions) == sorted(f"W{w}N{n}" for w in range(workers) for n in range(count))
+    assert leftovers(path.parent) == ["c.yaml"]
+    # The next run replaces this one's calls.
+    save(path, [call("Next")], merge=False, run=RewriteRun(new_run_id()))
+    assert [i.headers["X-TC-Action"][0] for i in load(path)] == ["Next"]
+    run.remove()
+    assert not run.folder.exists()
 
 
 # -- API version -----------------------------------------------------------------------
