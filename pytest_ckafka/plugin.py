@@ -107,6 +107,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "rewrite (ini: ckafka_record_mode).",
     )
     parser.addini("ckafka_record_mode", default="none", help="default cassette record mode.")
+    group.addoption(
+        "--ckafka-block-network",
+        action="store_true",
+        default=None,
+        help="while a cassette replays, refuse connections to every host but loopback and "
+        "ckafka_allowed_hosts, not only to CKafka's (ini: ckafka_block_network).",
+    )
+    parser.addini(
+        "ckafka_block_network",
+        type="bool",
+        default=False,
+        help="while a cassette replays, refuse connections to every host but loopback.",
+    )
+    parser.addini(
+        "ckafka_allowed_hosts",
+        type="linelist",
+        default=[],
+        help="hosts (names or IP addresses) reachable under ckafka_block_network, one per line.",
+    )
     parser.addini(
         "ckafka_cassette_dir",
         default="cassettes",
@@ -146,9 +165,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "ckafka_cassette(name=None, record_mode=None, match_on=None, scrub_account_ids=False): "
-        "replay (and record) this test's CKafka calls from a cassette; default name "
-        "<test module>/<test name>.",
+        "ckafka_cassette(name=None, record_mode=None, match_on=None, scrub_account_ids=False, "
+        "block_network=None, allowed_hosts=None): replay (and record) this test's CKafka calls "
+        "from a cassette; default name <test module>/<test name>. While it replays, connections "
+        "to CKafka hosts are refused (block_network: to every host but loopback and "
+        "allowed_hosts).",
     )
     for where, mode in (
         ("--ckafka-record-mode", config.getoption("ckafka_record_mode")),

@@ -24,7 +24,14 @@ __all__ = [
     "test_failed",
 ]
 
-CASSETTE_OPTIONS = ("name", "record_mode", "match_on", "scrub_account_ids")
+CASSETTE_OPTIONS = (
+    "name",
+    "record_mode",
+    "match_on",
+    "scrub_account_ids",
+    "block_network",
+    "allowed_hosts",
+)
 FAILED_KEY: pytest.StashKey[bool] = pytest.StashKey()
 RUN_ID_KEY: pytest.StashKey[str] = pytest.StashKey()
 REWRITE_RUN_KEY: pytest.StashKey[RewriteRun] = pytest.StashKey()
@@ -113,6 +120,14 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
 
         scrubbers.add("account_ids", AccountIdScrubber())
     match_on = options.get("match_on")
+    block_network = options.get("block_network")
+    if block_network is None:
+        block_network = config.getoption("ckafka_block_network")
+    if block_network is None:
+        block_network = config.getini("ckafka_block_network")
+    allowed_hosts = options.get("allowed_hosts")
+    if allowed_hosts is None:
+        allowed_hosts = config.getini("ckafka_allowed_hosts")
     return CassetteSession.open(
         fake,
         path,
@@ -120,6 +135,8 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
         scrubbers,
         match_on=tuple(match_on) if match_on else None,
         run=_rewrite_run(config) if mode == "rewrite" else None,
+        block_network=bool(block_network),
+        allowed_hosts=allowed_hosts,
     )
 
 
