@@ -4,7 +4,7 @@ against the same call answered by a bare ``responses`` stub with a fixed body.
 Both run interleaved in one process (batches alternate), so machine noise hits
 both alike; the figure that matters is the ratio of medians. Target: <= 1.15x.
 
-Usage: python benchmarks/bench_fixture.py [--rounds N] [--batch N]
+Usage: python benchmarks/bench_fixture.py [--rounds N] [--batch N] [--smoke]
 """
 
 from __future__ import annotations
@@ -35,7 +35,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes, to check the script runs (its figures mean nothing)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.rounds, args.batch = 1, 3
 
     client = ckafka_client.CkafkaClient(credential.Credential("AKIDbench", "k"), "ap-guangzhou")
     fixed = json.dumps(pytest_ckafka.success_envelope("DescribeInstances", request_id="r"))

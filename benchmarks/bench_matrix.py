@@ -12,7 +12,7 @@ Each figure comes from fresh ``pytest`` processes, interleaved (A, B, A, B, ...)
 one discarded warm-up round, so machine noise hits both sides alike. Start-up noise only
 ever adds time: the minimum is the stable estimate, the median is shown beside it.
 
-Usage: python benchmarks/bench_matrix.py [--runs N] [--tests N]
+Usage: python benchmarks/bench_matrix.py [--runs N] [--tests N] [--smoke]
 """
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ def delete_topic(client):
         return response
 
 
+@pytest.fixture(autouse=True)
+def topic(ckafka):
+    # The stateful backend answers DeleteTopic only for a topic that exists.
+    ckafka.state.add_instance("ckafka-abc12345")
+    ckafka.state.add_topic("ckafka-abc12345", "t")
+
+
 def test_code(ckafka, ckafka_client, ckafka_error_code):
     ckafka.assert_handles(ckafka_error_code, lambda: delete_topic(ckafka_client))
 
@@ -98,9 +105,9 @@ def _pytest(folder: Path, run: Run) -> float:
     return elapsed
 
 
-def _interleaved(folder: Path, runs: int, *variants: Run) -> list[list[float]]:
+def _interleaved(folder: Path, runs: int, *variants: Run, warm_up: bool) -> list[list[float]]:
     times: list[list[float]] = [[] for _ in variants]
-    for round_ in range(runs + 1):
+    for round_ in range(0 if warm_up else 1, runs + 1):
         measured = [_pytest(folder, variant) for variant in variants]
         if round_:  # round 0 warms the disk cache and the bytecode
             for series, elapsed in zip(times, measured):
@@ -119,7 +126,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9, help="interleaved rounds (default 9)")
     parser.add_argument("--tests", type=int, default=300, help="N for the per-test figure")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes, to check the script runs (its figures mean nothing)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.runs, args.tests = 1, 2
     n = args.tests
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,9 +151,14 @@ def main() -> None:
             (["test_empty.py"], 1),
             (["test_matrix.py", "-k", "test_code and SignatureFailure"], 1),
             (["test_matrix.py"], 65),
+            warm_up=not args.smoke,
         )
         bare, fixture = _interleaved(
-            folder, args.runs, (["test_bare.py"], n), (["test_fixture.py"], n)
+            folder,
+            args.runs,
+            (["test_bare.py"], n),
+            (["test_fixture.py"], n),
+            warm_up=not args.smoke,
         )
         total = time.perf_counter() - started
 

@@ -17,7 +17,7 @@ call with every recorded interaction up to its match, so it is measured at
 N=200 and N=1000 only, on an evenly spread sample of the calls taken in a
 shuffled order (call i costs the same whenever it is made), within a time budget.
 
-Usage: python benchmarks/bench_replay.py [--rounds N] [--vcr-budget SECONDS]
+Usage: python benchmarks/bench_replay.py [--rounds N] [--vcr-budget SECONDS] [--smoke]
 """
 
 from __future__ import annotations
@@ -151,21 +151,29 @@ def main() -> None:
     parser.add_argument(
         "--vcr-budget", type=float, default=15.0, help="seconds of vcrpy calls per size"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes, to check the script runs (its figures mean nothing)",
+    )
     args = parser.parse_args()
+    sizes, vcr_sizes, warm_up = SIZES, VCR_SIZES, WARM_UP
+    if args.smoke:
+        args.rounds, sizes, vcr_sizes, warm_up = 1, (20,), (10,), 5
 
     client = _client()
     rows: dict[int, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         paths: dict[int, Path] = {}
-        for n in sorted({*SIZES, *VCR_SIZES}):
+        for n in sorted({*sizes, *vcr_sizes}):
             paths[n] = Path(folder) / f"create_topic_{n}.yaml"
             save(paths[n], [_interaction(i) for i in range(n)], merge=False)
 
-        for n in SIZES:
+        for n in sizes:
             batch = _requests(n)
             opened, recorded = _open(paths[n])
-            _ours(client, paths[n], recorded, batch[:WARM_UP])  # warms caches, not timed
-            _bare(client, batch[:WARM_UP])
+            _ours(client, paths[n], recorded, batch[:warm_up])  # warms caches, not timed
+            _bare(client, batch[:warm_up])
             ours: list[float] = []
             bare: list[float] = []
             for _ in range(args.rounds):
@@ -174,7 +182,7 @@ def main() -> None:
             rows[n] = (opened, statistics.median(ours), statistics.median(bare))
 
         vcr_rows: dict[int, tuple[float, int]] = {}
-        for n in VCR_SIZES:
+        for n in vcr_sizes:
             vcr_rows[n] = _vcrpy(paths[n], _requests(n), args.vcr_budget)
 
     print(f"CreateTopic replay through the official SDK, median of {args.rounds} rounds")

@@ -18,7 +18,7 @@ Every answer is checked (status 200 and the call's own result). Without
 under 30 s by default.
 
 Usage: python benchmarks/bench_server.py [--seconds 3] [--clients 4] [--rounds 2]
-       [--same-process] [--no-moto]
+       [--same-process] [--no-moto] [--smoke]
 """
 
 from __future__ import annotations
@@ -245,7 +245,14 @@ def main() -> None:
         "--same-process", action="store_true", help="serve FakeServer from this process"
     )
     parser.add_argument("--no-moto", action="store_true", help="skip the moto comparison")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes, to check the script runs (its figures mean nothing)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.clients, args.rounds = 0.2, 1, 1
 
     child = None
     if args.same_process:

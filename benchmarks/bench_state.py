@@ -11,7 +11,7 @@
    ratio must stay near 1.0: the cost grows with the page, not the topic count.
    DescribeTopic with a SearchWord has to look at every name; it is printed too.
 
-Usage: python benchmarks/bench_state.py [--rounds N] [--batch N]
+Usage: python benchmarks/bench_state.py [--rounds N] [--batch N] [--smoke]
 """
 
 from __future__ import annotations
@@ -105,9 +105,9 @@ def _core_vs_synthesized(rounds: int, batch: int) -> None:
     )
 
 
-def _by_size(rounds: int, batch: int) -> None:
+def _by_size(rounds: int, batch: int, large_size: int) -> None:
     fakes = {}
-    for size in (10, 10_000):
+    for size in (10, large_size):
         fake = CKafka()
         _seeded(fake, size)
         fakes[size] = fake
@@ -124,10 +124,11 @@ def _by_size(rounds: int, batch: int) -> None:
     med = {key: statistics.median(values) for key, values in times.items()}
     print("2. DescribeTopic through the core, one page of 10 (Offset 0)")
     for label in ("page", "search"):
-        small, large = med[(10, label)], med[(10_000, label)]
+        small, large = med[(10, label)], med[(large_size, label)]
         what = "no SearchWord" if label == "page" else "SearchWord  "
         print(
-            f"   {what}: {small * 1e6:8.1f} us at 10 topics, {large * 1e6:8.1f} us at 10,000 "
+            f"   {what}: {small * 1e6:8.1f} us at 10 topics, {large * 1e6:8.1f} us at "
+            f"{large_size:,} "
             f"topics, ratio {large / small:6.2f}x"
         )
     print("   target: no SearchWord stays near 1.0x (the cost is the page, not the list)")
@@ -137,10 +138,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes, to check the script runs (its figures mean nothing)",
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.rounds, args.batch = 1, 3
     _sdk_vs_synthesized(args.rounds, args.batch)
     _core_vs_synthesized(args.rounds, args.batch)
-    _by_size(args.rounds, args.batch)
+    _by_size(args.rounds, args.batch, 100 if args.smoke else 10_000)
 
 
 if __name__ == "__main__":

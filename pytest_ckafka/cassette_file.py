@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
 from urllib.parse import parse_qsl, urlsplit
 
 import yaml
@@ -46,6 +46,9 @@ from .spec import load_spec
 
 if sys.platform != "win32":
     import fcntl
+
+if TYPE_CHECKING:
+    from .rewrite import RewriteRun
 
 __all__ = [
     "FORMAT_VERSION",
@@ -59,6 +62,9 @@ __all__ = [
 
 FORMAT_VERSION = 1
 """The vcrpy cassette format version written and accepted."""
+
+# Any HTTP status a server can send; a 0 or 2000 is a hand edit gone wrong.
+_STATUS_RANGE = (100, 599)
 
 try:  # libyaml is much faster on big cassettes; the pure-Python classes behave the same
     from yaml import CSafeDumper as _Dumper
@@ -92,8 +98,40 @@ class Interaction:
     line: Optional[int] = field(default=None, compare=False, repr=False)
 
 
+class _DuplicateKey(yaml.MarkedYAMLError):
+    """A mapping that gives one key twice: YAML would silently keep the last value."""
+
+
 class _Loader(_BaseLoader):
-    """YAML's safe loader, plus the harmless plain-value tags older vcrpy versions wrote."""
+    """YAML's safe loader, plus the harmless plain-value tags older vcrpy versions wrote.
+
+    It also refuses a mapping that repeats a key, which PyYAML would silently
+    resolve by keeping the last value: in a hand-edited cassette that is almost
+    always a mistake (a status or a header edited in the wrong copy).
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        _check_unique_keys(self, node)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _check_unique_keys(loader: _Loader, node: yaml.MappingNode) -> None:
+    if not isinstance(node, yaml.MappingNode):
+        return  # the base constructor reports what is not a mapping
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # `<<: *base` entries may be overridden on purpose
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = seen.setdefault(key, key_node)
+        except TypeError:
+            continue  # an unhashable key: the base constructor says so
+        if first is not key_node:
+            raise _DuplicateKey(
+                problem=f"duplicate key {key!r} (also at line {first.start_mark.line + 1})",
+                problem_mark=key_node.start_mark,
+            )
 
 
 def _construct_str(loader: Any, node: yaml.Node) -> Any:
@@ -115,13 +153,22 @@ _Loader.add_constructor("tag:yaml.org,2002:python/tuple", _construct_tuple)
 def load(path: Path) -> list[Interaction]:
     """Return the interactions recorded in ``path``; ``[]`` when it is missing or empty.
 
-    Raises :class:`CassetteFormatError` naming the file and line for invalid
-    UTF-8, invalid YAML, unsafe tags, or a document that is not a vcrpy cassette.
+    Raises :class:`CassetteFormatError` naming the file and line for a directory
+    or an unreadable file, invalid UTF-8, invalid YAML, unsafe tags, a key given
+    twice in one mapping, or a document that is not a vcrpy cassette (a status
+    outside 100..599 included).
     """
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         return []
+    except IsADirectoryError:
+        raise CassetteFormatError(
+            f"{path}:1: the cassette is a directory, not a file; move the directory "
+            "away or give @pytest.mark.ckafka_cassette another name"
+        ) from None
+    except OSError as exc:
+        raise CassetteFormatError(f"{path}:1: cannot be read: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -163,6 +210,8 @@ def _parse(path: Path, text: str) -> tuple[Optional[yaml.Node], Any]:
 def _yaml_problem(path: Path, exc: yaml.MarkedYAMLError) -> str:
     mark = exc.problem_mark or exc.context_mark
     where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+    if isinstance(exc, _DuplicateKey):
+        return f"{where}: {exc.problem}; YAML would silently keep only the last, remove one"
     if isinstance(exc, yaml.constructor.ConstructorError):
         # Safe loading refuses any tag that would build a Python object.
         return f"{where}: unsafe or unknown YAML tag refused: {exc.problem}"
@@ -283,6 +332,11 @@ def _interaction(item: _Node) -> Interaction:
     code = _required(status, "code")
     if isinstance(code.value, bool) or not isinstance(code.value, int):
         raise code.fail(f"must be an integer, got {_kind(code.value)}")
+    if not _STATUS_RANGE[0] <= code.value <= _STATUS_RANGE[1]:
+        raise code.fail(
+            f"must be an HTTP status from {_STATUS_RANGE[0]} to {_STATUS_RANGE[1]}, "
+            f"got {code.value}"
+        )
     message = status.child("message", required=False)
     response_headers = _required(response, "headers").headers()
     body_node = _required(_required(response, "body").mapping(), "string")
@@ -376,18 +430,29 @@ def _identity(interaction: Interaction) -> tuple[Any, ...]:
     )
 
 
-def save(path: Path, interactions: Iterable[Interaction], *, merge: bool) -> None:
+def save(
+    path: Path,
+    interactions: Iterable[Interaction],
+    *,
+    merge: bool,
+    run: Optional[RewriteRun] = None,
+) -> None:
     """Write ``interactions`` to ``path`` atomically, creating parent folders.
 
     ``merge=True`` appends them to what is on disk at the moment of writing,
     skipping those already there (as many times as they are there: a call
-    recorded twice on purpose stays twice). ``merge=False`` replaces the file.
-    On any failure, including Ctrl-C, the previous file is left as it was.
+    recorded twice on purpose stays twice). ``merge=False`` replaces the file;
+    with a ``run``, only on that test run's first save of ``path`` (by any of
+    its processes), and later saves of the run merge: how ``rewrite`` keeps
+    every test of the run. On any failure, including Ctrl-C, the previous file
+    is left as it was.
     """
     path = Path(path)
     ours = list(interactions)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path.with_name(path.name + ".lock")):
+        if not merge and run is not None:
+            merge = not run.claim(path)
         if merge:
             existing = load(path)
             on_disk = collections.Counter(_identity(i) for i in existing)

@@ -1,5 +1,8 @@
 """A cassette for one test: where it lives, which record mode applies, replay plus recording.
 
+While a cassette replays (its calls are not recorded), a ``network_guard.NetworkGuard``
+refuses socket connections to CKafka hosts from any client.
+
 Record modes, decided here and never by vcrpy:
 
 =============  ==========================================================================
@@ -9,12 +12,15 @@ Record modes, decided here and never by vcrpy:
 ``new_episodes`` replay what was recorded, record the calls that were not
 ``all``        record every call, never replay; recorded interactions are kept
 ``rewrite``    record every call, never replay; the cassette is replaced by this run's
+               calls: the run's first test to save it replaces it, the others add
+               to it (across pytest-xdist workers too, see ``rewrite.RewriteRun``)
 =============  ==========================================================================
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -24,11 +30,20 @@ from .suggest import unknown_name_message
 
 if TYPE_CHECKING:
     from .core import CKafka
+    from .network_guard import NetworkGuard
     from .recording import Recorder
     from .replay import Replayer
+    from .rewrite import RewriteRun
     from .scrub import Scrubbers
 
-__all__ = ["RECORD_MODES", "CassetteSession", "cassette_path", "check_record_mode", "is_library"]
+__all__ = [
+    "RECORD_MODES",
+    "CassetteSession",
+    "cassette_path",
+    "check_record_mode",
+    "is_library",
+    "shown_path",
+]
 
 RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all", "rewrite")
 
@@ -73,6 +88,14 @@ def cassette_path(folder: Path, name: Optional[str], module: str, test: str) -> 
     return path
 
 
+def shown_path(path: Path) -> str:
+    """A cassette's path as messages show it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def is_library(path: Path) -> bool:
     """True for a cassette of the shipped example library: replayed, never recorded into."""
     return _example_library().resolve() in Path(path).resolve().parents
@@ -87,12 +110,16 @@ def _example_library() -> Path:
 
 @dataclass
 class CassetteSession:
-    """The cassette of one test: the replay index and, when recording, the vcrpy recorder."""
+    """The cassette of one test: the replay index and, when recording, the vcrpy recorder.
+
+    ``guard`` is the network guard while the cassette replays, else None.
+    """
 
     path: Path
     mode: str
     replayer: Replayer
     recorder: Optional[Recorder]
+    guard: Optional[NetworkGuard] = None
 
     @classmethod
     def open(
@@ -103,9 +130,20 @@ class CassetteSession:
         scrubbers: Scrubbers,
         *,
         match_on: Optional[tuple[str, ...]] = None,
+        run: Optional[RewriteRun] = None,
+        block_network: bool = False,
+        allowed_hosts: Iterable[str] = (),
     ) -> CassetteSession:
-        """Load ``path``, attach the replayer to ``fake``, and start recording if the mode says."""
+        """Load ``path``, attach the replayer to ``fake``, and start recording if the mode says.
+
+        ``run`` is the test run this test belongs to, which ``rewrite`` needs to
+        replace the cassette once per run rather than once per test. When the
+        cassette replays, connections to ``fake``'s CKafka endpoints are refused
+        until :meth:`close`; ``block_network`` refuses every other host too but
+        loopback and ``allowed_hosts`` (see ``network_guard``).
+        """
         from .cassette_file import check_version, load
+        from .network_guard import NetworkGuard
         from .replay import Replayer
 
         check_record_mode(mode)
@@ -125,6 +163,14 @@ class CassetteSession:
             library=library,
             **options,
         )
+        guard = NetworkGuard(
+            fake.endpoints,
+            nodeid=fake.nodeid,
+            cassette=path,
+            record_mode=mode,
+            block_network=block_network,
+            allowed_hosts=allowed_hosts,
+        )
         recorder = None
         if replayer.recording:
             from .recording import Recorder
@@ -136,13 +182,17 @@ class CassetteSession:
                 fake.is_synthetic,
                 fake.endpoints.matches,
                 credentials=fake.credentials,
+                run=run,
             )
             recorder.start()
         fake.cassette = replayer
-        return cls(path, mode, replayer, recorder)
+        replaying = not replayer.recording
+        return cls(path, mode, replayer, recorder, guard.install() if replaying else None)
 
     def close(self, fake: CKafka, *, passed: bool) -> int:
         """Stop recording and write the cassette if the test passed; detach from ``fake``."""
+        if self.guard is not None:
+            self.guard.uninstall()
         fake.cassette = None
         if self.recorder is None:
             return 0

@@ -13,6 +13,7 @@ __all__ = [
     "CKafkaUsageError",
     "CassetteMissError",
     "HandlingError",
+    "NetworkBlockedError",
     "RetryStorm",
     "UnknownActionError",
     "UnknownErrorCodeError",
@@ -70,3 +71,12 @@ class RetryStorm(BaseException):
 
 class CassetteMissError(CKafkaAssertionError):
     """Replay: a call that the cassette did not record (the message says how to record it)."""
+
+
+class NetworkBlockedError(CKafkaAssertionError, ConnectionRefusedError):
+    """Replay: a connection to a CKafka host (or, with ``block_network``, any other host).
+
+    Also a ``ConnectionRefusedError``, so the client under test fails the way it
+    would on a refused connection; the message names the test, the host and
+    what to do.
+    """

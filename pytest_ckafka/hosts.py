@@ -20,7 +20,13 @@ from typing import Optional
 
 from .exceptions import CKafkaUsageError
 
-__all__ = ["DEFAULT_HOST_PATTERNS", "Endpoints", "is_tencent_cloud_host", "strip_port"]
+__all__ = [
+    "DEFAULT_HOST_PATTERNS",
+    "Endpoints",
+    "is_public_host",
+    "is_tencent_cloud_host",
+    "strip_port",
+]
 
 #: Regexes (host only, lower case) of the public CKafka endpoints, reached on the
 #: default port: the global one, the regional ones and the international one.
@@ -35,6 +41,15 @@ _DEFAULT_PORTS = ("", "80", "443")
 # A host name or IPv4 address, or a bracketed IPv6 address.
 _HOST_RE = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?|\[[0-9a-f:.]+\])\Z")
 _ACCEPTED = '"127.0.0.1:9100", "http://127.0.0.1:9100" or "ckafka.internal.example"'
+
+
+def is_public_host(name: str) -> bool:
+    """True for a host name of the public CKafka API (any case), whatever the port.
+
+    >>> is_public_host("CKafka.ap-guangzhou.tencentcloudapi.com"), is_public_host("example.com")
+    (True, False)
+    """
+    return _DEFAULT_HOST_RE.fullmatch(name.lower().rstrip(".")) is not None
 
 
 def _split_port(netloc: str) -> tuple[str, str]:
@@ -113,6 +128,14 @@ class Endpoints:
         if port not in _DEFAULT_PORTS:
             return False
         return name in self._portless or _DEFAULT_HOST_RE.fullmatch(name) is not None
+
+    def hosts(self) -> set[str]:
+        """The host part of every extra endpoint (``127.0.0.1:9100`` -> ``127.0.0.1``).
+
+        >>> sorted(Endpoints(["127.0.0.1:9100", "[::1]:9100", "ckafka.internal"]).hosts())
+        ['127.0.0.1', '::1', 'ckafka.internal']
+        """
+        return {_split_port(e)[0].strip("[]") for e in self._extra}
 
     def url_pattern(self) -> re.Pattern[str]:
         """A compiled regex for full http(s) URLs on these hosts, for ``responses``/``respx``."""

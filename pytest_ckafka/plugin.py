@@ -19,7 +19,9 @@ from .defaults import DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
 from .plugin_cassettes import (
     ckafka_scrubbers,
     open_cassette,
+    pytest_configure_node,
     pytest_runtest_makereport,
+    pytest_unconfigure,
     test_failed,
 )
 from .plugin_matrix import (
@@ -55,11 +57,13 @@ __all__ = [
     "ckafka_server",
     "pytest_addoption",
     "pytest_configure",
+    "pytest_configure_node",
     "pytest_generate_tests",
     "pytest_runtest_makereport",
     "pytest_sessionfinish",
     "pytest_terminal_summary",
     "pytest_testnodedown",
+    "pytest_unconfigure",
 ]
 
 MARKER_OPTIONS = (
@@ -103,6 +107,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "rewrite (ini: ckafka_record_mode).",
     )
     parser.addini("ckafka_record_mode", default="none", help="default cassette record mode.")
+    group.addoption(
+        "--ckafka-block-network",
+        action="store_true",
+        default=None,
+        help="while a cassette replays, refuse connections to every host but loopback and "
+        "ckafka_allowed_hosts, not only to CKafka's (ini: ckafka_block_network).",
+    )
+    parser.addini(
+        "ckafka_block_network",
+        type="bool",
+        default=False,
+        help="while a cassette replays, refuse connections to every host but loopback.",
+    )
+    parser.addini(
+        "ckafka_allowed_hosts",
+        type="linelist",
+        default=[],
+        help="hosts (names or IP addresses) reachable under ckafka_block_network, one per line.",
+    )
     parser.addini(
         "ckafka_cassette_dir",
         default="cassettes",
@@ -142,9 +165,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "ckafka_cassette(name=None, record_mode=None, match_on=None, scrub_account_ids=False): "
-        "replay (and record) this test's CKafka calls from a cassette; default name "
-        "<test module>/<test name>.",
+        "ckafka_cassette(name=None, record_mode=None, match_on=None, scrub_account_ids=False, "
+        "block_network=None, allowed_hosts=None): replay (and record) this test's CKafka calls "
+        "from a cassette; default name <test module>/<test name>. While it replays, connections "
+        "to CKafka hosts are refused (block_network: to every host but loopback and "
+        "allowed_hosts).",
     )
     for where, mode in (
         ("--ckafka-record-mode", config.getoption("ckafka_record_mode")),

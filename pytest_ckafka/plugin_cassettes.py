@@ -12,12 +12,60 @@ import pytest
 if TYPE_CHECKING:
     from .cassettes import CassetteSession
     from .mocking import CKafkaMock
+    from .rewrite import RewriteRun
     from .scrub import Scrubbers
 
-__all__ = ["ckafka_scrubbers", "open_cassette", "pytest_runtest_makereport", "test_failed"]
+__all__ = [
+    "ckafka_scrubbers",
+    "open_cassette",
+    "pytest_configure_node",
+    "pytest_runtest_makereport",
+    "pytest_unconfigure",
+    "test_failed",
+]
 
-CASSETTE_OPTIONS = ("name", "record_mode", "match_on", "scrub_account_ids")
+CASSETTE_OPTIONS = (
+    "name",
+    "record_mode",
+    "match_on",
+    "scrub_account_ids",
+    "block_network",
+    "allowed_hosts",
+)
 FAILED_KEY: pytest.StashKey[bool] = pytest.StashKey()
+RUN_ID_KEY: pytest.StashKey[str] = pytest.StashKey()
+REWRITE_RUN_KEY: pytest.StashKey[RewriteRun] = pytest.StashKey()
+_WORKER_RUN_ID = "ckafka_rewrite_run"  # the controller's run id, in xdist's workerinput
+
+
+def _run_id(config: pytest.Config) -> str:
+    """The id of this test run, the same in every pytest-xdist worker (set by the controller)."""
+    if RUN_ID_KEY not in config.stash:
+        from .rewrite import new_run_id
+
+        given = getattr(config, "workerinput", {}).get(_WORKER_RUN_ID)
+        config.stash[RUN_ID_KEY] = given or new_run_id()
+    return config.stash[RUN_ID_KEY]
+
+
+def _rewrite_run(config: pytest.Config) -> RewriteRun:
+    if REWRITE_RUN_KEY not in config.stash:
+        from .rewrite import RewriteRun
+
+        config.stash[REWRITE_RUN_KEY] = RewriteRun(_run_id(config))
+    return config.stash[REWRITE_RUN_KEY]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller: give each worker the run's id, so ``rewrite`` empties a cassette once."""
+    node.workerinput[_WORKER_RUN_ID] = _run_id(node.config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """When the whole run is over (controller, or the only process): drop its rewrite markers."""
+    if RUN_ID_KEY in config.stash and not hasattr(config, "workerinput"):
+        _rewrite_run(config).remove()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -72,8 +120,23 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
 
         scrubbers.add("account_ids", AccountIdScrubber())
     match_on = options.get("match_on")
+    block_network = options.get("block_network")
+    if block_network is None:
+        block_network = config.getoption("ckafka_block_network")
+    if block_network is None:
+        block_network = config.getini("ckafka_block_network")
+    allowed_hosts = options.get("allowed_hosts")
+    if allowed_hosts is None:
+        allowed_hosts = config.getini("ckafka_allowed_hosts")
     return CassetteSession.open(
-        fake, path, mode, scrubbers, match_on=tuple(match_on) if match_on else None
+        fake,
+        path,
+        mode,
+        scrubbers,
+        match_on=tuple(match_on) if match_on else None,
+        run=_rewrite_run(config) if mode == "rewrite" else None,
+        block_network=bool(block_network),
+        allowed_hosts=allowed_hosts,
     )
 
 

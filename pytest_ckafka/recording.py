@@ -26,13 +26,19 @@ from .scrub import Scrubbers
 from .scrub_values import credential_secrets, server_secrets
 
 if TYPE_CHECKING:
+    from .rewrite import RewriteRun
     from .signing import CredentialStore
 
 __all__ = ["Recorder"]
 
 
 class Recorder:
-    """Records one test's network calls to ``path`` (``mode`` is a pytest-ckafka record mode)."""
+    """Records one test's network calls to ``path`` (``mode`` is a pytest-ckafka record mode).
+
+    In ``rewrite`` mode, ``run`` is the test run the test belongs to: the run's
+    first save replaces the cassette and later ones add to it. Without a run,
+    every save replaces it.
+    """
 
     def __init__(
         self,
@@ -42,9 +48,11 @@ class Recorder:
         is_synthetic: Callable[[str], bool],
         is_ckafka_host: Callable[[str], bool],
         credentials: Optional[CredentialStore] = None,
+        run: Optional[RewriteRun] = None,
     ) -> None:
         self.path = path
         self._credentials = credentials
+        self._run = run
         self._is_ckafka_host = is_ckafka_host
         self.mode = mode
         self._scrubbers = scrubbers
@@ -71,7 +79,7 @@ class Recorder:
             return 0
         interactions = list(self._interactions())
         if interactions or self.mode == "rewrite":
-            save(self.path, interactions, merge=self.mode != "rewrite")
+            save(self.path, interactions, merge=self.mode != "rewrite", run=self._run)
         return len(interactions)
 
     def _interactions(self) -> Iterable[Interaction]:

@@ -41,7 +41,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from .cassettes import RECORD_MODES
+from .cassettes import RECORD_MODES, shown_path
 from .envelopes import Reply
 from .exceptions import CKafkaUsageError
 from .protocol import ParsedRequest, ProtocolError, parse_request
@@ -250,7 +250,9 @@ class Replayer:
         ]
         if "host" in self.match_on:
             lines.append(f"  host:     {host or '(none)'}")
-        lines.append(f"  cassette: {_shown(self.path)} ({size}, record mode {self.record_mode!r})")
+        lines.append(
+            f"  cassette: {shown_path(self.path)} ({size}, record mode {self.record_mode!r})"
+        )
         return lines
 
     def _closest(
@@ -457,11 +459,3 @@ def _record_command(nodeid: Optional[str]) -> str:
     # Single quotes keep a parametrized id (brackets, spaces) one shell word.
     node = " '" + nodeid.replace("'", "'\"'\"'") + "'" if nodeid else ""
     return f"pytest{node} --ckafka-record-mode=new_episodes"
-
-
-def _shown(path: Path) -> str:
-    """The cassette path as the user typed it: relative to the working folder when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

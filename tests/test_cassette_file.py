@@ -26,6 +26,7 @@ from pytest_ckafka.cassette_file import (
     save,
 )
 from pytest_ckafka.exceptions import CKafkaUsageError
+from pytest_ckafka.rewrite import RewriteRun, new_run_id
 
 URL = "https://ckafka.tencentcloudapi.com/"
 
@@ -329,6 +330,24 @@ BAD_SHAPES = [
         id="status-not-int",
     ),
     pytest.param(
+        GOOD.replace("code: 200", "code: 0"),
+        "x.yaml:12: interactions[0].response.status.code must be an HTTP status from 100 "
+        "to 599, got 0",
+        id="status-zero",
+    ),
+    pytest.param(
+        GOOD.replace("code: 200", "code: 2000"),
+        "x.yaml:12: interactions[0].response.status.code must be an HTTP status from 100 "
+        "to 599, got 2000",
+        id="status-too-big",
+    ),
+    pytest.param(
+        GOOD.replace("code: 200", "code: 99"),
+        "x.yaml:12: interactions[0].response.status.code must be an HTTP status from 100 "
+        "to 599, got 99",
+        id="status-99",
+    ),
+    pytest.param(
         GOOD.replace("status: {code: 200, message: OK}", "status: 200"),
         "x.yaml:12: interactions[0].response.status must be a mapping, got 200",
         id="status-scalar",
@@ -383,6 +402,67 @@ def test_wrong_shape_names_file_interaction_and_line(
     assert str(info.value).startswith(message)
     if "the cassette must be a mapping" not in message:
         assert str(info.value) == message
+
+
+DUPLICATE_KEYS = [
+    pytest.param(
+        GOOD.replace("status: {code: 200, message: OK}", "status: {code: 200, code: 500}"),
+        "x.yaml:12: duplicate key 'code' (also at line 12); YAML would silently keep only "
+        "the last, remove one",
+        id="status-code",
+    ),
+    pytest.param(
+        GOOD.replace(
+            "      X-TC-Action: [DescribeTopic]\n",
+            "      X-TC-Action: [DescribeTopic]\n      X-TC-Action: [CreateTopic]\n",
+        ),
+        "x.yaml:7: duplicate key 'X-TC-Action' (also at line 6); YAML would silently keep "
+        "only the last, remove one",
+        id="header",
+    ),
+    pytest.param(
+        GOOD.replace("version: 1\n", "version: 1\nversion: 1\n"),
+        "x.yaml:2: duplicate key 'version' (also at line 1); YAML would silently keep only "
+        "the last, remove one",
+        id="top-level",
+    ),
+    pytest.param(
+        GOOD + "  response: {}\n",
+        "x.yaml:13: duplicate key 'response' (also at line 9); YAML would silently keep "
+        "only the last, remove one",
+        id="interaction",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), DUPLICATE_KEYS)
+def test_a_duplicate_key_names_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, text)
+    with pytest.raises(CassetteFormatError) as info:
+        load(Path("x.yaml"))
+    assert str(info.value) == message
+
+
+def test_merge_keys_may_override_without_being_duplicates(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "    status: {code: 200, message: OK}", "    status: {<<: {code: 500}, code: 200}"
+    )
+    [interaction] = load(write(tmp_path, text))
+    assert interaction.status == 200
+
+
+def test_a_directory_is_not_a_cassette(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.yaml").mkdir()
+    with pytest.raises(CassetteFormatError) as info:
+        load(Path("x.yaml"))
+    assert str(info.value) == (
+        "x.yaml:1: the cassette is a directory, not a file; move the directory away or "
+        "give @pytest.mark.ckafka_cassette another name"
+    )
 
 
 def test_good_template_loads(tmp_path: Path) -> None:
@@ -535,6 +615,37 @@ def test_parallel_saves_lose_nothing(tmp_path: Path) -> None:
     for w in range(workers):  # each worker's own calls stay in the order it made them
         assert [a for a in actions if a.startswith(f"W{w}N")] == [f"W{w}N{n}" for n in range(count)]
     assert leftovers(path.parent) == ["c.yaml"]
+
+
+def _rewrite_many(path: str, run_id: str, worker: int, count: int) -> None:
+    run = RewriteRun(run_id)  # each worker process has its own, as under xdist
+    for n in range(count):
+        save(Path(path), [call(f"W{worker}N{n}")], merge=False, run=run)
+
+
+def test_a_rewrite_run_replaces_once_then_adds_across_processes(tmp_path: Path) -> None:
+    path = tmp_path / "shared" / "c.yaml"
+    save(path, [call("Old1"), call("Old2")], merge=False)
+    run = RewriteRun(new_run_id())
+    workers, count = 4, 10
+    context = multiprocessing.get_context("fork")
+    processes = [
+        context.Process(target=_rewrite_many, args=(str(path), run.id, w, count))
+        for w in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    actions = [i.headers["X-TC-Action"][0] for i in load(path)]
+    assert sorted(actions) == sorted(f"W{w}N{n}" for w in range(workers) for n in range(count))
+    assert leftovers(path.parent) == ["c.yaml"]
+    # The next run replaces this one's calls.
+    save(path, [call("Next")], merge=False, run=RewriteRun(new_run_id()))
+    assert [i.headers["X-TC-Action"][0] for i in load(path)] == ["Next"]
+    run.remove()
+    assert not run.folder.exists()
 
 
 # -- API version -----------------------------------------------------------------------

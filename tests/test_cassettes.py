@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -297,6 +299,54 @@ def test_parallel_recording_under_xdist(project: pytest.Pytester, server: FakeSe
     assert limits == [1, 2, 3, 4, 5, 6]
 
 
+SHARED_TESTS = "\n".join(
+    textwrap.dedent(
+        f"""
+        @pytest.mark.ckafka_cassette("shared/rewritten")
+        def test_{n}(ckafka):
+            sync_client().DescribeTopic(describe({n + 1}))
+        """
+    )
+    for n in range(40)
+)
+
+
+def _limits(path: Path) -> list[int]:
+    data = yaml.safe_load(path.read_text())
+    return sorted(json.loads(i["request"]["body"])["Limit"] for i in data["interactions"])
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_rewrite_keeps_every_test_of_the_run(
+    project: pytest.Pytester,
+    server: FakeServer,
+    workers: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # where the run keeps its markers, until it ends
+    monkeypatch.setattr(tempfile, "tempdir", None)  # gettempdir() reads TMPDIR again
+    project.makepyfile(test_shared=CLIENTS + SHARED_TESTS)
+    path = _cassette(project, "shared/rewritten.yaml")
+    run = project.runpytest_subprocess if workers else project.runpytest
+    run(*workers, "--ckafka-record-mode=rewrite").assert_outcomes(passed=40)
+    assert _limits(path) == list(range(1, 41))
+    # Another rewrite run replaces the previous run's interactions, it does not add to them.
+    two = ["test_shared.py::test_3", "test_shared.py::test_4"]
+    project.runpytest("--ckafka-record-mode=rewrite", *two).assert_outcomes(passed=2)
+    assert _limits(path) == [4, 5]
+    run(*workers, "--ckafka-record-mode=rewrite").assert_outcomes(passed=40)
+    assert _limits(path) == list(range(1, 41))
+    assert len(server.calls) == 82
+    assert list(temp.iterdir()) == []
+    server.stop()
+    project.makeconftest(SOCKET_GUARD)
+    run(*workers).assert_outcomes(passed=40)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["rewritten.yaml"]
+
+
 @pytest.mark.parametrize(
     ("args", "line"),
     [
@@ -352,6 +402,43 @@ def test_x(ckafka):
     result.stdout.re_match_lines(
         [r"^E\s+.*CassetteFormatError: .*cassettes/test_x/test_x\.yaml:\d+: .*"],
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "line"),
+    [
+        pytest.param(
+            lambda path: path.mkdir(),
+            r"test_x\.yaml:1: the cassette is a directory, not a file; move the directory away "
+            r"or give @pytest\.mark\.ckafka_cassette another name$",
+            id="directory",
+        ),
+        pytest.param(
+            lambda path: path.write_text("version: 1\ninteractions: []\ninteractions: []\n"),
+            r"test_x\.yaml:3: duplicate key 'interactions' \(also at line 2\); YAML would "
+            r"silently keep only the last, remove one$",
+            id="duplicate-key",
+        ),
+    ],
+)
+def test_a_bad_cassette_is_one_line_naming_the_file_and_line(
+    pytester: pytest.Pytester, make: Callable[[Path], Any], line: str
+) -> None:
+    folder = pytester.path / "cassettes" / "test_x"
+    folder.mkdir(parents=True)
+    make(folder / "test_x.yaml")
+    pytester.makepyfile(
+        test_x="""
+import pytest
+
+@pytest.mark.ckafka_cassette
+def test_x(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest("--ckafka-record-mode=once")
+    result.assert_outcomes(errors=1)
+    result.stdout.re_match_lines([r"^E\s+.*CassetteFormatError: .*cassettes/test_x/" + line])
 
 
 def test_a_cassette_from_another_version(pytester: pytest.Pytester) -> None:
