@@ -55,15 +55,16 @@ class CKafka(HandlingMixin):
     """The fake CKafka API, without any transport.
 
     Register answers with :meth:`respond`, :meth:`fail` and :meth:`fault`; read
-    what happened in :attr:`calls`. ``strict=True`` makes a call with no stub
-    for its action an error instead of getting the synthesized default.
+    what happened in :attr:`calls`. ``strict=True`` makes a call that no stub
+    (or cassette) answers an error: only what the test set up answers.
     ``validate=True`` (the default) checks every call against the spec first
     and answers a bad one with the real API's error (``MissingParameter``,
     ``UnknownParameter``, ``InvalidParameter``, ``InvalidParameterValue``,
     ``UnsupportedRegion``), before any stub, cassette or default.
-    ``stateful=True`` (the default) answers the actions the backend implements
-    from resources that live across calls (:attr:`state`); the synthesized
-    default answers the rest.
+    ``stateful`` answers the actions the backend implements from resources
+    that live across calls (:attr:`state`); the synthesized default answers
+    the rest. It is on unless ``strict``: ``strict=True, stateful=True`` lets
+    the backend answer too.
     """
 
     def __init__(
@@ -75,11 +76,12 @@ class CKafka(HandlingMixin):
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
         validate: bool = True,
-        stateful: bool = True,
+        stateful: Optional[bool] = None,
     ) -> None:
         self.strict = strict
         self.validate = validate
-        self.stateful = stateful
+        # Strict means only what the test set up answers; state must be asked for.
+        self.stateful = (not strict) if stateful is None else bool(stateful)
         self.strict_auth = strict_auth
         self.credentials = CredentialStore()
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
@@ -433,6 +435,8 @@ class CKafka(HandlingMixin):
             f"Registered stubs:\n{listing}\n"
             f'Register one with ckafka.respond("{action}", ...) or ckafka.fail("{action}", ...).'
         )
+        if not self.stateful and self.backend.handles(action):
+            text += "\nOr let the stateful backend answer it too: strict=True, stateful=True."
         with self._lock:
             self._unmatched.append(text)
         return text

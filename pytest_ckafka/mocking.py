@@ -42,7 +42,7 @@ class CKafkaMock(CKafka):
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
         validate: bool = True,
-        stateful: bool = True,
+        stateful: Optional[bool] = None,
     ) -> None:
         super().__init__(
             strict=strict,
@@ -136,7 +136,7 @@ def mock(
     policy: PolicyLike = None,
     strict_auth: bool = False,
     validate: bool = True,
-    stateful: bool = True,
+    stateful: Optional[bool] = None,
 ) -> CKafkaMock: ...
 
 
@@ -149,9 +149,13 @@ def mock(
     policy: PolicyLike = None,
     strict_auth: bool = False,
     validate: bool = True,
-    stateful: bool = True,
+    stateful: Optional[bool] = None,
 ) -> Union[F, CKafkaMock]:
     """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
+
+    The options are :class:`~pytest_ckafka.core.CKafka`'s: ``strict=True``
+    answers only what the test registered (``stateful=True`` adds the stateful
+    backend).
 
     >>> import pytest_ckafka
     >>> @pytest_ckafka.mock

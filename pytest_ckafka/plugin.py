@@ -126,9 +126,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False, "
-        "validate=True, stateful=True): configure the ckafka fixture for this test (strict "
-        "mode, unused-stub check, extra endpoints, signature checks against "
-        "ckafka.add_credentials, request validation against the spec, the stateful backend).",
+        "validate=True, stateful=None): configure the ckafka fixture for this test (strict "
+        "mode: only stubs answer; unused-stub check; extra endpoints; signature checks against "
+        "ckafka.add_credentials; request validation against the spec; the stateful backend, "
+        "on unless strict).",
     )
     config.addinivalue_line(
         "markers",
@@ -217,7 +218,7 @@ def ckafka(
         policy=ckafka_policy,
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
-        stateful=bool(options.get("stateful", True)),
+        stateful=_optional_bool(options.get("stateful")),
     )
     fake.nodeid = request.node.nodeid
     fake.start()
@@ -232,6 +233,10 @@ def ckafka(
         add_report_rows(request, fake)
     if not test_failed(request):  # a failed test already shows what went wrong, once
         fake.verify(assert_all_used=bool(assert_all_used))
+
+
+def _optional_bool(value: Any) -> Optional[bool]:
+    return None if value is None else bool(value)
 
 
 def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
@@ -260,7 +265,7 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
         assert_all_used=assert_all_used,
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
-        stateful=bool(options.get("stateful", True)),
+        stateful=_optional_bool(options.get("stateful")),
     ).start()
     try:
         yield server

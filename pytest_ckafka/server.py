@@ -302,7 +302,7 @@ class FakeServer(CKafka):
     Its :attr:`clock` follows the real time (``clock.advance`` still moves it
     ahead), as its clients wait in real time. ``body_timeout`` bounds reading one
     request, ``fault_timeout`` how long a ``timeout`` fault holds a connection,
-    ``idle_timeout`` an idle keep-alive.
+    ``idle_timeout`` an idle keep-alive. ``strict`` and ``stateful`` are :class:`CKafka`'s.
 
     >>> import json, urllib.request
     >>> with FakeServer() as server:
@@ -329,7 +329,7 @@ class FakeServer(CKafka):
         idle_timeout: float = 60.0,
         strict_auth: bool = False,
         validate: bool = True,
-        stateful: bool = True,
+        stateful: Optional[bool] = None,
     ) -> None:
         super().__init__(
             strict=strict,

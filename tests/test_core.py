@@ -84,8 +84,8 @@ def test_request_id_is_fresh_and_recorded() -> None:
 
 
 def test_strict_raises_and_remembers_for_teardown() -> None:
-    # The stateful backend answers DescribeTopic even in strict mode: switch it off.
-    fake = CKafka(strict=True, stateful=False)
+    # Strict mode alone: the stateful backend does not answer DescribeTopic either.
+    fake = CKafka(strict=True)
     with pytest.raises(UnmatchedCallError) as info:
         call(fake, "DescribeTopic", {"InstanceId": "ckafka-1"})
     assert str(info.value).splitlines() == [
@@ -94,6 +94,7 @@ def test_strict_raises_and_remembers_for_teardown() -> None:
         "  (none)",
         'Register one with ckafka.respond("DescribeTopic", ...) or '
         'ckafka.fail("DescribeTopic", ...).',
+        "Or let the stateful backend answer it too: strict=True, stateful=True.",
     ]
     with pytest.raises(UnmatchedCallError):
         fake.verify()

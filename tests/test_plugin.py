@@ -39,10 +39,10 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.ckafka(strict=None, assert_all_used=True, endpoints=(), "
-            "strict_auth=False, validate=True, stateful=True): configure the ckafka fixture "
-            "for this test (strict mode, unused-stub check, extra endpoints, signature checks "
-            "against ckafka.add_credentials, request validation against the spec, the stateful "
-            "backend)."
+            "strict_auth=False, validate=True, stateful=None): configure the ckafka fixture "
+            "for this test (strict mode: only stubs answer; unused-stub check; extra endpoints; "
+            "signature checks against ckafka.add_credentials; request validation against the "
+            "spec; the stateful backend, on unless strict)."
         ]
     )
 
@@ -67,8 +67,8 @@ def test_strict_mode_fails_an_unstubbed_call(pytester: pytest.Pytester) -> None:
         + """
 import pytest
 
-# The stateful backend answers DescribeTopic even in strict mode: switch it off.
-@pytest.mark.ckafka(strict=True, stateful=False)
+# Strict mode: only what the test set up answers, so the stateful backend does not.
+@pytest.mark.ckafka(strict=True)
 def test_strict(ckafka, ckafka_client):
     ckafka.respond("DescribeInstances")
     ckafka.fail("DeleteTopic", "ResourceInUse", times=1)
@@ -90,6 +90,7 @@ def test_strict(ckafka, ckafka_client):
             "  fail('DeleteTopic', 'ResourceInUse', times=1) [used 0 of 1]",
             'Register one with ckafka.respond("DescribeTopic", ...) or '
             'ckafka.fail("DescribeTopic", ...).',
+            "Or let the stateful backend answer it too: strict=True, stateful=True.",
         ],
     )
 
@@ -112,16 +113,51 @@ def test_strict_from_cli_and_ini(
         + """
 import pytest
 
-# Strict mode only refuses actions the stateful backend does not answer: switch it off.
-@pytest.mark.ckafka(stateful=False)
+# Off, the stateful backend answers; strict from the command line or ini, nothing does.
 def test_call(ckafka, ckafka_client):
-    describe_topic(ckafka_client)
+    ckafka_client.DescribeInstances(models.DescribeInstancesRequest())
 """
     )
     result = pytester.runpytest(*args)
     result.assert_outcomes(**outcome)
     if outcome.get("failed"):
-        result.stdout.fnmatch_lines(["*strict mode: no stub answers DescribeTopic*"])
+        result.stdout.fnmatch_lines(["*strict mode: no stub answers DescribeInstances {}"])
+
+
+def test_strict_and_stateful_lets_the_backend_answer_and_nothing_else(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+import pytest
+
+@pytest.mark.ckafka(strict=True, stateful=True)
+def test_state_answers(ckafka, ckafka_client):
+    ckafka.state.add_instance("ckafka-1")
+    assert describe_topic(ckafka_client).Result.TotalCount == 0
+
+@pytest.mark.ckafka(strict=True, stateful=True)
+def test_the_rest_is_still_strict(ckafka, ckafka_client):
+    try:
+        ckafka_client.DescribeDatahubTopics(models.DescribeDatahubTopicsRequest())
+    except TencentCloudSDKException:
+        pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2, errors=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.UnmatchedCallError: pytest-ckafka strict mode: "
+            "no stub answers DescribeDatahubTopics {}",
+            "Registered stubs:",
+            "  (none)",
+            'Register one with ckafka.respond("DescribeDatahubTopics", ...) or '
+            'ckafka.fail("DescribeDatahubTopics", ...).',
+        ],
+    )
 
 
 def test_marker_beats_cli(pytester: pytest.Pytester) -> None:
