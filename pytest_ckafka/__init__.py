@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
     from .faults import FAULT_KINDS
     from .handling import MatrixReport, Verdict
+    from .limits import MAX_DEPTH
     from .mocking import CKafkaMock, mock
     from .policy import DEFAULT_POLICY, Policy
     from .server import FakeServer
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "ERROR_CODES",
     "FAULT_KINDS",
+    "MAX_DEPTH",
     "SERVICE",
     "CKafka",
     "CKafkaAssertionError",
@@ -72,6 +74,7 @@ _WHERE = {
     "State": "backend",
     "stateful_actions": "backend",
     "API_VERSION": "core",
+    "MAX_DEPTH": "limits",
     "DEFAULT_POLICY": "policy",
     "Clock": "clock",
     "FakeServer": "server",

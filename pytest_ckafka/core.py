@@ -36,6 +36,7 @@ from .exceptions import (
 from .faults import check_fault
 from .handling import HandlingMixin, Verdict
 from .hosts import Endpoints
+from .limits import check_data, clip, clip_quoted
 from .policy import PolicyLike
 from .protocol import ParsedRequest, ProtocolError, parse_request
 from .signing import CredentialStore, verify
@@ -131,6 +132,7 @@ class CKafka(HandlingMixin):
                 raise CKafkaUsageError(
                     f"{action}: body must be a dict of Response members, got {type(body).__name__}"
                 )
+            check_data(body, action, root="body")
             check_body(action, body)
             body_json = body_to_json(body)
         stub = Stub(action, "respond", body_json=body_json, times=times, params=params)
@@ -156,6 +158,7 @@ class CKafka(HandlingMixin):
         self._check_action(action)
         check_times(times)
         check_params(action, params)
+        check_data({"code": code, "message": message}, action)
         lookup_code(code, custom=custom)
         stub = Stub(
             action, "fail", code=code, message=message, custom=custom, times=times, params=params
@@ -287,7 +290,7 @@ class CKafka(HandlingMixin):
         try:
             parsed = parse_request(method, url, headers, body)
         except ProtocolError as exc:
-            reply = envelope_reply(error_envelope(exc.code, exc.message, request_id, custom=True))
+            reply = self._error(exc.code, exc.message, request_id)
             action = _header(headers, "X-TC-Action")
             self.calls.append(
                 Call(
@@ -424,14 +427,16 @@ class CKafka(HandlingMixin):
 
     @staticmethod
     def _error(code: str, message: str, request_id: str) -> Reply:
-        return envelope_reply(error_envelope(code, message, request_id, custom=True))
+        # Every message the fake writes quotes what it echoes in backticks; a
+        # 10 MB parameter must not come back (and be logged) in full.
+        return envelope_reply(error_envelope(code, clip_quoted(message), request_id, custom=True))
 
     def _record_unmatched(self, action: str, params: Mapping[str, Any]) -> str:
         stubs = self._stubs.all()
         listing = "\n".join(f"  {s.describe()}" for s in stubs) if stubs else "  (none)"
         text = (
             f"pytest-ckafka strict mode: no stub answers {action} "
-            f"{json.dumps(dict(params), ensure_ascii=False, sort_keys=True)}\n"
+            f"{clip(json.dumps(dict(params), ensure_ascii=False, sort_keys=True))}\n"
             f"Registered stubs:\n{listing}\n"
             f'Register one with ckafka.respond("{action}", ...) or ckafka.fail("{action}", ...).'
         )

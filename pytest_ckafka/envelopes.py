@@ -5,6 +5,10 @@ the fixture, the transport faults and later the server. The content type is
 exactly ``application/json``: the official SDK ignores an error envelope sent
 with any other value (``application/json; charset=utf-8`` included) and returns
 an empty model instead of raising.
+
+Every body is UTF-8 whatever it carries: a lone surrogate that slipped past the
+checks of :mod:`pytest_ckafka.limits` is written as its JSON escape (``\\ud800``),
+so encoding an answer never fails.
 """
 
 from __future__ import annotations
@@ -114,8 +118,18 @@ def error_envelope(
 
 
 def encode(envelope: Mapping[str, Any]) -> bytes:
-    """Serialize an envelope the way the API does: compact UTF-8 JSON."""
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Serialize an envelope the way the API does: compact UTF-8 JSON.
+
+    >>> encode({"Message": "caf\\u00e9 \\ud800"})
+    b'{"Message":"caf\\xc3\\xa9 \\\\ud800"}'
+    """
+    return _utf8(json.dumps(envelope, ensure_ascii=False, separators=(",", ":")))
+
+
+def _utf8(text: str) -> bytes:
+    # Inside a JSON string (the only place text can hold one) backslashreplace
+    # writes a lone surrogate as "\udXXX", which is its JSON escape.
+    return text.encode("utf-8", "backslashreplace")
 
 
 def envelope_reply(envelope: Mapping[str, Any], content_type: str = CONTENT_TYPE) -> Reply:
@@ -131,7 +145,7 @@ def success_reply(body_json: str, request_id: str) -> Reply:
     """
     inner = body_json[:-1] + ("," if len(body_json) > 2 else "")
     text = '{"Response":' + inner + '"RequestId":"' + request_id + '"}}'
-    return Reply(200, {"Content-Type": CONTENT_TYPE}, text.encode("utf-8"))
+    return Reply(200, {"Content-Type": CONTENT_TYPE}, _utf8(text))
 
 
 def raw_reply(status: int, body: bytes, content_type: str, fault: str) -> Reply:
