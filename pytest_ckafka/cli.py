@@ -10,7 +10,8 @@ URL and endpoint on stdout and serves until SIGINT or SIGTERM, then exits 0::
 Options: ``--host`` (default ``127.0.0.1``), ``--port`` (default 0: any free
 port, read it from that line), ``--strict`` (only stubs answer: any other call
 is an error; add ``--stateful`` to let the stateful backend answer too),
-``--strict-auth`` and ``--credentials FILE`` (signature
+``--max-calls N`` (the calls ``GET /_ckafka/calls`` keeps, the last 10000 by
+default; ``none`` keeps every one), ``--strict-auth`` and ``--credentials FILE`` (signature
 checking; the file is a JSON list of ``{"secret_id", "secret_key", "token"?,
 "token_expires_at"?}``, the expiry a Unix time in seconds), ``--state FILE``.
 Stubs, the call log and resets are driven over HTTP through the control API
@@ -53,6 +54,7 @@ from types import FrameType
 from typing import Any, NoReturn, Optional
 
 from .control import add_stubs, json_kind, stub_entry
+from .defaults import DEFAULT_MAX_CALLS
 from .exceptions import CKafkaUsageError
 from .seeding import apply_seeds, load_dump
 from .server import FakeServer, ListenError
@@ -144,7 +146,24 @@ def _serve_parser() -> _Parser:
         action="store_true",
         help="the stateful backend answers (the default, unless --strict)",
     )
+    parser.add_argument(
+        "--max-calls",
+        metavar="N",
+        type=_max_calls,
+        default=DEFAULT_MAX_CALLS,
+        help="calls kept in the log, the oldest dropped (%(default)s); none: keep all",
+    )
     return parser
+
+
+def _max_calls(text: str) -> Optional[int]:
+    if text.lower() == "none":
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"invalid count {text!r}: expected a positive integer, or none to keep every call"
+        )
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -212,6 +231,7 @@ def _run(options: argparse.Namespace, stop: threading.Event) -> int:
         strict_auth=options.strict_auth,
         validate=not options.no_validate,
         stateful=False if options.stateless else (True if options.stateful else None),
+        max_calls=options.max_calls,
     )
     if options.credentials is not None:
         _load_credentials(server, options.credentials)

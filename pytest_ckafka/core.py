@@ -18,6 +18,7 @@ from .bodycheck import check_body
 from .calls import Call, CallLog
 from .catalog import lookup_code
 from .clock import Clock
+from .defaults import DEFAULT_MAX_CALLS
 from .envelopes import (
     PASSTHROUGH,
     Reply,
@@ -65,7 +66,8 @@ class CKafka(HandlingMixin):
     ``stateful`` answers the actions the backend implements from resources
     that live across calls (:attr:`state`); the synthesized default answers
     the rest. It is on unless ``strict``: ``strict=True, stateful=True`` lets
-    the backend answer too.
+    the backend answer too. ``max_calls`` bounds :attr:`calls` (the oldest are
+    dropped; ``None`` keeps every call).
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class CKafka(HandlingMixin):
         strict_auth: bool = False,
         validate: bool = True,
         stateful: Optional[bool] = None,
+        max_calls: Optional[int] = DEFAULT_MAX_CALLS,
     ) -> None:
         self.strict = strict
         self.validate = validate
@@ -88,7 +91,8 @@ class CKafka(HandlingMixin):
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
         self.auth_now: Callable[[], float] = time.time
         self.endpoints = Endpoints(endpoints)
-        self.calls = CallLog()
+        self.calls = CallLog(max_calls)
+        """Every call answered, the last ``max_calls`` of them (see :class:`CallLog`)."""
         self.clock = clock or Clock()
         self.backend = Backend(self.clock)
         self.state = State(self.backend)
@@ -96,7 +100,6 @@ class CKafka(HandlingMixin):
         # A cassette (replay.Replayer) answers after the stubs and before the default.
         self.cassette: Optional[CassettePlayer] = None
         self.nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
-        self._synthetic_ids: set[str] = set()
         self._policy = policy
         self.verdicts: list[Verdict] = []
         self._stubs = StubRegistry()
@@ -305,17 +308,18 @@ class CKafka(HandlingMixin):
                     None,
                     reply,
                     "protocol",
-                )
+                ),
+                _size(body),
             )
             return _for_method(reply, method)
         if self.strict_auth:
             failure = verify(method, url, headers, body, self.credentials, now=self.auth_now())
             if failure is not None:
                 reply = self._error(failure[0], failure[1], request_id)
-                self.calls.append(_call(parsed, url, request_id, reply, "auth"))
+                self.calls.append(_call(parsed, url, request_id, reply, "auth"), _size(body))
                 return _for_method(reply, method)
         reply, answered_by = self._answer(parsed, request_id)
-        self.calls.append(_call(parsed, url, request_id, reply, answered_by))
+        self.calls.append(_call(parsed, url, request_id, reply, answered_by), _size(body))
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
         if answered_by == "miss":
@@ -324,9 +328,6 @@ class CKafka(HandlingMixin):
             with self._lock:
                 self._misses.append(message)
             raise CassetteMissError(message)
-        if answered_by not in ("network", "cassette"):
-            with self._lock:
-                self._synthetic_ids.add(request_id)
         return _for_method(reply, method)
 
     def passes_through(
@@ -352,13 +353,15 @@ class CKafka(HandlingMixin):
             return False
         if self.cassette.answer(parsed, parsed.host, "", peek=True) is not None:
             return False
-        self.calls.append(_call(parsed, url, "", PASSTHROUGH, "network"))
+        self.calls.append(_call(parsed, url, "", PASSTHROUGH, "network"), _size(body))
         return True
 
     def is_synthetic(self, request_id: str) -> bool:
-        """True if this fake (not the network) produced the answer with ``request_id``."""
-        with self._lock:
-            return request_id in self._synthetic_ids
+        """True if this fake (not the network) produced the answer with ``request_id``.
+
+        Known for the calls still in :attr:`calls`; :meth:`reset` forgets them all.
+        """
+        return self.calls.answered_here(request_id)
 
     def _answer(self, parsed: ParsedRequest, request_id: str) -> tuple[Reply, str]:
         action, version, params = parsed.action, parsed.version, parsed.params
@@ -474,6 +477,10 @@ def _call(parsed: ParsedRequest, url: str, request_id: str, reply: Reply, by: st
         reply,
         by,
     )
+
+
+def _size(body: Union[bytes, str, None]) -> int:
+    return len(body) if body else 0
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:

@@ -17,6 +17,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Optional
 
 __all__ = [
@@ -33,6 +34,9 @@ __all__ = [
 ]
 
 CONTENT_TYPE = "application/json"
+# One read-only mapping shared by every JSON reply: a dict per reply would cost
+# more than the reply's own body for most answers, and the call log keeps them.
+_JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": CONTENT_TYPE})
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ class Reply:
     """
 
     status: int = 200
-    headers: Mapping[str, str] = field(default_factory=lambda: {"Content-Type": CONTENT_TYPE})
+    headers: Mapping[str, str] = field(default_factory=lambda: _JSON_HEADERS)
     body: bytes = b""
     raise_kind: Optional[str] = None
     fault: Optional[str] = None
@@ -134,7 +138,8 @@ def _utf8(text: str) -> bytes:
 
 def envelope_reply(envelope: Mapping[str, Any], content_type: str = CONTENT_TYPE) -> Reply:
     """A 200 reply carrying ``envelope``."""
-    return Reply(200, {"Content-Type": content_type}, encode(envelope))
+    headers = _JSON_HEADERS if content_type == CONTENT_TYPE else {"Content-Type": content_type}
+    return Reply(200, headers, encode(envelope))
 
 
 def success_reply(body_json: str, request_id: str) -> Reply:
@@ -145,7 +150,7 @@ def success_reply(body_json: str, request_id: str) -> Reply:
     """
     inner = body_json[:-1] + ("," if len(body_json) > 2 else "")
     text = '{"Response":' + inner + '"RequestId":"' + request_id + '"}}'
-    return Reply(200, {"Content-Type": CONTENT_TYPE}, _utf8(text))
+    return Reply(200, _JSON_HEADERS, _utf8(text))
 
 
 def raw_reply(status: int, body: bytes, content_type: str, fault: str) -> Reply:

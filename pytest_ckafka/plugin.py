@@ -15,7 +15,7 @@ import pytest
 
 # The error-matrix and cassette wiring live in their own modules; importing their
 # hooks and fixtures here registers them with this plugin (``-p no:ckafka`` drops all).
-from .defaults import DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
+from .defaults import DEFAULT_MAX_CALLS, DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
 from .plugin_cassettes import (
     ckafka_scrubbers,
     open_cassette,
@@ -69,6 +69,7 @@ MARKER_OPTIONS = (
     "strict_auth",
     "validate",
     "stateful",
+    "max_calls",
 )
 
 
@@ -126,10 +127,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False, "
-        "validate=True, stateful=None): configure the ckafka fixture for this test (strict "
-        "mode: only stubs answer; unused-stub check; extra endpoints; signature checks against "
-        "ckafka.add_credentials; request validation against the spec; the stateful backend, "
-        "on unless strict).",
+        f"validate=True, stateful=None, max_calls={DEFAULT_MAX_CALLS}): configure the ckafka "
+        "fixture for this test (strict mode: only stubs answer; unused-stub check; extra "
+        "endpoints; signature checks against ckafka.add_credentials; request validation "
+        "against the spec; the stateful backend, on unless strict; how many calls "
+        "ckafka.calls keeps, None: all).",
     )
     config.addinivalue_line(
         "markers",
@@ -219,6 +221,7 @@ def ckafka(
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
         stateful=_optional_bool(options.get("stateful")),
+        max_calls=_max_calls(options),
     )
     fake.nodeid = request.node.nodeid
     fake.start()
@@ -239,6 +242,16 @@ def _optional_bool(value: Any) -> Optional[bool]:
     return None if value is None else bool(value)
 
 
+def _max_calls(options: dict[str, Any]) -> Optional[int]:
+    from .calls import check_max_calls
+    from .exceptions import CKafkaUsageError
+
+    try:
+        return check_max_calls(options.get("max_calls", DEFAULT_MAX_CALLS))
+    except CKafkaUsageError as exc:
+        raise pytest.UsageError(f"@pytest.mark.ckafka: {exc}") from None
+
+
 def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
     strict = options.get("strict")
     if strict is None:
@@ -251,9 +264,9 @@ def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
 def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iterator[FakeServer]:
     """The fake CKafka API as a real HTTP server on loopback: ``.endpoint``, ``.url``.
 
-    Same API and ``@pytest.mark.ckafka(strict=..., validate=..., stateful=...)``
-    options as ``ckafka``, for clients outside the test process (tccli, other SDKs,
-    subprocesses).
+    Same API and ``@pytest.mark.ckafka(strict=..., validate=..., stateful=...,
+    max_calls=...)`` options as ``ckafka``, for clients outside the test process
+    (tccli, other SDKs, subprocesses).
     """
     from .server import FakeServer
 
@@ -266,6 +279,7 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
         stateful=_optional_bool(options.get("stateful")),
+        max_calls=_max_calls(options),
     ).start()
     try:
         yield server

@@ -174,7 +174,7 @@ def test_control_api_injects_an_error_the_sdk_raises_and_logs_the_call() -> None
             ("ap-guangzhou", "2019-08-19")
         }
         assert http(served, "POST", "/_ckafka/reset")[2] == {"reset": True}
-        assert http(served, "GET", "/_ckafka/calls")[2] == {"calls": []}
+        assert http(served, "GET", "/_ckafka/calls")[2] == {"calls": [], "dropped": 0}
         assert served.stop() == (0, "", "")
 
 
@@ -331,12 +331,17 @@ def test_a_port_in_use() -> None:
         (["serve", "--stat=s.json"], "unknown option --stat; did you mean --state?"),
         (
             ["serve", "--verbose"],
-            "unknown option --verbose (valid: --credentials, --help, --host, --no-validate, "
-            "--port, --state, --stateful, --stateless, --strict, --strict-auth)",
+            "unknown option --verbose (valid: --credentials, --help, --host, --max-calls, "
+            "--no-validate, --port, --state, --stateful, --stateless, --strict, --strict-auth)",
         ),
         (
             ["serve", "--stateless", "--stateful"],
             "argument --stateful: not allowed with argument --stateless",
+        ),
+        (
+            ["serve", "--max-calls", "0"],
+            "argument --max-calls: invalid count '0': expected a positive integer, "
+            "or none to keep every call",
         ),
         (["serv"], "unknown command serv; did you mean serve?"),
         (["run"], "unknown command run (valid: serve)"),

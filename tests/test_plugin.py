@@ -39,10 +39,11 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.ckafka(strict=None, assert_all_used=True, endpoints=(), "
-            "strict_auth=False, validate=True, stateful=None): configure the ckafka fixture "
-            "for this test (strict mode: only stubs answer; unused-stub check; extra endpoints; "
-            "signature checks against ckafka.add_credentials; request validation against the "
-            "spec; the stateful backend, on unless strict)."
+            "strict_auth=False, validate=True, stateful=None, max_calls=10000): configure the "
+            "ckafka fixture for this test (strict mode: only stubs answer; unused-stub check; "
+            "extra endpoints; signature checks against ckafka.add_credentials; request "
+            "validation against the spec; the stateful backend, on unless strict; how many "
+            "calls ckafka.calls keeps, None: all)."
         ]
     )
 
@@ -201,6 +202,41 @@ def test_opted_out(ckafka):
     )
 
 
+def test_max_calls_marker_bounds_the_log_of_both_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka(max_calls=2)
+def test_capped(ckafka, ckafka_server):
+    assert ckafka.calls.max_calls == ckafka_server.calls.max_calls == 2
+
+@pytest.mark.ckafka(max_calls=None)
+def test_unbounded(ckafka):
+    assert ckafka.calls.max_calls is None
+
+def test_default(ckafka):
+    assert ckafka.calls.max_calls == 10000
+
+@pytest.mark.ckafka(max_calls=0)
+def test_bad(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.re_match_lines(
+        [
+            r"^E +(pytest|_pytest\.config\.exceptions)\.UsageError: "
+            + re.escape(
+                "@pytest.mark.ckafka: max_calls must be a positive integer or None "
+                "(keep every call), got 0"
+            )
+            + "$"
+        ]
+    )
+
+
 def test_bad_marker_option_suggests(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -219,8 +255,8 @@ def test_x(ckafka):
             r"^E +(pytest|_pytest\.config\.exceptions)\.UsageError: "
             + re.escape(
                 '@pytest.mark.ckafka: unknown option "strickt": '
-                'did you mean "strict"? Valid choices: assert_all_used, endpoints, stateful, '
-                "strict, strict_auth, validate."
+                'did you mean "strict"? Valid choices: assert_all_used, endpoints, max_calls, '
+                "stateful, strict, strict_auth, validate."
             )
             + "$"
         ]

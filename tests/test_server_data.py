@@ -1,14 +1,17 @@
-"""Nothing lost, nothing poisoned: the server with payloads no SDK sends.
+"""Nothing lost, nothing poisoned: the server with payloads no SDK sends, and a bounded log.
 
 Raw HTTP on loopback: a lone surrogate (``"\\ud800"``, valid JSON) as a
 parameter name or value, a body nested 980 deep, seeds and stubs carrying
 either. Each is refused where it enters, and ``GET /_ckafka/calls``,
 ``GET /_ckafka/state`` and the ``--state`` save keep answering valid JSON.
+The call log keeps the last ``max_calls`` calls and says how many it dropped.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,6 +21,7 @@ import pytest
 from tencentcloud.ckafka.v20190819 import models
 
 from pytest_ckafka import FakeServer
+from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError
 from tests.test_cli import client, http, serve
 
 HEADERS = {
@@ -170,3 +174,62 @@ def test_the_state_file_is_saved_after_refused_surrogates(tmp_path: Path) -> Non
     [store] = saved["state"]["stores"]
     assert store["instances"]["ckafka-1"]["name"] == "shop"
     assert store["instances"]["ckafka-1"]["topics"] == {}
+
+
+# -- §4: a bounded call log ---------------------------------------------------------------------
+
+
+def test_the_server_keeps_the_last_max_calls_and_says_how_many_it_dropped() -> None:
+    with FakeServer(max_calls=3) as server:
+        ids = [call(server, b'{"Limit": 1}')["RequestId"] for _ in range(5)]
+        status, log = control(server, "GET", "/_ckafka/calls")
+        assert status == 200 and log["dropped"] == 2
+        assert [c["request_id"] for c in log["calls"]] == ids[2:]
+        assert [c.request_id for c in server.calls] == ids[2:]
+        assert not server.is_synthetic(ids[0]) and server.is_synthetic(ids[4])
+        with pytest.raises(CKafkaAssertionError) as info:
+            server.assert_called("DescribeInstances", times=5)
+        assert str(info.value).splitlines()[0] == (
+            "expected DescribeInstances to be called 5 times, it was called 3 times. That is "
+            "in the last 3 calls kept: the log dropped the 2 before them (max_calls=3), so the "
+            "full count is not known. Raise max_calls, or pass max_calls=None to keep every call."
+        )
+        assert control(server, "POST", "/_ckafka/reset")[0] == 200
+        assert control(server, "GET", "/_ckafka/calls") == (200, {"calls": [], "dropped": 0})
+        assert not server.is_synthetic(ids[4])
+
+
+def test_the_default_cap_is_10000_calls() -> None:
+    assert FakeServer().calls.max_calls == 10_000
+    assert FakeServer(max_calls=None).calls.max_calls is None
+    with pytest.raises(CKafkaUsageError) as info:
+        FakeServer(max_calls=0)
+    assert str(info.value) == (
+        "max_calls must be a positive integer or None (keep every call), got 0"
+    )
+
+
+def test_serve_max_calls_reaches_the_log() -> None:
+    with serve("--max-calls", "2") as served:
+        sdk = client(served)
+        for _ in range(3):
+            sdk.DescribeInstances(models.DescribeInstancesRequest())
+        status, _, log = http(served, "GET", "/_ckafka/calls")
+        assert (status, len(log["calls"]), log["dropped"]) == (200, 2, 1)
+        assert served.stop() == (0, "", "")
+
+
+def test_the_memory_benchmark_runs_with_tiny_sizes() -> None:
+    script = Path(__file__).parent.parent / "benchmarks" / "bench_memory.py"
+    args = ["--calls", "200", "--max-calls", "50", "--no-baseline"]
+    done = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    assert lines[0] == (
+        "bench_memory: RSS growth between 200 and 400 calls over HTTP (max_calls=50; "
+        "target < 10 MB)"
+    )
+    assert [line.split()[0] for line in lines[1:]] == ["DescribeInstances", "DescribeRegion"]
+    assert all(line.endswith("50 calls kept  PASS") for line in lines[1:])
