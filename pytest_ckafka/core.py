@@ -103,8 +103,8 @@ class CKafka(HandlingMixin):
         self._policy = policy
         self.verdicts: list[Verdict] = []
         self._stubs = StubRegistry()
-        self._unmatched: list[str] = []
-        self._misses: list[str] = []
+        self._unmatched = _FirstProblems()
+        self._misses = _FirstProblems()
         self._lock = threading.Lock()
 
     # -- registering answers -------------------------------------------------
@@ -265,11 +265,11 @@ class CKafka(HandlingMixin):
         """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
         __tracebackhide__ = True
         with self._lock:
-            unmatched, misses = list(self._unmatched), list(self._misses)
+            unmatched, misses = self._unmatched.text(), self._misses.text()
         if misses:
-            raise CassetteMissError("\n\n".join(misses))
+            raise CassetteMissError(misses)
         if unmatched:
-            raise UnmatchedCallError("\n\n".join(unmatched))
+            raise UnmatchedCallError(unmatched)
         unused = self._stubs.unused()
         if assert_all_used and unused:
             lines = "\n".join(f"  {stub.describe()}" for stub in unused)
@@ -326,7 +326,7 @@ class CKafka(HandlingMixin):
             assert self.cassette is not None
             message = self.cassette.miss_message(parsed, parsed.host, self.nodeid)
             with self._lock:
-                self._misses.append(message)
+                self._misses.add(message)
             raise CassetteMissError(message)
         return _for_method(reply, method)
 
@@ -446,8 +446,36 @@ class CKafka(HandlingMixin):
         if not self.stateful and self.backend.handles(action):
             text += "\nOr let the stateful backend answer it too: strict=True, stateful=True."
         with self._lock:
-            self._unmatched.append(text)
+            self._unmatched.add(text)
         return text
+
+
+class _FirstProblems:
+    """The first problems of one kind, in full for the teardown report, and how many more.
+
+    A strict server that misses all day must not keep every message.
+    """
+
+    KEPT = 20
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.more = 0
+
+    def add(self, text: str) -> None:
+        if len(self.kept) < self.KEPT:
+            self.kept.append(text)
+        else:
+            self.more += 1
+
+    def clear(self) -> None:
+        self.kept.clear()
+        self.more = 0
+
+    def text(self) -> str:
+        """Every kept problem, then ``... and N more like these``; ``""`` if none."""
+        more = f"\n\n... and {self.more} more like these" if self.more else ""
+        return "\n\n".join(self.kept) + more
 
 
 class CassettePlayer(Protocol):
