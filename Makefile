@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_replay.py
 	$(BIN)/python benchmarks/bench_server.py
 	$(BIN)/python benchmarks/bench_state.py
+	$(BIN)/python benchmarks/bench_memory.py
 
 spec: $(STAMP)
 	$(BIN)/python tools/gen_spec.py ../shared/data

@@ -138,8 +138,8 @@ def test_list_topics_pages_until_total_count(ckafka, manager):
 
 @pytest.mark.ckafka(strict=True)
 def test_delete_topic_makes_exactly_one_call(ckafka, manager):
-    # Strict mode: a call that neither a stub nor the stateful backend answers fails the
-    # test instead of getting a synthesized default.
+    # Strict mode: only the stubs answer; any other call (even one the stateful backend
+    # implements) fails the test instead of getting an answer nobody set up.
     ckafka.respond("DeleteTopic", params={"InstanceId": INSTANCE, "TopicName": "orders"})
 
     manager.delete_topic(INSTANCE, "orders")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .catalog import ERROR_CODES, ErrorCode, error_codes
     from .clock import Clock
     from .core import API_VERSION, SERVICE, CKafka
+    from .defaults import DEFAULT_MAX_CALLS
     from .envelopes import error_envelope, success_envelope
     from .exceptions import (
         CassetteMissError,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     )
     from .faults import FAULT_KINDS
     from .handling import MatrixReport, Verdict
+    from .limits import MAX_DEPTH
     from .mocking import CKafkaMock, mock
     from .policy import DEFAULT_POLICY, Policy
     from .server import FakeServer
@@ -37,9 +39,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "API_VERSION",
+    "DEFAULT_MAX_CALLS",
     "DEFAULT_POLICY",
     "ERROR_CODES",
     "FAULT_KINDS",
+    "MAX_DEPTH",
     "SERVICE",
     "CKafka",
     "CKafkaAssertionError",
@@ -74,6 +78,8 @@ _WHERE = {
     "State": "backend",
     "stateful_actions": "backend",
     "API_VERSION": "core",
+    "DEFAULT_MAX_CALLS": "defaults",
+    "MAX_DEPTH": "limits",
     "DEFAULT_POLICY": "policy",
     "Clock": "clock",
     "FakeServer": "server",

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .exceptions import CKafkaUsageError
+from .limits import clip
 from .spec import Member, Spec, load_spec
 from .suggest import closest
 
@@ -182,6 +183,5 @@ def _echo(value: Any) -> str:
         shown = json.dumps(value, ensure_ascii=False)
     else:
         shown = repr(value)
-    if len(shown) > _ECHO_CHARS:
-        shown = shown[: _ECHO_CHARS - 3] + "..."
+    shown = clip(shown, _ECHO_CHARS)
     return f"{type(value).__name__} {shown}"

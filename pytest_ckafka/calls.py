@@ -1,21 +1,42 @@
-"""The record of every call the fake answered, and assertions over it."""
+"""The record of the calls the fake answered, and assertions over it.
+
+The log is bounded, so a long-running server (or a test making millions of
+calls) does not grow without end: it keeps the last :data:`DEFAULT_MAX_CALLS`
+calls unless told otherwise (``max_calls``; ``None`` keeps every call), and
+drops the oldest sooner once the requests and replies it keeps pass
+:data:`MAX_LOG_BYTES`. It counts what it dropped, and an assertion whose
+answer could depend on a dropped call fails saying so instead of guessing.
+"""
 
 from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
+from .defaults import DEFAULT_MAX_CALLS
 from .envelopes import CONTENT_TYPE, Reply
-from .exceptions import CKafkaAssertionError
+from .exceptions import CKafkaAssertionError, CKafkaUsageError
+from .limits import clip
 from .stubs import params_match
 
 if TYPE_CHECKING:
     from .scrub import Scrubbers
 
-__all__ = ["Call", "CallLog"]
+__all__ = ["MAX_LOG_BYTES", "Call", "CallLog", "check_max_calls"]
+
+MAX_LOG_BYTES = 64 * 1024 * 1024
+"""The request and reply bytes a capped log keeps at most: 10 MB bodies drop out sooner."""
+
+# Answers that came from elsewhere: a recording cassette must keep those.
+_NOT_PRODUCED_HERE = frozenset({"network", "cassette"})
+# An assertion message lists at most this many calls, the most recent.
+_LISTED_CALLS = 100
+# What dropped calls leave unknown: (assert_called with times=N, without).
+_UNKNOWN = ("the full count", "whether a dropped call matched")
 
 _SCRUBBERS: Optional[Scrubbers] = None
 
@@ -77,7 +98,18 @@ class Call:
         values = [self.secret_id] if self.secret_id else []
         shown = _log_scrubbers().scrub_params(self.action, dict(self.params), values=values)
         params = json.dumps(shown, ensure_ascii=False, sort_keys=True)
-        return f"{self.action} {params} -> {self.error_code or 'success'}"
+        return f"{self.action} {clip(params)} -> {self.error_code or 'success'}"
+
+
+def check_max_calls(max_calls: Optional[int]) -> Optional[int]:
+    """``max_calls`` must be a positive integer or ``None`` (keep every call); returns it."""
+    if max_calls is not None and (
+        isinstance(max_calls, bool) or not isinstance(max_calls, int) or max_calls < 1
+    ):
+        raise CKafkaUsageError(
+            f"max_calls must be a positive integer or None (keep every call), got {max_calls!r}"
+        )
+    return max_calls
 
 
 def _log_scrubbers() -> Scrubbers:
@@ -91,34 +123,87 @@ def _log_scrubbers() -> Scrubbers:
 
 
 class CallLog:
-    """Thread-safe, ordered list of :class:`Call` with assertion helpers."""
+    """Thread-safe, ordered, bounded list of :class:`Call` with assertion helpers.
 
-    def __init__(self) -> None:
+    >>> log = CallLog(max_calls=2)
+    >>> log.max_calls, log.dropped, len(log)
+    (2, 0, 0)
+    """
+
+    def __init__(self, max_calls: Optional[int] = DEFAULT_MAX_CALLS) -> None:
+        self.max_calls = check_max_calls(max_calls)
         self._lock = threading.Lock()
-        self._calls: list[Call] = []
+        self._entries: deque[tuple[Call, int]] = deque()  # each call with its size in bytes
+        self._bytes = 0
+        self._dropped = 0
+        self._produced_here: set[str] = set()  # RequestIds of the answers the fake made
 
-    def append(self, call: Call) -> None:
-        """Record ``call``."""
+    def append(self, call: Call, request_bytes: int = 0) -> None:
+        """Record ``call`` (``request_bytes``: its request body's size), dropping the oldest."""
+        size = request_bytes + len(call.url) + len(call.reply.body)
         with self._lock:
-            self._calls.append(call)
+            self._entries.append((call, size))
+            self._bytes += size
+            if call.answered_by not in _NOT_PRODUCED_HERE:
+                self._produced_here.add(call.request_id)
+            if self.max_calls is None:
+                return
+            entries = self._entries
+            while len(entries) > self.max_calls or (
+                self._bytes > MAX_LOG_BYTES and len(entries) > 1
+            ):
+                old, old_size = entries.popleft()
+                self._bytes -= old_size
+                self._produced_here.discard(old.request_id)
+                self._dropped += 1
+
+    @property
+    def dropped(self) -> int:
+        """How many calls were dropped, the oldest first, to keep the log bounded."""
+        return self._dropped
+
+    @property
+    def total(self) -> int:
+        """Every call recorded since the last :meth:`clear`, dropped ones included."""
+        with self._lock:
+            return self._dropped + len(self._entries)
+
+    def since(self, total: int) -> list[Call]:
+        """The calls recorded after the log's :attr:`total` was ``total``, still kept."""
+        with self._lock:
+            skip = max(0, total - self._dropped)
+            return [call for call, _ in list(self._entries)[skip:]]
+
+    def snapshot(self) -> tuple[int, list[Call]]:
+        """``(dropped, calls)`` read at one moment: the N-th call kept is call ``dropped + N``."""
+        with self._lock:
+            return self._dropped, [call for call, _ in self._entries]
+
+    def answered_here(self, request_id: str) -> bool:
+        """True if a call in the log got an answer with ``request_id`` made by the fake itself."""
+        with self._lock:
+            return request_id in self._produced_here
 
     def __iter__(self) -> Iterator[Call]:
         with self._lock:
-            return iter(list(self._calls))
+            return iter([call for call, _ in self._entries])
 
     def __len__(self) -> int:
-        return len(self._calls)
+        return len(self._entries)
 
     def __getitem__(self, index: int) -> Call:
-        return self._calls[index]
+        return self._entries[index][0]
 
     def __repr__(self) -> str:
-        return f"<CallLog: {len(self)} calls>"
+        dropped = f", {self._dropped} dropped" if self._dropped else ""
+        return f"<CallLog: {len(self)} calls{dropped}>"
 
     def clear(self) -> None:
-        """Forget every call."""
+        """Forget every call, and the count of dropped ones."""
         with self._lock:
-            self._calls.clear()
+            self._entries.clear()
+            self._bytes = self._dropped = 0
+            self._produced_here.clear()
 
     def of(self, action: str, params: Optional[Mapping[str, Any]] = None) -> list[Call]:
         """Calls of ``action`` whose params include ``params`` (a subset match)."""
@@ -129,9 +214,25 @@ class CallLog:
         ]
 
     def describe(self) -> str:
-        """Every call, one per line, for assertion messages."""
-        lines = [f"  {n}. {call.summary()}" for n, call in enumerate(self, 1)]
+        """The calls, one per line (the last 100), for assertion messages."""
+        kept = list(self)
+        listed = kept[-_LISTED_CALLS:]
+        hidden = self._dropped + len(kept) - len(listed)
+        lines = []
+        if hidden:
+            lines.append(f"  ({hidden} earlier call{'s' if hidden != 1 else ''} not listed)")
+        lines += [f"  {n}. {call.summary()}" for n, call in enumerate(listed, hidden + 1)]
         return "\n".join(lines) if lines else "  (no calls)"
+
+    def _incomplete(self, what: str) -> str:
+        """Why a count over the kept calls cannot be trusted, or ``""`` if nothing was dropped."""
+        if not self._dropped:
+            return ""
+        return (
+            f" That is in the last {len(self)} calls kept: the log dropped the "
+            f"{self._dropped} before them (max_calls={self.max_calls}), so {what} is not known. "
+            "Raise max_calls, or pass max_calls=None to keep every call."
+        )
 
     def assert_called(
         self, action: str, times: Optional[int] = None, params: Optional[Mapping[str, Any]] = None
@@ -139,15 +240,19 @@ class CallLog:
         """Fail unless ``action`` was called (exactly ``times`` times, if given)."""
         __tracebackhide__ = True
         matching = self.of(action, params)
-        ok = len(matching) == times if times is not None else bool(matching)
+        # Fewer matches than wanted may be the dropped calls' fault: that is not known.
+        unknown = bool(self._dropped) and len(matching) <= (times or 0)
+        ok = (bool(matching) if times is None else len(matching) == times) and not unknown
         if not ok:
             wanted = (
                 f"{times} time{'s' if times != 1 else ''}" if times is not None else "at least once"
             )
-            where = f" with params {json.dumps(dict(params), sort_keys=True)}" if params else ""
+            shown = clip(json.dumps(dict(params), sort_keys=True)) if params else ""
+            where = f" with params {shown}" if params else ""
             raise CKafkaAssertionError(
                 f"expected {action} to be called {wanted}{where}, "
-                f"it was called {len(matching)} time{'s' if len(matching) != 1 else ''}.\n"
+                f"it was called {len(matching)} time{'s' if len(matching) != 1 else ''}."
+                f"{self._incomplete(_UNKNOWN[times is None]) if unknown else ''}\n"
                 f"Calls made:\n{self.describe()}"
             )
         return matching
@@ -156,8 +261,10 @@ class CallLog:
         """Fail if ``action`` was called at all."""
         __tracebackhide__ = True
         matching = self.of(action)
-        if matching:
+        if matching or self._dropped:
             raise CKafkaAssertionError(
                 f"expected {action} not to be called, it was called {len(matching)} "
-                f"time{'s' if len(matching) != 1 else ''}.\nCalls made:\n{self.describe()}"
+                f"time{'s' if len(matching) != 1 else ''}."
+                f"{'' if matching else self._incomplete(_UNKNOWN[True])}\n"
+                f"Calls made:\n{self.describe()}"
             )

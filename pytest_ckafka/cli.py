@@ -8,8 +8,10 @@ URL and endpoint on stdout and serves until SIGINT or SIGTERM, then exits 0::
     pytest-ckafka: serving the CKafka API on http://127.0.0.1:9100/ (endpoint 127.0.0.1:9100)
 
 Options: ``--host`` (default ``127.0.0.1``), ``--port`` (default 0: any free
-port, read it from that line), ``--strict`` (a call with no stub is an error,
-not the default answer), ``--strict-auth`` and ``--credentials FILE`` (signature
+port, read it from that line), ``--strict`` (only stubs answer: any other call
+is an error; add ``--stateful`` to let the stateful backend answer too),
+``--max-calls N`` (the calls ``GET /_ckafka/calls`` keeps, the last 10000 by
+default; ``none`` keeps every one), ``--strict-auth`` and ``--credentials FILE`` (signature
 checking; the file is a JSON list of ``{"secret_id", "secret_key", "token"?,
 "token_expires_at"?}``, the expiry a Unix time in seconds), ``--state FILE``.
 Stubs, the call log and resets are driven over HTTP through the control API
@@ -27,7 +29,8 @@ written back atomically (a temporary file, then ``os.replace``), each stub's
 
 ``--no-validate`` answers requests the spec would refuse; ``--stateless``
 answers every action with its synthesized default instead of the stateful
-backend (stubs still win).
+backend (stubs still win); ``--stateful`` is the opposite, the default unless
+``--strict``.
 
 Bad input gets one line on stderr and a non-zero exit, never a traceback: 2 for
 a usage error (an unknown option or command, with the closest match suggested;
@@ -51,6 +54,7 @@ from types import FrameType
 from typing import Any, NoReturn, Optional
 
 from .control import add_stubs, json_kind, stub_entry
+from .defaults import DEFAULT_MAX_CALLS
 from .exceptions import CKafkaUsageError
 from .seeding import apply_seeds, load_dump
 from .server import FakeServer, ListenError
@@ -119,7 +123,7 @@ def _serve_parser() -> _Parser:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (%(default)s)")
     parser.add_argument("--port", type=_port, default=0, help="port to bind; 0: any free one")
     parser.add_argument(
-        "--strict", action="store_true", help="a call with no stub is an error, not a default"
+        "--strict", action="store_true", help="only stubs answer: any other call is an error"
     )
     parser.add_argument(
         "--strict-auth", action="store_true", help="check request signatures (see --credentials)"
@@ -133,10 +137,33 @@ def _serve_parser() -> _Parser:
     parser.add_argument(
         "--no-validate", action="store_true", help="do not check requests against the spec"
     )
-    parser.add_argument(
+    backend = parser.add_mutually_exclusive_group()
+    backend.add_argument(
         "--stateless", action="store_true", help="synthesized answers only, no stateful backend"
     )
+    backend.add_argument(
+        "--stateful",
+        action="store_true",
+        help="the stateful backend answers (the default, unless --strict)",
+    )
+    parser.add_argument(
+        "--max-calls",
+        metavar="N",
+        type=_max_calls,
+        default=DEFAULT_MAX_CALLS,
+        help="calls kept in the log, the oldest dropped (%(default)s); none: keep all",
+    )
     return parser
+
+
+def _max_calls(text: str) -> Optional[int]:
+    if text.lower() == "none":
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(
+            f"invalid count {text!r}: expected a positive integer, or none to keep every call"
+        )
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -203,7 +230,8 @@ def _run(options: argparse.Namespace, stop: threading.Event) -> int:
         strict=options.strict,
         strict_auth=options.strict_auth,
         validate=not options.no_validate,
-        stateful=not options.stateless,
+        stateful=False if options.stateless else (True if options.stateful else None),
+        max_calls=options.max_calls,
     )
     if options.credentials is not None:
         _load_credentials(server, options.credentials)

@@ -23,8 +23,10 @@ suggestion included; an unknown path 404, a wrong method 405.
 ``DELETE /_ckafka/stubs``
     Forget every stub; ``{"removed": N}``.
 ``GET /_ckafka/calls``
-    ``{"calls": [{"action", "params", "region", "version", "request_id", "error_code"}]}``
-    in arrival order; ``error_code`` is ``null`` on success, ``"fault:KIND"`` for a fault.
+    ``{"calls": [{"action", "params", "region", "version", "request_id", "error_code"}],
+    "dropped": N}`` in arrival order; ``error_code`` is ``null`` on success,
+    ``"fault:KIND"`` for a fault. The log keeps the last ``max_calls`` calls
+    (``--max-calls``); ``dropped`` counts the older ones it let go since the last reset.
 ``POST /_ckafka/reset``
     Forget stubs, calls and the stateful backend's resources (registered
     credentials stay); ``{"reset": true}``.
@@ -283,6 +285,7 @@ def _delete_stubs(fake: CKafka, body: bytes) -> dict[str, Any]:
 
 
 def _calls(fake: CKafka, body: bytes) -> dict[str, Any]:
+    dropped, kept = fake.calls.snapshot()
     calls = [
         {
             "action": call.action,
@@ -292,9 +295,9 @@ def _calls(fake: CKafka, body: bytes) -> dict[str, Any]:
             "request_id": call.request_id,
             "error_code": call.error_code,
         }
-        for call in fake.calls
+        for call in kept
     ]
-    return {"calls": calls}
+    return {"calls": calls, "dropped": dropped}
 
 
 def _reset(fake: CKafka, body: bytes) -> dict[str, Any]:

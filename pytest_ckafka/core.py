@@ -18,6 +18,7 @@ from .bodycheck import check_body
 from .calls import Call, CallLog
 from .catalog import lookup_code
 from .clock import Clock
+from .defaults import DEFAULT_MAX_CALLS
 from .envelopes import (
     PASSTHROUGH,
     Reply,
@@ -36,6 +37,7 @@ from .exceptions import (
 from .faults import check_fault
 from .handling import HandlingMixin, Verdict
 from .hosts import Endpoints
+from .limits import check_data, clip, clip_quoted
 from .policy import PolicyLike
 from .protocol import ParsedRequest, ProtocolError, parse_request
 from .signing import AuthError, CredentialStore, authenticate
@@ -55,15 +57,17 @@ class CKafka(HandlingMixin):
     """The fake CKafka API, without any transport.
 
     Register answers with :meth:`respond`, :meth:`fail` and :meth:`fault`; read
-    what happened in :attr:`calls`. ``strict=True`` makes a call with no stub
-    for its action an error instead of getting the synthesized default.
+    what happened in :attr:`calls`. ``strict=True`` makes a call that no stub
+    (or cassette) answers an error: only what the test set up answers.
     ``validate=True`` (the default) checks every call against the spec first
     and answers a bad one with the real API's error (``MissingParameter``,
     ``UnknownParameter``, ``InvalidParameter``, ``InvalidParameterValue``,
     ``UnsupportedRegion``), before any stub, cassette or default.
-    ``stateful=True`` (the default) answers the actions the backend implements
-    from resources that live across calls (:attr:`state`); the synthesized
-    default answers the rest.
+    ``stateful`` answers the actions the backend implements from resources
+    that live across calls (:attr:`state`); the synthesized default answers
+    the rest. It is on unless ``strict``: ``strict=True, stateful=True`` lets
+    the backend answer too. ``max_calls`` bounds :attr:`calls` (the oldest are
+    dropped; ``None`` keeps every call).
     """
 
     def __init__(
@@ -75,17 +79,20 @@ class CKafka(HandlingMixin):
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
         validate: bool = True,
-        stateful: bool = True,
+        stateful: Optional[bool] = None,
+        max_calls: Optional[int] = DEFAULT_MAX_CALLS,
     ) -> None:
         self.strict = strict
         self.validate = validate
-        self.stateful = stateful
+        # Strict means only what the test set up answers; state must be asked for.
+        self.stateful = (not strict) if stateful is None else bool(stateful)
         self.strict_auth = strict_auth
         self.credentials = CredentialStore()
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
         self.auth_now: Callable[[], float] = time.time
         self.endpoints = Endpoints(endpoints)
-        self.calls = CallLog()
+        self.calls = CallLog(max_calls)
+        """Every call answered, the last ``max_calls`` of them (see :class:`CallLog`)."""
         self.clock = clock or Clock()
         self.backend = Backend(self.clock)
         self.state = State(self.backend)
@@ -93,12 +100,11 @@ class CKafka(HandlingMixin):
         # A cassette (replay.Replayer) answers after the stubs and before the default.
         self.cassette: Optional[CassettePlayer] = None
         self.nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
-        self._synthetic_ids: set[str] = set()
         self._policy = policy
         self.verdicts: list[Verdict] = []
         self._stubs = StubRegistry()
-        self._unmatched: list[str] = []
-        self._misses: list[str] = []
+        self._unmatched = _FirstProblems()
+        self._misses = _FirstProblems()
         self._lock = threading.Lock()
 
     # -- registering answers -------------------------------------------------
@@ -129,6 +135,7 @@ class CKafka(HandlingMixin):
                 raise CKafkaUsageError(
                     f"{action}: body must be a dict of Response members, got {type(body).__name__}"
                 )
+            check_data(body, action, root="body")
             check_body(action, body)
             body_json = body_to_json(body)
         stub = Stub(action, "respond", body_json=body_json, times=times, params=params)
@@ -154,6 +161,7 @@ class CKafka(HandlingMixin):
         self._check_action(action)
         check_times(times)
         check_params(action, params)
+        check_data({"code": code, "message": message}, action)
         lookup_code(code, custom=custom)
         stub = Stub(
             action, "fail", code=code, message=message, custom=custom, times=times, params=params
@@ -257,11 +265,11 @@ class CKafka(HandlingMixin):
         """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
         __tracebackhide__ = True
         with self._lock:
-            unmatched, misses = list(self._unmatched), list(self._misses)
+            unmatched, misses = self._unmatched.text(), self._misses.text()
         if misses:
-            raise CassetteMissError("\n\n".join(misses))
+            raise CassetteMissError(misses)
         if unmatched:
-            raise UnmatchedCallError("\n\n".join(unmatched))
+            raise UnmatchedCallError(unmatched)
         unused = self._stubs.unused()
         if assert_all_used and unused:
             lines = "\n".join(f"  {stub.describe()}" for stub in unused)
@@ -285,7 +293,7 @@ class CKafka(HandlingMixin):
         try:
             parsed = parse_request(method, url, headers, body)
         except ProtocolError as exc:
-            reply = envelope_reply(error_envelope(exc.code, exc.message, request_id, custom=True))
+            reply = self._error(exc.code, exc.message, request_id)
             action = _header(headers, "X-TC-Action")
             self.calls.append(
                 Call(
@@ -300,7 +308,8 @@ class CKafka(HandlingMixin):
                     None,
                     reply,
                     "protocol",
-                )
+                ),
+                _size(body),
             )
             return _for_method(reply, method)
         if self.strict_auth:
@@ -310,25 +319,22 @@ class CKafka(HandlingMixin):
                 )
             except AuthError as refused:
                 reply = self._error(refused.code, refused.message, request_id)
-                self.calls.append(_call(parsed, url, request_id, reply, "auth"))
+                self.calls.append(_call(parsed, url, request_id, reply, "auth"), _size(body))
                 return _for_method(reply, method)
             # The account is the key that verified, never a second reading of the request.
             account: Optional[str] = verified.secret_id
         else:
             account = self._account(parsed)
         reply, answered_by = self._answer(parsed, request_id, account)
-        self.calls.append(_call(parsed, url, request_id, reply, answered_by))
+        self.calls.append(_call(parsed, url, request_id, reply, answered_by), _size(body))
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
         if answered_by == "miss":
             assert self.cassette is not None
             message = self.cassette.miss_message(parsed, parsed.host, self.nodeid)
             with self._lock:
-                self._misses.append(message)
+                self._misses.add(message)
             raise CassetteMissError(message)
-        if answered_by not in ("network", "cassette"):
-            with self._lock:
-                self._synthetic_ids.add(request_id)
         return _for_method(reply, method)
 
     def passes_through(
@@ -354,13 +360,15 @@ class CKafka(HandlingMixin):
             return False
         if self.cassette.answer(parsed, parsed.host, "", peek=True) is not None:
             return False
-        self.calls.append(_call(parsed, url, "", PASSTHROUGH, "network"))
+        self.calls.append(_call(parsed, url, "", PASSTHROUGH, "network"), _size(body))
         return True
 
     def is_synthetic(self, request_id: str) -> bool:
-        """True if this fake (not the network) produced the answer with ``request_id``."""
-        with self._lock:
-            return request_id in self._synthetic_ids
+        """True if this fake (not the network) produced the answer with ``request_id``.
+
+        Known for the calls still in :attr:`calls`; :meth:`reset` forgets them all.
+        """
+        return self.calls.answered_here(request_id)
 
     def _answer(
         self, parsed: ParsedRequest, request_id: str, account: Optional[str]
@@ -433,7 +441,9 @@ class CKafka(HandlingMixin):
 
     @staticmethod
     def _error(code: str, message: str, request_id: str) -> Reply:
-        return envelope_reply(error_envelope(code, message, request_id, custom=True))
+        # Every message the fake writes quotes what it echoes in backticks; a
+        # 10 MB parameter must not come back (and be logged) in full.
+        return envelope_reply(error_envelope(code, clip_quoted(message), request_id, custom=True))
 
     def _record_unmatched(self, action: str, params: Mapping[str, Any]) -> str:
         from .scrub import Scrubbers  # a message shows no secret, as a cassette keeps none
@@ -443,13 +453,43 @@ class CKafka(HandlingMixin):
         shown = Scrubbers().scrub_params(action, dict(params))
         text = (
             f"pytest-ckafka strict mode: no stub answers {action} "
-            f"{json.dumps(shown, ensure_ascii=False, sort_keys=True)}\n"
+            f"{clip(json.dumps(shown, ensure_ascii=False, sort_keys=True))}\n"
             f"Registered stubs:\n{listing}\n"
             f'Register one with ckafka.respond("{action}", ...) or ckafka.fail("{action}", ...).'
         )
+        if not self.stateful and self.backend.handles(action):
+            text += "\nOr let the stateful backend answer it too: strict=True, stateful=True."
         with self._lock:
-            self._unmatched.append(text)
+            self._unmatched.add(text)
         return text
+
+
+class _FirstProblems:
+    """The first problems of one kind, in full for the teardown report, and how many more.
+
+    A strict server that misses all day must not keep every message.
+    """
+
+    KEPT = 20
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.more = 0
+
+    def add(self, text: str) -> None:
+        if len(self.kept) < self.KEPT:
+            self.kept.append(text)
+        else:
+            self.more += 1
+
+    def clear(self) -> None:
+        self.kept.clear()
+        self.more = 0
+
+    def text(self) -> str:
+        """Every kept problem, then ``... and N more like these``; ``""`` if none."""
+        more = f"\n\n... and {self.more} more like these" if self.more else ""
+        return "\n\n".join(self.kept) + more
 
 
 class CassettePlayer(Protocol):
@@ -479,6 +519,10 @@ def _call(parsed: ParsedRequest, url: str, request_id: str, reply: Reply, by: st
         reply,
         by,
     )
+
+
+def _size(body: Union[bytes, str, None]) -> int:
+    return len(body) if body else 0
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:

@@ -5,6 +5,10 @@ the fixture, the transport faults and later the server. The content type is
 exactly ``application/json``: the official SDK ignores an error envelope sent
 with any other value (``application/json; charset=utf-8`` included) and returns
 an empty model instead of raising.
+
+Every body is UTF-8 whatever it carries: a lone surrogate that slipped past the
+checks of :mod:`pytest_ckafka.limits` is written as its JSON escape (``\\ud800``),
+so encoding an answer never fails.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Optional
 
 __all__ = [
@@ -29,6 +34,9 @@ __all__ = [
 ]
 
 CONTENT_TYPE = "application/json"
+# One read-only mapping shared by every JSON reply: a dict per reply would cost
+# more than the reply's own body for most answers, and the call log keeps them.
+_JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": CONTENT_TYPE})
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ class Reply:
     """
 
     status: int = 200
-    headers: Mapping[str, str] = field(default_factory=lambda: {"Content-Type": CONTENT_TYPE})
+    headers: Mapping[str, str] = field(default_factory=lambda: _JSON_HEADERS)
     body: bytes = b""
     raise_kind: Optional[str] = None
     fault: Optional[str] = None
@@ -114,13 +122,24 @@ def error_envelope(
 
 
 def encode(envelope: Mapping[str, Any]) -> bytes:
-    """Serialize an envelope the way the API does: compact UTF-8 JSON."""
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """Serialize an envelope the way the API does: compact UTF-8 JSON.
+
+    >>> encode({"Message": "caf\\u00e9 \\ud800"})
+    b'{"Message":"caf\\xc3\\xa9 \\\\ud800"}'
+    """
+    return _utf8(json.dumps(envelope, ensure_ascii=False, separators=(",", ":")))
+
+
+def _utf8(text: str) -> bytes:
+    # Inside a JSON string (the only place text can hold one) backslashreplace
+    # writes a lone surrogate as "\udXXX", which is its JSON escape.
+    return text.encode("utf-8", "backslashreplace")
 
 
 def envelope_reply(envelope: Mapping[str, Any], content_type: str = CONTENT_TYPE) -> Reply:
     """A 200 reply carrying ``envelope``."""
-    return Reply(200, {"Content-Type": content_type}, encode(envelope))
+    headers = _JSON_HEADERS if content_type == CONTENT_TYPE else {"Content-Type": content_type}
+    return Reply(200, headers, encode(envelope))
 
 
 def success_reply(body_json: str, request_id: str) -> Reply:
@@ -131,7 +150,7 @@ def success_reply(body_json: str, request_id: str) -> Reply:
     """
     inner = body_json[:-1] + ("," if len(body_json) > 2 else "")
     text = '{"Response":' + inner + '"RequestId":"' + request_id + '"}}'
-    return Reply(200, {"Content-Type": CONTENT_TYPE}, text.encode("utf-8"))
+    return Reply(200, _JSON_HEADERS, _utf8(text))
 
 
 def raw_reply(status: int, body: bytes, content_type: str, fault: str) -> Reply:

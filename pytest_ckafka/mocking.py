@@ -11,6 +11,7 @@ from typing import Any, Callable, Optional, TypeVar, Union, overload
 
 from .clock import Clock
 from .core import CKafka
+from .defaults import DEFAULT_MAX_CALLS
 from .policy import PolicyLike
 from .transport_httpx import HttpxTransport
 from .transport_requests import RequestsTransport
@@ -42,7 +43,8 @@ class CKafkaMock(CKafka):
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
         validate: bool = True,
-        stateful: bool = True,
+        stateful: Optional[bool] = None,
+        max_calls: Optional[int] = DEFAULT_MAX_CALLS,
     ) -> None:
         super().__init__(
             strict=strict,
@@ -52,6 +54,7 @@ class CKafkaMock(CKafka):
             strict_auth=strict_auth,
             validate=validate,
             stateful=stateful,
+            max_calls=max_calls,
         )
         self.assert_all_used = assert_all_used
         self._requests = RequestsTransport(self)
@@ -136,7 +139,8 @@ def mock(
     policy: PolicyLike = None,
     strict_auth: bool = False,
     validate: bool = True,
-    stateful: bool = True,
+    stateful: Optional[bool] = None,
+    max_calls: Optional[int] = DEFAULT_MAX_CALLS,
 ) -> CKafkaMock: ...
 
 
@@ -149,9 +153,14 @@ def mock(
     policy: PolicyLike = None,
     strict_auth: bool = False,
     validate: bool = True,
-    stateful: bool = True,
+    stateful: Optional[bool] = None,
+    max_calls: Optional[int] = DEFAULT_MAX_CALLS,
 ) -> Union[F, CKafkaMock]:
     """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
+
+    The options are :class:`~pytest_ckafka.core.CKafka`'s: ``strict=True``
+    answers only what the test registered (``stateful=True`` adds the stateful
+    backend), ``max_calls`` bounds ``calls`` (``None``: keep every call).
 
     >>> import pytest_ckafka
     >>> @pytest_ckafka.mock
@@ -166,5 +175,6 @@ def mock(
         strict_auth=strict_auth,
         validate=validate,
         stateful=stateful,
+        max_calls=max_calls,
     )
     return fake(func) if func is not None else fake

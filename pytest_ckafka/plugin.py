@@ -15,7 +15,7 @@ import pytest
 
 # The error-matrix and cassette wiring live in their own modules; importing their
 # hooks and fixtures here registers them with this plugin (``-p no:ckafka`` drops all).
-from .defaults import DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
+from .defaults import DEFAULT_MAX_CALLS, DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
 from .plugin_cassettes import (
     ckafka_scrubbers,
     open_cassette,
@@ -73,6 +73,7 @@ MARKER_OPTIONS = (
     "strict_auth",
     "validate",
     "stateful",
+    "max_calls",
 )
 
 
@@ -149,9 +150,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False, "
-        "validate=True, stateful=True): configure the ckafka fixture for this test (strict "
-        "mode, unused-stub check, extra endpoints, signature checks against "
-        "ckafka.add_credentials, request validation against the spec, the stateful backend).",
+        f"validate=True, stateful=None, max_calls={DEFAULT_MAX_CALLS}): configure the ckafka "
+        "fixture for this test (strict mode: only stubs answer; unused-stub check; extra "
+        "endpoints; signature checks against ckafka.add_credentials; request validation "
+        "against the spec; the stateful backend, on unless strict; how many calls "
+        "ckafka.calls keeps, None: all).",
     )
     config.addinivalue_line(
         "markers",
@@ -242,7 +245,8 @@ def ckafka(
         policy=ckafka_policy,
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
-        stateful=bool(options.get("stateful", True)),
+        stateful=_optional_bool(options.get("stateful")),
+        max_calls=_max_calls(options),
     )
     fake.nodeid = request.node.nodeid
     fake.start()
@@ -259,6 +263,20 @@ def ckafka(
         fake.verify(assert_all_used=bool(assert_all_used))
 
 
+def _optional_bool(value: Any) -> Optional[bool]:
+    return None if value is None else bool(value)
+
+
+def _max_calls(options: dict[str, Any]) -> Optional[int]:
+    from .calls import check_max_calls
+    from .exceptions import CKafkaUsageError
+
+    try:
+        return check_max_calls(options.get("max_calls", DEFAULT_MAX_CALLS))
+    except CKafkaUsageError as exc:
+        raise pytest.UsageError(f"@pytest.mark.ckafka: {exc}") from None
+
+
 def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
     strict = options.get("strict")
     if strict is None:
@@ -271,9 +289,9 @@ def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
 def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iterator[FakeServer]:
     """The fake CKafka API as a real HTTP server on loopback: ``.endpoint``, ``.url``.
 
-    Same API and ``@pytest.mark.ckafka(strict=..., validate=..., stateful=...)``
-    options as ``ckafka``, for clients outside the test process (tccli, other SDKs,
-    subprocesses).
+    Same API and ``@pytest.mark.ckafka(strict=..., validate=..., stateful=...,
+    max_calls=...)`` options as ``ckafka``, for clients outside the test process
+    (tccli, other SDKs, subprocesses).
     """
     from .server import FakeServer
 
@@ -285,7 +303,8 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
         assert_all_used=assert_all_used,
         strict_auth=bool(options.get("strict_auth", False)),
         validate=bool(options.get("validate", True)),
-        stateful=bool(options.get("stateful", True)),
+        stateful=_optional_bool(options.get("stateful")),
+        max_calls=_max_calls(options),
     ).start()
     try:
         yield server

@@ -11,6 +11,11 @@ Two wire formats exist, both sent by the official SDKs:
 * The older v1 signature (HmacSHA1/HmacSHA256): everything, common parameters
   included, is one flattened query string or form body.
 
+Either way the parameters nest at most :data:`~pytest_ckafka.limits.MAX_DEPTH`
+levels and hold Unicode text only (no lone surrogate, in names or values); a
+request past that is refused here with ``InvalidParameter`` naming the parameter,
+so nothing accepted can fail to encode later (in an answer, the call log, the state).
+
 Flattened values are all strings, so :func:`unflatten` rebuilds the nesting and
 uses the spec to give them back the types the JSON path would have carried.
 
@@ -40,6 +45,7 @@ from .authorization import (
     V1Signature,
     read_claim,
 )
+from .limits import MAX_DEPTH, clip, data_problem
 from .spec import Member, load_spec
 
 __all__ = ["ParsedRequest", "ProtocolError", "parse_request", "unflatten"]
@@ -141,6 +147,7 @@ def parse_request(
             flat = _parse_query(parts.query, "query string")
             if body:
                 flat.update(_parse_query(_decode(body), "request body"))
+            _check_flat(flat)
         else:
             raise ProtocolError(
                 "UnsupportedProtocol",
@@ -150,6 +157,7 @@ def parse_request(
     else:
         # A GET body is meaningless to the API (the SDK sends none), so it is ignored.
         flat = _parse_query(parts.query, "query string")
+        _check_flat(flat)
 
     try:
         claim = read_claim(
@@ -307,10 +315,36 @@ def _parse_json(body: Union[bytes, str, None]) -> dict[str, Any]:
     except ValueError as exc:
         _invalid(f"The request body is not valid JSON: {exc}.")
     except RecursionError:
-        _invalid("The request body is not valid JSON: it is nested too deeply.")
+        _too_deep("The request body")
     if not isinstance(value, dict):
         _invalid(f"The request body must be a JSON object, but it is a JSON {_json_kind(value)}.")
+    # Only a \u escape makes a lone surrogate out of UTF-8 bytes (a str body may
+    # hold one as is), and only that many brackets can nest past the limit: a
+    # request with neither, nearly every one, skips the walk.
+    if (
+        "\\u" in text
+        or (isinstance(body, str) and not text.isascii())
+        or text.count("{") + text.count("[") > MAX_DEPTH
+    ):
+        _check_params(value)
     return value
+
+
+def _check_params(params: Mapping[str, Any]) -> None:
+    problem = data_problem(params)
+    if problem is not None:
+        noun = "The parameter name" if problem.name else "The parameter"
+        _invalid(f"{noun} `{clip(problem.path)}` {problem.what}.")
+
+
+def _check_flat(flat: Mapping[str, str]) -> None:
+    """Flattened names and values: Unicode text only (a str URL or body may hold a surrogate)."""
+    if not all(key.isascii() and value.isascii() for key, value in flat.items()):
+        _check_params(flat)
+
+
+def _too_deep(what: str) -> NoReturn:
+    _invalid(f"{what} is nested more than {MAX_DEPTH} levels deep.")
 
 
 def _json_kind(value: object) -> str:
@@ -340,28 +374,28 @@ def unflatten(flat: Mapping[str, str], members: Mapping[str, Member]) -> dict[st
     ...           load_spec().input_members("DescribeInstances"))
     {'Status': [1, 7], 'Limit': 5}
     """
-    try:
-        return _convert_object(_tree(flat), members, "")
-    except RecursionError:
-        _invalid("The request parameters are nested too deeply.")
+    return _convert_object(_tree(flat), members, "")
 
 
 def _tree(flat: Mapping[str, str]) -> dict[str, Any]:
     """Nest ``a.b.0=v`` into ``{"a": {"b": {"0": "v"}}}``; lists are decided later."""
     root: dict[str, Any] = {}
     for key, value in flat.items():
+        # The request's own object is level 1, so `a.b.c` nests 3 levels.
+        if key.count(".") >= MAX_DEPTH:
+            _too_deep(f"The parameter `{clip(key)}`")
         node = root
         *path, last = key.split(".")
         for depth, part in enumerate(path):
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
                 _invalid(
-                    f"The parameter `{'.'.join(path[: depth + 1])}` was sent both as a "
-                    f"value and as `{key}`."
+                    f"The parameter `{clip('.'.join(path[: depth + 1]))}` was sent both as a "
+                    f"value and as `{clip(key)}`."
                 )
             node = child
         if isinstance(node.get(last), dict):
-            _invalid(f"The parameter `{key}` was sent both as a value and with sub-fields.")
+            _invalid(f"The parameter `{clip(key)}` was sent both as a value and with sub-fields.")
         node[last] = value
     return root
 
@@ -431,8 +465,9 @@ def _as_list(node: Mapping[str, Any], name: str) -> list[Any]:
     indexed: list[tuple[int, Any]] = []
     for key, item in node.items():
         if not (key.isascii() and key.isdigit()):
+            name = clip(name)
             _invalid(
-                f"The parameter `{name}` is a list, so `{name}.{key}` is not valid; "
+                f"The parameter `{name}` is a list, so `{name}.{clip(key)}` is not valid; "
                 f"use numeric indices `{name}.0`, `{name}.1`, ..."
             )
         # Python refuses int() of 4300+ digits; any index that long is past every list.
@@ -441,9 +476,9 @@ def _as_list(node: Mapping[str, Any], name: str) -> list[Any]:
     indices = [index for index, _ in indexed]
     # "01" and "1" both parse to 1, so a duplicate shows up as a gap here too.
     if indices != list(range(len(indices))):
-        received = ", ".join(str(index) for index in indices)
+        received = clip(", ".join(str(index) for index in indices))
         _invalid(
-            f"The list parameter `{name}` must be indexed 0, 1, 2, ... without gaps; "
+            f"The list parameter `{clip(name)}` must be indexed 0, 1, 2, ... without gaps; "
             f"received indices {received}."
         )
     return [item for _, item in indexed]
@@ -469,4 +504,6 @@ def _scalar(value: str, kind: str, name: str) -> Any:
                 return number
     else:
         return value
-    _invalid(f"Invalid value `{value}` for parameter `{name}`: expected {_EXPECTED[kind]}.")
+    _invalid(
+        f"Invalid value `{clip(value)}` for parameter `{clip(name)}`: expected {_EXPECTED[kind]}."
+    )

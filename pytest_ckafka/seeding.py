@@ -62,6 +62,8 @@ def load_dump(state: State, data: Any) -> None:
         raise CKafkaUsageError("state: " + unknown_name_message("key", unknown[0], ["stores"]))
     try:
         state.load(data)
+    except CKafkaUsageError:  # already says what is wrong, and where
+        raise
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         message = f"state: not State.dump() data ({type(exc).__name__}: {exc})"
         raise CKafkaUsageError(message) from None

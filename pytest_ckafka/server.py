@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 from .clock import Clock
 from .control import handle_control, is_control_path
 from .core import CKafka
+from .defaults import DEFAULT_MAX_CALLS
 from .envelopes import Reply, envelope_reply, error_envelope
 from .exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
 from .policy import PolicyLike
@@ -303,7 +304,8 @@ class FakeServer(CKafka):
     Its :attr:`clock` follows the real time (``clock.advance`` still moves it
     ahead), as its clients wait in real time. ``body_timeout`` bounds reading one
     request, ``fault_timeout`` how long a ``timeout`` fault holds a connection,
-    ``idle_timeout`` an idle keep-alive.
+    ``idle_timeout`` an idle keep-alive. ``strict``, ``stateful`` and
+    ``max_calls`` (the last 10,000 calls by default) are :class:`CKafka`'s.
 
     >>> import json, urllib.request
     >>> with FakeServer() as server:
@@ -330,7 +332,8 @@ class FakeServer(CKafka):
         idle_timeout: float = 60.0,
         strict_auth: bool = False,
         validate: bool = True,
-        stateful: bool = True,
+        stateful: Optional[bool] = None,
+        max_calls: Optional[int] = DEFAULT_MAX_CALLS,
     ) -> None:
         super().__init__(
             strict=strict,
@@ -338,6 +341,7 @@ class FakeServer(CKafka):
             strict_auth=strict_auth,
             validate=validate,
             stateful=stateful,
+            max_calls=max_calls,
             clock=Clock(live=True),  # its clients wait in real time
         )
         self.host, self.port, self.assert_all_used = host, port, assert_all_used

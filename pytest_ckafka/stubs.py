@@ -16,6 +16,7 @@ from typing import Any, Optional
 from .envelopes import Reply, envelope_reply, error_envelope, success_reply
 from .exceptions import CKafkaUsageError
 from .faults import fault_reply
+from .limits import check_data, clip
 from .suggest import unknown_name_message
 
 __all__ = [
@@ -87,18 +88,14 @@ class Stub:
         elif self.kind == "fault":
             args = f"{self.action!r}, {self.fault!r}"
         else:
-            body = "" if self.body_json is None else f", {_short(self.body_json)}"
+            body = "" if self.body_json is None else f", {clip(self.body_json, 60)}"
             args = f"{self.action!r}{body}"
         if self.params is not None:
-            args += f", params={dict(self.params)!r}"
+            args += f", params={clip(repr(dict(self.params)))}"
         if self.times is not None:
             args += f", times={self.times}"
         used = f"used {self.used}" + ("" if self.times is None else f" of {self.times}")
         return f"{self.kind}({args}) [{used}]"
-
-
-def _short(body_json: str, limit: int = 60) -> str:
-    return body_json if len(body_json) <= limit else body_json[: limit - 3] + "..."
 
 
 class StubRegistry:
@@ -161,13 +158,18 @@ def body_to_json(body: Mapping[str, Any]) -> str:
 
 
 def check_params(action: str, params: Optional[Mapping[str, Any]]) -> None:
-    """``params=`` must be a dict whose keys are request members of ``action``."""
+    """``params=`` must be a dict whose keys are request members of ``action``.
+
+    Like every request, it holds Unicode text only and nests at most
+    :data:`~pytest_ckafka.limits.MAX_DEPTH` levels.
+    """
     if params is None:
         return
     if not isinstance(params, Mapping):
         raise CKafkaUsageError(
             f"params must be a dict of request parameters, got {type(params).__name__}"
         )
+    check_data(params, action, root="params")
     if action == ANY_ACTION:
         return
     from .spec import load_spec

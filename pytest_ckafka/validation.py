@@ -63,6 +63,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Optional
 
+from .limits import clip
 from .spec import Spec, load_spec
 from .suggest import closest
 
@@ -413,13 +414,12 @@ def _echo(value: Any) -> str:
         shown = json.dumps(value, ensure_ascii=False, default=repr)
     except (TypeError, ValueError):  # e.g. a mapping with tuple keys
         shown = repr(value)
-    if len(shown) > _ECHO_CHARS:
-        shown = shown[: _ECHO_CHARS - 3] + "..."
+    shown = clip(shown, _ECHO_CHARS)
     return f"{noun} {shown}"
 
 
 def _unknown_message(table: _Table, key: Any, prefix: str) -> str:
-    text = f"The parameter `{prefix}{key}` is not recognized."
+    text = f"The parameter `{clip(prefix + str(key))}` is not recognized."
     names = list(table.by_name)
     best = closest(key, names, n=1) if isinstance(key, str) else []
     if best:
@@ -432,7 +432,7 @@ def _unknown_message(table: _Table, key: Any, prefix: str) -> str:
 
 
 def _region_message(region: str) -> str:
-    text = f"The region `{region}` is not supported by CKafka."
+    text = f"The region `{clip(region)}` is not supported by CKafka."
     regions = sorted(ckafka_regions())
     best = closest(region, regions, n=1)
     if best:

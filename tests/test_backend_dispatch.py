@@ -11,7 +11,7 @@ from pytest_ckafka.backend import ApiError, Backend, State, allowed_codes, state
 from pytest_ckafka.backend.registry import HANDLERS, Handler
 from pytest_ckafka.catalog import ERROR_CODES
 from pytest_ckafka.core import CKafka
-from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError
+from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
 from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
@@ -115,11 +115,28 @@ def test_stateful_false_gives_the_synthesized_default() -> None:
     assert fake.calls[-1].answered_by == "default"
 
 
-def test_strict_mode_still_lets_the_backend_answer() -> None:
-    fake = CKafka(strict=True)
+def test_strict_mode_lets_the_backend_answer_only_when_asked() -> None:
+    fake = CKafka(strict=True, stateful=True)
     response = call(fake, "DescribeTopic", {"InstanceId": "ckafka-none"})
     assert response["Error"]["Code"] == "InvalidParameterValue.InstanceNotExist"
     fake.verify()  # answered by the backend: not a strict miss
+
+
+def test_strict_mode_alone_answers_only_what_the_test_set_up() -> None:
+    fake = CKafka(strict=True)
+    assert not fake.stateful
+    with pytest.raises(UnmatchedCallError) as info:
+        call(fake, "DescribeInstances", {})
+    assert str(info.value).splitlines() == [
+        "pytest-ckafka strict mode: no stub answers DescribeInstances {}",
+        "Registered stubs:",
+        "  (none)",
+        'Register one with ckafka.respond("DescribeInstances", ...) or '
+        'ckafka.fail("DescribeInstances", ...).',
+        "Or let the stateful backend answer it too: strict=True, stateful=True.",
+    ]
+    assert fake.calls[0].error_code == "InternalError"
+    assert not fake.state.instances()
 
 
 def test_regions_are_separate_and_the_message_says_where_the_instance_is() -> None:

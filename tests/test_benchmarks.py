@@ -29,6 +29,12 @@ KEY_LINES: dict[str, list[str]] = {
         "2. Per-test overhead of the ckafka fixture (2 tests per run)",
         "ckafka adds",
     ],
+    "bench_memory.py": [
+        "bench_memory: RSS growth between 300 and 600 calls over HTTP (max_calls=100;",
+        "DescribeInstances",
+        "DescribeRegion",
+        "100 calls kept  PASS",
+    ],
     "bench_replay.py": [
         "CreateTopic replay through the official SDK, median of 1 rounds",
         "(target <= 1.5x:",

@@ -143,8 +143,8 @@ def test_long_values_are_echoed_shortened() -> None:
     text = message("DescribeInstances", {"Result": {"TotalCount": "x" * 100}})
     assert text == (
         'DescribeInstances response: "Result.TotalCount" must be int (int64), got str "'
-        + "x" * 56
-        + "..."
+        + "x" * 59
+        + "... (102 characters)"
     )
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
+import requests
 
-from pytest_ckafka.calls import Call, CallLog
+from pytest_ckafka import DEFAULT_MAX_CALLS, CKafkaMock
+from pytest_ckafka.calls import MAX_LOG_BYTES, Call, CallLog
 from pytest_ckafka.core import CKafka
 from pytest_ckafka.envelopes import encode, envelope_reply, error_envelope, success_reply
-from pytest_ckafka.exceptions import CKafkaAssertionError, UnmatchedCallError
+from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
 from pytest_ckafka.faults import fault_reply
 
 
@@ -108,3 +111,161 @@ def test_call_summaries_and_strict_misses_show_no_secret() -> None:
     assert fake.calls.describe() == (
         f"  1. GET {_URL}?SecretId=SCRUBBED&Signature=SCRUBBED&Token=SCRUBBED -> MissingParameter"
     )
+
+
+# -- a bounded log -------------------------------------------------------------------------------
+
+
+def numbered(n: int, action: str = "DescribeTopic", answered_by: str = "stub") -> Call:
+    reply = success_reply("{}", f"r-{n}")
+    return Call(
+        action, {"n": n}, None, "2019-08-19", f"r-{n}", "POST", "u", None, None, reply, answered_by
+    )
+
+
+def test_the_log_keeps_the_last_max_calls_and_counts_the_dropped() -> None:
+    log = CallLog(max_calls=3)
+    for n in range(1, 6):
+        log.append(numbered(n))
+    assert [c.request_id for c in log] == ["r-3", "r-4", "r-5"]
+    assert (len(log), log.dropped, log.total) == (3, 2, 5)
+    assert log[0].request_id == "r-3" and log[-1].request_id == "r-5"
+    assert log.snapshot() == (2, list(log))
+    assert repr(log) == "<CallLog: 3 calls, 2 dropped>"
+    assert [c.request_id for c in log.since(3)] == ["r-4", "r-5"]
+    assert [c.request_id for c in log.since(1)] == ["r-3", "r-4", "r-5"]  # r-2 is gone
+    log.clear()
+    assert (len(log), log.dropped, log.total) == (0, 0, 0)
+
+
+def test_the_default_cap_and_none_for_no_cap() -> None:
+    assert CallLog().max_calls == DEFAULT_MAX_CALLS == 10_000
+    unbounded = CallLog(max_calls=None)
+    for n in range(20_001):
+        unbounded.append(numbered(n))
+    assert (len(unbounded), unbounded.dropped) == (20_001, 0)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "10"])
+def test_max_calls_must_be_a_positive_integer_or_none(bad: object) -> None:
+    with pytest.raises(CKafkaUsageError) as info:
+        CallLog(max_calls=bad)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        f"max_calls must be a positive integer or None (keep every call), got {bad!r}"
+    )
+
+
+def test_big_requests_and_replies_drop_out_sooner() -> None:
+    log = CallLog(max_calls=1000)
+    for n in range(10):
+        log.append(numbered(n), request_bytes=10 * 1024 * 1024)  # ten 10 MB requests
+    assert len(log) == MAX_LOG_BYTES // (10 * 1024 * 1024) and log.dropped == 10 - len(log)
+    log.append(numbered(10), request_bytes=2 * MAX_LOG_BYTES)  # alone over the budget: kept
+    assert [c.request_id for c in log] == ["r-10"]
+
+
+def test_answered_here_follows_the_log() -> None:
+    log = CallLog(max_calls=2)
+    log.append(numbered(1))
+    log.append(numbered(2, answered_by="cassette"))
+    assert log.answered_here("r-1") and not log.answered_here("r-2")
+    log.append(numbered(3, answered_by="state"))
+    assert not log.answered_here("r-1") and log.answered_here("r-3")
+    log.clear()
+    assert not log.answered_here("r-3")
+
+
+def test_assertions_that_dropped_calls_could_change_fail_saying_so() -> None:
+    log = CallLog(max_calls=2)
+    for n in range(1, 4):
+        log.append(numbered(n))
+    log.assert_called("DescribeTopic")  # found among the kept calls: certain
+    log.assert_called("DescribeTopic", params={"n": 3})
+    note = (
+        "That is in the last 2 calls kept: the log dropped the 1 before them (max_calls=2), "
+        "so {} is not known. Raise max_calls, or pass max_calls=None to keep every call."
+    )
+    with pytest.raises(CKafkaAssertionError) as info:
+        log.assert_called("DescribeTopic", times=2)
+    assert str(info.value).splitlines() == [
+        "expected DescribeTopic to be called 2 times, it was called 2 times. "
+        + note.format("the full count"),
+        "Calls made:",
+        "  (1 earlier call not listed)",
+        '  2. DescribeTopic {"n": 2} -> success',
+        '  3. DescribeTopic {"n": 3} -> success',
+    ]
+    with pytest.raises(CKafkaAssertionError) as info:
+        log.assert_called("DescribeTopic", params={"n": 1})
+    assert str(info.value).splitlines()[0] == (
+        'expected DescribeTopic to be called at least once with params {"n": 1}, it was called '
+        "0 times. " + note.format("whether a dropped call matched")
+    )
+    with pytest.raises(CKafkaAssertionError) as info:
+        log.assert_not_called("DeleteTopic")
+    assert str(info.value).splitlines()[0] == (
+        "expected DeleteTopic not to be called, it was called 0 times. "
+        + note.format("whether a dropped call matched")
+    )
+    with pytest.raises(CKafkaAssertionError) as info:
+        log.assert_called("DescribeTopic", times=1)  # 2 kept already: wrong whatever was dropped
+    assert str(info.value).splitlines()[0] == (
+        "expected DescribeTopic to be called 1 time, it was called 2 times."
+    )
+
+
+def test_a_long_log_lists_the_last_100_calls_and_clips_params() -> None:
+    log = CallLog()
+    for n in range(150):
+        log.append(numbered(n))
+    log.append(numbered(150, action="DeleteTopic"))
+    lines = log.describe().splitlines()
+    assert lines[0] == "  (51 earlier calls not listed)"
+    assert lines[1] == '  52. DescribeTopic {"n": 51} -> success'
+    assert lines[-1] == '  151. DeleteTopic {"n": 150} -> success'
+    assert len(lines) == 101
+    huge = Call(
+        "DescribeTopic",
+        {"InstanceId": "x" * 10**6},
+        None,
+        "",
+        "r",
+        "POST",
+        "u",
+        None,
+        None,
+        success_reply("{}", "r"),
+        "stub",
+    )
+    assert huge.summary().endswith("... (1000018 characters) -> success")
+    assert len(huge.summary()) < 300
+
+
+def test_the_fake_resets_its_log_and_what_it_answered(ckafka: CKafkaMock) -> None:
+    ckafka.calls.append(numbered(1))
+    assert ckafka.is_synthetic("r-1")
+    ckafka.reset()
+    assert not ckafka.is_synthetic("r-1") and ckafka.calls.total == 0
+
+
+@pytest.mark.ckafka(max_calls=5)
+def test_assert_handles_counts_its_attempts_in_a_full_log(ckafka: CKafkaMock) -> None:
+    ckafka.respond("DeleteTopic")
+    url = "https://ckafka.tencentcloudapi.com/"
+    headers = {"X-TC-Action": "DeleteTopic", "X-TC-Version": "2019-08-19"}
+
+    def delete_with_retries() -> None:
+        for _ in range(5):
+            params = {"InstanceId": "ckafka-1", "TopicName": "orders"}
+            response = requests.post(url, json=params, headers=headers).json()["Response"]
+            if "Error" not in response:
+                return
+            time.sleep(1)
+        raise RuntimeError("gave up")
+
+    for _ in range(5):
+        delete_with_retries()  # the log is full: len() stays 5 from here on
+    assert (len(ckafka.calls), ckafka.calls.dropped) == (5, 0)
+    verdict = ckafka.assert_handles("ResourceInUse", delete_with_retries, action="DeleteTopic")
+    assert (verdict.ok, verdict.attempts) == (True, 3)
+    assert ckafka.calls.dropped == 3

@@ -174,7 +174,7 @@ def test_control_api_injects_an_error_the_sdk_raises_and_logs_the_call() -> None
             ("ap-guangzhou", "2019-08-19")
         }
         assert http(served, "POST", "/_ckafka/reset")[2] == {"reset": True}
-        assert http(served, "GET", "/_ckafka/calls")[2] == {"calls": []}
+        assert http(served, "GET", "/_ckafka/calls")[2] == {"calls": [], "dropped": 0}
         assert served.stop() == (0, "", "")
 
 
@@ -203,14 +203,27 @@ def test_strict_makes_a_call_without_a_stub_an_error() -> None:
         assert served.stop() == (0, "", "")
 
 
-def test_strict_still_lets_the_stateful_backend_answer() -> None:
-    with serve("--strict") as served:
+def test_strict_and_stateful_lets_the_stateful_backend_answer() -> None:
+    with serve("--strict", "--stateful") as served:
         with pytest.raises(TencentCloudSDKException) as info:
             client(served).DeleteTopic(delete_topic())
         assert (info.value.code, info.value.message) == (
             "InvalidParameterValue.InstanceNotExist",
             "The instance `ckafka-1` does not exist.",
         )
+        assert served.stop() == (0, "", "")
+
+
+def test_strict_alone_answers_stubs_only() -> None:
+    with serve("--strict") as served:
+        with pytest.raises(TencentCloudSDKException) as info:
+            client(served).DeleteTopic(delete_topic())
+        assert info.value.code == "InternalError"
+        assert info.value.message.splitlines()[0] == (
+            'pytest-ckafka strict mode: no stub answers DeleteTopic {"InstanceId": "ckafka-1", '
+            '"TopicName": "orders"}'
+        )
+        assert http(served, "GET", "/_ckafka/state")[2] == {"state": {"stores": []}}
         assert served.stop() == (0, "", "")
 
 
@@ -318,8 +331,17 @@ def test_a_port_in_use() -> None:
         (["serve", "--stat=s.json"], "unknown option --stat; did you mean --state?"),
         (
             ["serve", "--verbose"],
-            "unknown option --verbose (valid: --credentials, --help, --host, --no-validate, "
-            "--port, --state, --stateless, --strict, --strict-auth)",
+            "unknown option --verbose (valid: --credentials, --help, --host, --max-calls, "
+            "--no-validate, --port, --state, --stateful, --stateless, --strict, --strict-auth)",
+        ),
+        (
+            ["serve", "--stateless", "--stateful"],
+            "argument --stateful: not allowed with argument --stateless",
+        ),
+        (
+            ["serve", "--max-calls", "0"],
+            "argument --max-calls: invalid count '0': expected a positive integer, "
+            "or none to keep every call",
         ),
         (["serv"], "unknown command serv; did you mean serve?"),
         (["run"], "unknown command run (valid: serve)"),

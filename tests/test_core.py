@@ -84,8 +84,8 @@ def test_request_id_is_fresh_and_recorded() -> None:
 
 
 def test_strict_raises_and_remembers_for_teardown() -> None:
-    # The stateful backend answers DescribeTopic even in strict mode: switch it off.
-    fake = CKafka(strict=True, stateful=False)
+    # Strict mode alone: the stateful backend does not answer DescribeTopic either.
+    fake = CKafka(strict=True)
     with pytest.raises(UnmatchedCallError) as info:
         call(fake, "DescribeTopic", {"InstanceId": "ckafka-1"})
     assert str(info.value).splitlines() == [
@@ -94,6 +94,7 @@ def test_strict_raises_and_remembers_for_teardown() -> None:
         "  (none)",
         'Register one with ckafka.respond("DescribeTopic", ...) or '
         'ckafka.fail("DescribeTopic", ...).',
+        "Or let the stateful backend answer it too: strict=True, stateful=True.",
     ]
     with pytest.raises(UnmatchedCallError):
         fake.verify()
@@ -260,3 +261,18 @@ def test_an_invalid_request_is_answered_not_passed_through() -> None:
     assert not fake.passes_through("POST", URL, headers, b"{}")
     assert fake.passes_through("POST", URL, headers, b'{"InstanceId": "ckafka-1"}')
     assert call(fake, "DescribeTopic", {})["Error"]["Code"] == "MissingParameter"
+
+
+def test_teardown_reports_the_first_20_strict_misses_and_counts_the_rest() -> None:
+    fake = CKafka(strict=True)
+    for n in range(25):
+        with pytest.raises(UnmatchedCallError):
+            call(fake, "DescribeTopic", {"InstanceId": f"ckafka-{n}"})
+    with pytest.raises(UnmatchedCallError) as info:
+        fake.verify()
+    report = str(info.value)
+    assert report.count("no stub answers DescribeTopic") == 20
+    assert '{"InstanceId": "ckafka-19"}' in report and "ckafka-20" not in report
+    assert report.endswith("\n\n... and 5 more like these")
+    fake.reset()
+    fake.verify()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -42,3 +43,33 @@ def test_decorator_keeps_the_function_name_and_result() -> None:
     assert (fetch.__name__, fetch.__doc__) == ("fetch", "Docstring kept.")
     assert fetch("DescribeRegion") == 200
     assert fake.calls[0].action == "DescribeRegion"
+
+
+def test_strict_answers_only_what_the_test_set_up_unless_state_is_asked_for() -> None:
+    from tencentcloud.ckafka.v20190819 import ckafka_client, models
+    from tencentcloud.common import credential
+    from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+        TencentCloudSDKException,
+    )
+
+    def describe(fake: pytest_ckafka.CKafkaMock) -> object:
+        client = ckafka_client.CkafkaClient(credential.Credential("AKID", "k"), "ap-guangzhou")
+        with fake:
+            try:
+                return client.DescribeInstances(models.DescribeInstancesRequest()).Result
+            except TencentCloudSDKException as error:
+                return error.code
+
+    strict = pytest_ckafka.mock(strict=True)
+    assert not strict.stateful
+    with pytest.raises(pytest_ckafka.UnmatchedCallError) as info:
+        describe(strict)
+    assert str(info.value).splitlines()[0] == (
+        "pytest-ckafka strict mode: no stub answers DescribeInstances {}"
+    )
+    assert strict.calls[0].answered_by == "unmatched"
+
+    stateful = pytest_ckafka.mock(strict=True, stateful=True)
+    stateful.state.add_instance("ckafka-1")
+    assert describe(stateful).TotalCount == 1  # type: ignore[attr-defined]
+    assert pytest_ckafka.mock().stateful and not pytest_ckafka.mock(stateful=False).stateful

@@ -39,10 +39,11 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.ckafka(strict=None, assert_all_used=True, endpoints=(), "
-            "strict_auth=False, validate=True, stateful=True): configure the ckafka fixture "
-            "for this test (strict mode, unused-stub check, extra endpoints, signature checks "
-            "against ckafka.add_credentials, request validation against the spec, the stateful "
-            "backend)."
+            "strict_auth=False, validate=True, stateful=None, max_calls=10000): configure the "
+            "ckafka fixture for this test (strict mode: only stubs answer; unused-stub check; "
+            "extra endpoints; signature checks against ckafka.add_credentials; request "
+            "validation against the spec; the stateful backend, on unless strict; how many "
+            "calls ckafka.calls keeps, None: all)."
         ]
     )
 
@@ -67,8 +68,8 @@ def test_strict_mode_fails_an_unstubbed_call(pytester: pytest.Pytester) -> None:
         + """
 import pytest
 
-# The stateful backend answers DescribeTopic even in strict mode: switch it off.
-@pytest.mark.ckafka(strict=True, stateful=False)
+# Strict mode: only what the test set up answers, so the stateful backend does not.
+@pytest.mark.ckafka(strict=True)
 def test_strict(ckafka, ckafka_client):
     ckafka.respond("DescribeInstances")
     ckafka.fail("DeleteTopic", "ResourceInUse", times=1)
@@ -90,6 +91,7 @@ def test_strict(ckafka, ckafka_client):
             "  fail('DeleteTopic', 'ResourceInUse', times=1) [used 0 of 1]",
             'Register one with ckafka.respond("DescribeTopic", ...) or '
             'ckafka.fail("DescribeTopic", ...).',
+            "Or let the stateful backend answer it too: strict=True, stateful=True.",
         ],
     )
 
@@ -112,16 +114,51 @@ def test_strict_from_cli_and_ini(
         + """
 import pytest
 
-# Strict mode only refuses actions the stateful backend does not answer: switch it off.
-@pytest.mark.ckafka(stateful=False)
+# Off, the stateful backend answers; strict from the command line or ini, nothing does.
 def test_call(ckafka, ckafka_client):
-    describe_topic(ckafka_client)
+    ckafka_client.DescribeInstances(models.DescribeInstancesRequest())
 """
     )
     result = pytester.runpytest(*args)
     result.assert_outcomes(**outcome)
     if outcome.get("failed"):
-        result.stdout.fnmatch_lines(["*strict mode: no stub answers DescribeTopic*"])
+        result.stdout.fnmatch_lines(["*strict mode: no stub answers DescribeInstances {}"])
+
+
+def test_strict_and_stateful_lets_the_backend_answer_and_nothing_else(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        SDK_PREAMBLE
+        + """
+import pytest
+
+@pytest.mark.ckafka(strict=True, stateful=True)
+def test_state_answers(ckafka, ckafka_client):
+    ckafka.state.add_instance("ckafka-1")
+    assert describe_topic(ckafka_client).Result.TotalCount == 0
+
+@pytest.mark.ckafka(strict=True, stateful=True)
+def test_the_rest_is_still_strict(ckafka, ckafka_client):
+    try:
+        ckafka_client.DescribeDatahubTopics(models.DescribeDatahubTopicsRequest())
+    except TencentCloudSDKException:
+        pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2, errors=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.UnmatchedCallError: pytest-ckafka strict mode: "
+            "no stub answers DescribeDatahubTopics {}",
+            "Registered stubs:",
+            "  (none)",
+            'Register one with ckafka.respond("DescribeDatahubTopics", ...) or '
+            'ckafka.fail("DescribeDatahubTopics", ...).',
+        ],
+    )
 
 
 def test_marker_beats_cli(pytester: pytest.Pytester) -> None:
@@ -165,6 +202,41 @@ def test_opted_out(ckafka):
     )
 
 
+def test_max_calls_marker_bounds_the_log_of_both_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka(max_calls=2)
+def test_capped(ckafka, ckafka_server):
+    assert ckafka.calls.max_calls == ckafka_server.calls.max_calls == 2
+
+@pytest.mark.ckafka(max_calls=None)
+def test_unbounded(ckafka):
+    assert ckafka.calls.max_calls is None
+
+def test_default(ckafka):
+    assert ckafka.calls.max_calls == 10000
+
+@pytest.mark.ckafka(max_calls=0)
+def test_bad(ckafka):
+    pass
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.re_match_lines(
+        [
+            r"^E +(pytest|_pytest\.config\.exceptions)\.UsageError: "
+            + re.escape(
+                "@pytest.mark.ckafka: max_calls must be a positive integer or None "
+                "(keep every call), got 0"
+            )
+            + "$"
+        ]
+    )
+
+
 def test_bad_marker_option_suggests(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -183,8 +255,8 @@ def test_x(ckafka):
             r"^E +(pytest|_pytest\.config\.exceptions)\.UsageError: "
             + re.escape(
                 '@pytest.mark.ckafka: unknown option "strickt": '
-                'did you mean "strict"? Valid choices: assert_all_used, endpoints, stateful, '
-                "strict, strict_auth, validate."
+                'did you mean "strict"? Valid choices: assert_all_used, endpoints, max_calls, '
+                "stateful, strict, strict_auth, validate."
             )
             + "$"
         ]

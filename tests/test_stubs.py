@@ -52,5 +52,6 @@ def test_describe_names_the_registration() -> None:
     long_body = '{"Result":{"TopicList":[' + "1," * 40 + "1]}}"
     assert Stub("DescribeTopic", "respond", body_json=long_body).describe() == (
         "respond('DescribeTopic', "
-        '{"Result":{"TopicList":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1...) [used 0]'
+        '{"Result":{"TopicList":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,... (108 characters)) '
+        "[used 0]"
     )

@@ -304,7 +304,9 @@ def test_wrong_types_deep_inside_objects() -> None:
 def test_long_values_are_shortened_in_messages() -> None:
     assert check("DescribeTopic", {"InstanceId": "ckafka-1", "Limit": "9" * 100}) == (
         "InvalidParameter",
-        'The parameter `Limit` must be an integer, got string "' + "9" * 56 + "....",
+        'The parameter `Limit` must be an integer, got string "'
+        + "9" * 59
+        + "... (102 characters).",
     )
 
 

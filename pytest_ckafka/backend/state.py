@@ -2,8 +2,13 @@
 
 Seeding is not an API call: it is never validated or logged, and it puts
 resources straight into the running state (an added instance is running
-unless ``status=0``). Without ``region`` a resource goes to ``ap-guangzhou``,
-the ``ckafka_client`` fixtures' region. Without ``account`` it goes to the
+unless ``status=0``). What it stores must still serialize, as an answer, in
+``GET /_ckafka/state`` and in a ``--state`` file: every seed (and
+:meth:`State.load`) refuses a lone surrogate and nesting past
+:data:`~pytest_ckafka.limits.MAX_DEPTH`, naming the field.
+
+Without ``region`` a resource goes to ``ap-guangzhou``, the ``ckafka_client``
+fixtures' region. Without ``account`` it goes to the
 default account, which every SecretId shares unless it was registered with
 ``ckafka.add_credentials``: a registered SecretId is an account of its own.
 """
@@ -16,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union
 
 from ..exceptions import CKafkaUsageError
+from ..limits import check_data
 from ..spec import load_spec
 from ..suggest import unknown_name_message
 from .dispatch import Backend
@@ -112,6 +118,14 @@ class State:
             if key not in _INSTANCE_FIELDS:
                 message = unknown_name_message("attribute", key, _INSTANCE_FIELDS)
                 raise CKafkaUsageError(f"state.add_instance: {message}")
+        _check(
+            "add_instance",
+            instance_id=instance_id,
+            name=name,
+            region=region,
+            account=account,
+            **attributes,
+        )
         if status not in (0, 1):
             raise CKafkaUsageError(
                 f"state.add_instance: status is 0 (creating) or 1 (running), got {status!r}"
@@ -145,6 +159,7 @@ class State:
         """
         if partitions < 1 or replicas < 1:
             raise CKafkaUsageError("state.add_topic: partitions and replicas must be 1 or more")
+        _check("add_topic", instance_id=instance_id, name=name, note=note, **config)
         configurable = _topic_config_members()
         for key in config:
             if key not in configurable:
@@ -181,12 +196,13 @@ class State:
         ``value`` and optionally ``key`` and ``timestamp`` (milliseconds; default
         the clock's now).
         """
+        now_ms = int(self.backend.clock.now() * 1000)
+        parts = [_message_parts(item, now_ms) for item in messages]
+        _check("add_messages", messages=[[key, value] for key, value, _ in parts])
         with self.backend.lock:
             log = self._partition(instance_id, topic, partition)
-            now_ms = int(self.backend.clock.now() * 1000)
             offsets = []
-            for item in messages:
-                key, value, stamp = _message_parts(item, now_ms)
+            for key, value, stamp in parts:
                 offset = log.end_offset
                 log.messages.append(Message(offset, key, value, stamp))
                 offsets.append(offset)
@@ -202,11 +218,13 @@ class State:
         protocol: str = "consumer",
     ) -> None:
         """Add a consumer group with committed ``offsets``: ``{topic: [offset per partition]}``."""
+        listed = {topic: list(values) for topic, values in (offsets or {}).items()}
+        _check("add_group", name=name, offsets=listed, state=state, protocol=protocol)
         with self.backend.lock:
             instance = self.instance(instance_id)
             if name in instance.groups:
                 raise CKafkaUsageError(f"state.add_group: {instance_id} already has group {name}")
-            for topic, values in (offsets or {}).items():
+            for topic, values in listed.items():
                 known = instance.topics.get(topic)
                 if known is None:
                     raise CKafkaUsageError(
@@ -218,12 +236,11 @@ class State:
                         f"state.add_group: topic {topic} has {known.partition_num} partitions, "
                         f"got {len(values)} offsets"
                     )
-            instance.groups[name] = Group(
-                name, protocol, state, {t: list(v) for t, v in (offsets or {}).items()}
-            )
+            instance.groups[name] = Group(name, protocol, state, listed)
 
     def add_user(self, instance_id: str, name: str, password: str) -> None:
         """Add a SASL user."""
+        _check("add_user", name=name, password=password)
         with self.backend.lock:
             instance = self.instance(instance_id)
             if name in instance.users:
@@ -244,6 +261,7 @@ class State:
         host: str = "*",
     ) -> None:
         """Add an ACL rule (``resource_type`` 2 is a topic, as in CreateAcl)."""
+        _check("add_acl", resource_name=resource_name, principal=principal, host=host)
         with self.backend.lock:
             acl = Acl(resource_type, resource_name, operation, permission_type, principal, host)
             acls = self.instance(instance_id).acls
@@ -254,6 +272,7 @@ class State:
         self, instance_id: str, *, vip_type: int = 3, vip: str = "10.0.0.20", vport: str = "9092"
     ) -> int:
         """Add an access route and return its RouteId."""
+        _check("add_route", vip=vip, vport=vport)
         with self.backend.lock:
             instance = self.instance(instance_id)
             route = Route(
@@ -352,6 +371,7 @@ class State:
 
     def load(self, data: Mapping[str, Any]) -> None:
         """Replace the state by :meth:`dump` data."""
+        check_data(data, "state.load")
         self.backend.load(data)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -369,6 +389,11 @@ class State:
                 f"got partition {partition}"
             )
         return known.partitions[partition]
+
+
+def _check(method: str, **fields: Any) -> None:
+    """A seed's strings and structures must serialize: see the module docstring."""
+    check_data(fields, f"state.{method}")
 
 
 def _topic_config_members() -> list[str]:
