@@ -360,7 +360,7 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], line: str) -> Non
         ),
         (
             '{"seed": [{"add": "topic", "instance_id": "ckafka-9", "name": "t"}]}',
-            'seed [0]: ckafka.state: unknown instance "ckafka-9": there are no instances yet '
+            'seed[0]: ckafka.state: unknown instance "ckafka-9": there are no instances yet '
             "(add one with state.add_instance)",
         ),
         ('{"stubs": {}}', '"stubs" must be a list, got an object'),
