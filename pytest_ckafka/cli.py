@@ -38,22 +38,22 @@ a bad value), 1 for a port that cannot be bound or a ``--state`` or
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn, Optional
 
+from . import strict_json
 from .control import add_stubs, json_kind, stub_entry
 from .exceptions import CKafkaUsageError
 from .seeding import apply_seeds, load_dump
-from .server import FakeServer, ListenError
+from .server import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer, ListenError
+from .state_file import remove_stale_temporaries, write_atomically
 from .suggest import closest, unknown_name_message
 
 __all__ = ["main"]
@@ -136,12 +136,50 @@ def _serve_parser() -> _Parser:
     parser.add_argument(
         "--stateless", action="store_true", help="synthesized answers only, no stateful backend"
     )
+    parser.add_argument(
+        "--header-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=HEADER_TIMEOUT,
+        help="a request line and headers must arrive within this, or 408 (%(default)g)",
+    )
+    parser.add_argument(
+        "--fault-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=FAULT_TIMEOUT,
+        help="a timeout fault holds a connection at most this long (%(default)g)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        metavar="N",
+        type=_positive,
+        default=MAX_CONNECTIONS,
+        help="open connections at most; then the longest-idle one is closed, "
+        "or a newcomer gets 503 (%(default)s)",
+    )
     return parser
 
 
 def _port(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"invalid port {text!r}: expected 0 to 65535")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return int(text)
 
 
@@ -204,10 +242,14 @@ def _run(options: argparse.Namespace, stop: threading.Event) -> int:
         strict_auth=options.strict_auth,
         validate=not options.no_validate,
         stateful=not options.stateless,
+        header_timeout=options.header_timeout,
+        fault_timeout=options.fault_timeout,
+        max_connections=options.max_connections,
     )
     if options.credentials is not None:
         _load_credentials(server, options.credentials)
     if options.state is not None:
+        remove_stale_temporaries(options.state)  # what a save killed midway left
         data = _load_state(options.state)
         try:
             load_dump(server.state, data.get("state", {"stores": []}))
@@ -286,27 +328,24 @@ def _load_state(path: Path) -> dict[str, Any]:
 
 
 def _save_state(path: Path, server: FakeServer) -> None:
-    live = [s for s in server.stubs if not s.exhausted and not s.injected]
-    data = {
-        "state": server.state.dump(),
-        "stubs": [stub_entry(stub, remaining=True) for stub in live],
-    }
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    directory = path.parent
+    """Write the state and live stubs; on any failure say why and leave the old file as it was."""
+    kept = "the previous file is kept" if os.path.lexists(path) else "nothing was written"
+    remove_stale_temporaries(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
+        live = [s for s in server.stubs if not s.exhausted and not s.injected]
+        data = {
+            "state": server.state.dump(),
+            "stubs": [stub_entry(stub, remaining=True) for stub in live],
+        }
+        # Strict: what is written must load at the next start (no NaN, no lone surrogate).
+        text = strict_json.dumps(data, indent=2) + "\n"
+    except Exception as exc:  # a bug elsewhere must not cost the session's previous save
+        reason = str(exc) if isinstance(exc, CKafkaUsageError) else f"{type(exc).__name__}: {exc}"
+        raise CommandError(f"cannot save state file {path}: {reason} ({kept})") from None
+    try:
+        write_atomically(path, text)
     except OSError as exc:
-        raise CommandError(f"cannot save state file {path}: {_reason(exc)}") from None
+        raise CommandError(f"cannot save state file {path}: {_reason(exc)} ({kept})") from None
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -315,9 +354,11 @@ def _read_json(path: Path, what: str) -> Any:
     except OSError as exc:
         raise CommandError(f"cannot read {what} file {path}: {_reason(exc)}") from None
     try:
-        return json.loads(text)
-    except ValueError as exc:  # UnicodeDecodeError included
-        raise CommandError(f"invalid {what} file {path}: not JSON: {exc}") from None
+        return strict_json.loads(text, source=f"{what} file")
+    except strict_json.JSONSyntaxError as exc:
+        raise CommandError(f"invalid {what} file {path}: not JSON: {exc.reason}") from None
+    except CKafkaUsageError as exc:  # NaN, a lone surrogate...: named by its path
+        raise CommandError(f"invalid {what} file {path}: {exc}") from None
 
 
 def _reason(exc: OSError) -> str:

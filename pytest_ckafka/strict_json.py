@@ -26,6 +26,7 @@ __all__ = [
     "MAX_INT",
     "MIN_INT",
     "JSONPath",
+    "JSONSyntaxError",
     "JSONValueError",
     "dumps",
     "dumps_lenient",
@@ -53,6 +54,14 @@ class JSONValueError(CKafkaUsageError):
     def __init__(self, path: str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
         self.path, self.problem = path, problem
+
+
+class JSONSyntaxError(CKafkaUsageError):
+    """Text that is not JSON at all; ``reason`` is the decoder's (line and column)."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source} is not valid JSON: {reason}")
+        self.reason = reason
 
 
 class _Refused:
@@ -195,7 +204,7 @@ def loads(data: Union[bytes, str], root: str = "", *, source: str = "the body") 
     except RecursionError:
         raise JSONValueError(root or "the body", f"nests deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:  # UnicodeDecodeError included
-        raise CKafkaUsageError(f"{source} is not valid JSON: {exc}") from None
+        raise JSONSyntaxError(source, str(exc)) from None
     _refuse(first_problem(value), root if isinstance(value, list) else "")
     return value
 
