@@ -15,6 +15,13 @@ checking; the file is a JSON list of ``{"secret_id", "secret_key", "token"?,
 Stubs, the call log and resets are driven over HTTP through the control API
 under ``/_ckafka/`` (see :mod:`pytest_ckafka.control`).
 
+Limits, for a server that runs all day (see :mod:`pytest_ckafka.server`):
+``--header-timeout SECONDS`` (10) for a request line and headers to arrive from
+their first byte, else 408; ``--max-connections N`` (256) open connections, past
+which the longest-idle one is closed for room or, with none idle, a newcomer gets
+503 ``RequestLimitExceeded``; ``--fault-timeout SECONDS`` (120) for the longest
+hold of a ``timeout`` fault.
+
 ``--state FILE``: the whole fake between runs. The file is a JSON object with
 any of ``"state"`` (the resources, as ``GET /_ckafka/state`` answers them),
 ``"seed"`` (a list of seed entries, each as ``POST /_ckafka/state`` takes it,
@@ -22,8 +29,12 @@ applied after ``"state"``: the easy way to write a file by hand) and
 ``"stubs"`` (a list of entries as ``POST /_ckafka/stubs`` takes them). It is
 loaded (and every entry validated) at start; a file that does not exist yet
 starts empty. On a clean shutdown the state and the stubs still registered are
-written back atomically (a temporary file, then ``os.replace``), each stub's
-``times`` being the uses left; spent stubs are dropped. Calls are not saved.
+written back atomically (a temporary file, then ``os.replace``; the file keeps
+its mode), each stub's ``times`` being the uses left; spent stubs are dropped.
+Calls are not saved. A temporary that a killed save left is removed at the next
+start or save (:mod:`pytest_ckafka.state_file`). The file is standard JSON both
+ways: a state that cannot be written as such (``NaN``, a lone surrogate) is not
+written; the previous file is kept and the exit code is 1.
 
 ``--no-validate`` answers requests the spec would refuse; ``--stateless``
 answers every action with its synthesized default instead of the stateful
