@@ -145,7 +145,9 @@ def check_model(model: Any, root: str, path: JSONPath = ()) -> None:
     For data built from JSON by ``Model(**raw)``, which checks names but not types.
     """
     for name, annotation in _hints(type(model)).items():
-        check_value(getattr(model, name), annotation, root, (*path, name))
+        value = getattr(model, name)
+        if type(value) is not annotation:  # the usual case, a plain str or int, is done
+            check_value(value, annotation, root, (*path, name))
 
 
 _HINTS: dict[type, dict[str, Any]] = {}  # get_type_hints evaluates strings: once per model

@@ -128,27 +128,54 @@ def first_problem(value: Any, *, check_ints: bool = True) -> Optional[tuple[JSON
     >>> first_problem({"ok": [1, "two", None, True, 2.5]}) is None
     True
     """
-    stack: list[tuple[Any, JSONPath]] = [(value, ())]
-    while stack:
-        item, path = stack.pop()
-        problem = _scalar_problem(item, check_ints)
-        if problem is not None:
-            return path, problem
-        if isinstance(item, (Mapping, list, tuple)):
-            if len(path) >= MAX_DEPTH:
-                return path, f"nests deeper than {MAX_DEPTH} levels"
-            if isinstance(item, Mapping):
-                children: list[tuple[Any, JSONPath]] = []
-                for key, child in item.items():
-                    if not isinstance(key, str):
-                        return path, f"has a key that is not a string: {key!r}"
-                    if _SURROGATE.search(key):
-                        return (*path, key), _surrogate_problem("key", key)
-                    children.append((child, (*path, key)))
-            else:
-                children = [(child, (*path, index)) for index, child in enumerate(item)]
-            stack.extend(reversed(children))
+    problem = _scalar_problem(value, check_ints)
+    if problem is not None or not isinstance(value, (Mapping, list, tuple)):
+        return None if problem is None else ((), problem)
+    # One frame per open container: [its (key, child) iterator, is it an object, the key
+    # being visited]. The path is read off the frames only when a problem is found, so a
+    # large state costs no tuple per value.
+    frames: list[list[Any]] = [[*_members(value), None]]
+    while frames:
+        frame = frames[-1]
+        for key, child in frame[0]:
+            frame[2] = key
+            if frame[1] and (type(key) is not str or not key.isascii()):
+                if not isinstance(key, str):
+                    frame[2] = repr(key)
+                    return _path(frames[:-1]), f"has a key that is not a string: {key!r}"
+                if _SURROGATE.search(key):
+                    return _path(frames), _surrogate_problem("key", key)
+            kind = type(child)
+            if kind is str:
+                if child.isascii() or not _SURROGATE.search(child):
+                    continue
+                return _path(frames), _surrogate_problem("string", child)
+            if kind is bool or child is None:
+                continue
+            if kind is int and (not check_ints or MIN_INT <= child <= MAX_INT):
+                continue
+            if isinstance(child, (Mapping, list, tuple)):
+                if len(frames) >= MAX_DEPTH:
+                    return _path(frames), f"nests deeper than {MAX_DEPTH} levels"
+                frames.append([*_members(child), None])
+                break
+            problem = _scalar_problem(child, check_ints)
+            if problem is not None:
+                return _path(frames), problem
+        else:
+            frames.pop()
     return None
+
+
+def _members(container: Any) -> tuple[Any, bool]:
+    """An iterator of ``(key or index, child)`` and whether ``container`` is an object."""
+    if isinstance(container, Mapping):
+        return iter(container.items()), True
+    return enumerate(container), False
+
+
+def _path(frames: list[list[Any]]) -> JSONPath:
+    return tuple(frame[2] for frame in frames)
 
 
 def _scalar_problem(item: Any, check_ints: bool) -> Optional[str]:
