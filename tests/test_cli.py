@@ -427,6 +427,9 @@ def test_serve_limits_slow_clients_connections_and_timeout_faults() -> None:
         assert refused.startswith(b"HTTP/1.1 503 ")
         assert b"pytest-ckafka serve --max-connections 2" in refused
 
+        deadline = time.monotonic() + WAIT  # until the closed connections' threads end
+        while http(served, "GET", "/_ckafka/health")[0] == 503 and time.monotonic() < deadline:
+            time.sleep(0.05)
         fault = {"kind": "fault", "action": "DescribeRegion", "fault": "timeout", "times": 1}
         assert http(served, "POST", "/_ckafka/stubs", fault)[0] == 200
         started = time.monotonic()
