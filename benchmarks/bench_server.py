@@ -9,6 +9,13 @@ Each load runs from ``--clients`` concurrent threads (4 by default):
 * sdk: the official sync SDK (``HttpProfile(endpoint=..., protocol="http")``)
   against FakeServer; boto3 ``list_queues()`` (``endpoint_url=...``) against moto.
 
+* at the cap: twice ``--cap`` keep-alive clients (8 by default) against a FakeServer
+  capped at ``--cap`` connections (``max_connections``), against the same clients and a
+  server with the default cap (256, never reached). Past the cap the server closes
+  the longest-idle connection or answers 503 ``RequestLimitExceeded``; these clients
+  reconnect at once and retry, so every call still succeeds, and the table shows what
+  that churn costs, with the refusals and reconnections counted.
+
 Both servers run in child processes, so clients and servers do not share one GIL,
 as with a real service under test. The loads alternate in ``--rounds`` rounds
 (FakeServer raw, moto raw, FakeServer SDK, moto boto3, then again), each getting
@@ -18,7 +25,7 @@ Every answer is checked (status 200 and the call's own result). Without
 under 30 s by default.
 
 Usage: python benchmarks/bench_server.py [--seconds 3] [--clients 4] [--rounds 2]
-       [--same-process] [--no-moto] [--smoke]
+       [--cap 4] [--same-process] [--no-moto] [--smoke]
 """
 
 from __future__ import annotations
@@ -62,8 +69,9 @@ MOTO_INSTALL = "install it with: pip install 'moto[server]' (the project's bench
 # The child processes: start a server, print its endpoint, serve until stdin closes.
 SERVER = """
 import sys
-from pytest_ckafka.server import FakeServer
-with FakeServer(assert_all_used=False) as server:
+from pytest_ckafka.server import FakeServer, MAX_CONNECTIONS
+cap = int(sys.argv[1]) if len(sys.argv) > 1 else MAX_CONNECTIONS
+with FakeServer(assert_all_used=False, max_connections=cap) as server:
     print(server.endpoint, flush=True)
     sys.stdin.read()
     print(len(server.calls), len(server.problems), flush=True)
@@ -151,6 +159,53 @@ def raw_worker(endpoint: str, body: bytes, headers: dict[str, str], expect: byte
     return make
 
 
+@dataclass
+class Churn:
+    """What the clients of one load met at the cap (summed over its clients)."""
+
+    refused: int = 0  # 503 RequestLimitExceeded answers
+    reconnects: int = 0  # connections the server closed (to make room) that were reused
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, refused: int, reconnects: int) -> None:
+        with self.lock:
+            self.refused += refused
+            self.reconnects += reconnects
+
+
+def reconnecting_worker(endpoint: str, churn: Churn) -> Worker:
+    """Keep-alive POSTs that reconnect and retry at once on a 503 or a closed connection."""
+
+    def make() -> Callable[[], None]:
+        host, port = endpoint.rsplit(":", 1)
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+
+        def call() -> None:
+            refused = reconnects = 0
+            while True:
+                try:
+                    conn.request("POST", "/", BODY, HEADERS)
+                    response = conn.getresponse()
+                    data = response.read()
+                except (http.client.HTTPException, ConnectionError):
+                    conn.close()  # closed to make room while idle: the next request reconnects
+                    reconnects += 1
+                    continue
+                if response.will_close:
+                    conn.close()
+                if response.status == 503:
+                    assert b"RequestLimitExceeded" in data, data[:200]
+                    refused += 1
+                    continue
+                assert response.status == 200 and b'"RequestId"' in data, data[:200]
+                churn.add(refused, reconnects)
+                return
+
+        return call
+
+    return make
+
+
 def sdk_worker(endpoint: str) -> Worker:
     def make() -> Callable[[], None]:
         profile = ClientProfile(httpProfile=HttpProfile(endpoint=endpoint, protocol="http"))
@@ -187,10 +242,13 @@ def boto3_worker(endpoint: str) -> Worker:
     return make
 
 
-def start_child(code: str, what: str) -> tuple[subprocess.Popen[str], str]:
+def start_child(code: str, what: str, *args: str) -> tuple[subprocess.Popen[str], str]:
     """Run ``code`` in a child Python; return it and the endpoint it prints first."""
     child = subprocess.Popen(
-        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", code, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None
     endpoint = child.stdout.readline().strip()
@@ -242,6 +300,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent threads (default 4)")
     parser.add_argument("--rounds", type=int, default=2, help="alternations (default 2)")
     parser.add_argument(
+        "--cap", type=int, default=4, help="max_connections of the capped server (default 4)"
+    )
+    parser.add_argument(
         "--same-process", action="store_true", help="serve FakeServer from this process"
     )
     parser.add_argument("--no-moto", action="store_true", help="skip the moto comparison")
@@ -252,7 +313,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.smoke:
-        args.seconds, args.clients, args.rounds = 0.2, 1, 1
+        args.seconds, args.clients, args.rounds, args.cap = 0.2, 1, 1, 1
 
     child = None
     if args.same_process:
@@ -263,6 +324,7 @@ def main() -> None:
     else:
         child, endpoint = start_child(SERVER, "FakeServer")
     print(f"FakeServer at {endpoint} ({'same process' if child is None else 'child process'})")
+    capped_child, capped_endpoint = start_child(SERVER, "capped FakeServer", str(args.cap))
     moto_child, moto_endpoint = start_moto(args.no_moto)
     print(f"{args.clients} client threads, {args.seconds:g} s per load in {args.rounds} rounds\n")
 
@@ -279,9 +341,26 @@ def main() -> None:
     }
     loads = [load for pair in pairs.values() for load in pair]
     loads = [load for load in loads if moto_child or load.server != "moto"]
+    crowd = 2 * args.cap
+    churn = {"uncapped": Churn(), "capped": Churn()}
+    at_cap = (
+        Load(
+            f"{crowd} clients, cap 256",
+            "FakeServer",
+            reconnecting_worker(endpoint, churn["uncapped"]),
+        ),
+        Load(
+            f"{crowd} clients, cap {args.cap}",
+            "FakeServer",
+            reconnecting_worker(capped_endpoint, churn["capped"]),
+        ),
+    )
     for _ in range(args.rounds):  # A, B, A, B: both servers see the same machine state
         for load in loads:
             run_load(load, args.clients, args.seconds / args.rounds)
+        for load in at_cap:
+            run_load(load, crowd, args.seconds / args.rounds)
+    loads += at_cap
 
     rows = [load.row() for load in loads]
     print(
@@ -301,6 +380,17 @@ def main() -> None:
             verdict = "meets" if ratio >= 1.0 else "MISSES"
             print(f"FakeServer/moto req/s ({label}): {ratio:.2f}x, {verdict} the target of 1.0")
         stop_child(moto_child)
+
+    uncapped, capped = (load.row()["rps"] for load in at_cap)
+    print(
+        f"\nAt the cap ({crowd} keep-alive clients, max_connections {args.cap}): "
+        f"{capped:.0f} req/s, {capped / uncapped:.2f}x the same clients under the default cap; "
+        f"{churn['capped'].refused} 503 refusals and {churn['capped'].reconnects} reconnections "
+        f"after an idle connection was closed to make room (default cap: "
+        f"{churn['uncapped'].refused} and {churn['uncapped'].reconnects})"
+    )
+    ratios["capped/uncapped req/s"] = capped / uncapped
+    stop_child(capped_child)
 
     if child is not None:
         calls, problems = stop_child(child).split()

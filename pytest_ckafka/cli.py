@@ -17,6 +17,13 @@ checking; the file is a JSON list of ``{"secret_id", "secret_key", "token"?,
 Stubs, the call log and resets are driven over HTTP through the control API
 under ``/_ckafka/`` (see :mod:`pytest_ckafka.control`).
 
+Limits, for a server that runs all day (see :mod:`pytest_ckafka.server`):
+``--header-timeout SECONDS`` (10) for a request line and headers to arrive from
+their first byte, else 408; ``--max-connections N`` (256) open connections, past
+which the longest-idle one is closed for room or, with none idle, a newcomer gets
+503 ``RequestLimitExceeded``; ``--fault-timeout SECONDS`` (120) for the longest
+hold of a ``timeout`` fault.
+
 ``--state FILE``: the whole fake between runs. The file is a JSON object with
 any of ``"state"`` (the resources, as ``GET /_ckafka/state`` answers them),
 ``"seed"`` (a list of seed entries, each as ``POST /_ckafka/state`` takes it,
@@ -24,8 +31,12 @@ applied after ``"state"``: the easy way to write a file by hand) and
 ``"stubs"`` (a list of entries as ``POST /_ckafka/stubs`` takes them). It is
 loaded (and every entry validated) at start; a file that does not exist yet
 starts empty. On a clean shutdown the state and the stubs still registered are
-written back atomically (a temporary file, then ``os.replace``), each stub's
-``times`` being the uses left; spent stubs are dropped. Calls are not saved.
+written back atomically (a temporary file, then ``os.replace``; the file keeps
+its mode), each stub's ``times`` being the uses left; spent stubs are dropped.
+Calls are not saved. A temporary that a killed save left is removed at the next
+start or save (:mod:`pytest_ckafka.state_file`). The file is standard JSON both
+ways: a state that cannot be written as such (``NaN``, a lone surrogate) is not
+written; the previous file is kept and the exit code is 1.
 
 ``--no-validate`` answers requests the spec would refuse; ``--stateless``
 answers every action with its synthesized default instead of the stateful
@@ -41,23 +52,23 @@ a bad value), 1 for a port that cannot be bound or a ``--state`` or
 from __future__ import annotations
 
 import argparse
-import json
+import math
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn, Optional
 
+from . import strict_json
 from .control import add_stubs, json_kind, stub_entry
 from .defaults import DEFAULT_MAX_CALLS
 from .exceptions import CKafkaUsageError
 from .seeding import apply_seeds, load_dump
-from .server import FakeServer, ListenError
+from .server import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer, ListenError
+from .state_file import remove_stale_temporaries, write_atomically
 from .suggest import closest, unknown_name_message
 
 __all__ = ["main"]
@@ -153,6 +164,28 @@ def _serve_parser() -> _Parser:
         default=DEFAULT_MAX_CALLS,
         help="calls kept in the log, the oldest dropped (%(default)s); none: keep all",
     )
+    parser.add_argument(
+        "--header-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=HEADER_TIMEOUT,
+        help="a request line and headers must arrive within this, or 408 (%(default)g)",
+    )
+    parser.add_argument(
+        "--fault-timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=FAULT_TIMEOUT,
+        help="a timeout fault holds a connection at most this long (%(default)g)",
+    )
+    parser.add_argument(
+        "--max-connections",
+        metavar="N",
+        type=_positive,
+        default=MAX_CONNECTIONS,
+        help="open connections at most; then the longest-idle one is closed, "
+        "or a newcomer gets 503 (%(default)s)",
+    )
     return parser
 
 
@@ -169,6 +202,22 @@ def _max_calls(text: str) -> Optional[int]:
 def _port(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"invalid port {text!r}: expected 0 to 65535")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return int(text)
 
 
@@ -232,10 +281,14 @@ def _run(options: argparse.Namespace, stop: threading.Event) -> int:
         validate=not options.no_validate,
         stateful=False if options.stateless else (True if options.stateful else None),
         max_calls=options.max_calls,
+        header_timeout=options.header_timeout,
+        fault_timeout=options.fault_timeout,
+        max_connections=options.max_connections,
     )
     if options.credentials is not None:
         _load_credentials(server, options.credentials)
     if options.state is not None:
+        remove_stale_temporaries(options.state)  # what a save killed midway left
         data = _load_state(options.state)
         try:
             load_dump(server.state, data.get("state", {"stores": []}))
@@ -314,27 +367,24 @@ def _load_state(path: Path) -> dict[str, Any]:
 
 
 def _save_state(path: Path, server: FakeServer) -> None:
-    live = [s for s in server.stubs if not s.exhausted and not s.injected]
-    data = {
-        "state": server.state.dump(),
-        "stubs": [stub_entry(stub, remaining=True) for stub in live],
-    }
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    directory = path.parent
+    """Write the state and live stubs; on any failure say why and leave the old file as it was."""
+    kept = "the previous file is kept" if os.path.lexists(path) else "nothing was written"
+    remove_stale_temporaries(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(tmp)
-            raise
+        live = [s for s in server.stubs if not s.exhausted and not s.injected]
+        data = {
+            "state": server.state.dump(),
+            "stubs": [stub_entry(stub, remaining=True) for stub in live],
+        }
+        # Strict: what is written must load at the next start (no NaN, no lone surrogate).
+        text = strict_json.dumps(data, indent=2) + "\n"
+    except Exception as exc:  # a bug elsewhere must not cost the session's previous save
+        reason = str(exc) if isinstance(exc, CKafkaUsageError) else f"{type(exc).__name__}: {exc}"
+        raise CommandError(f"cannot save state file {path}: {reason} ({kept})") from None
+    try:
+        write_atomically(path, text)
     except OSError as exc:
-        raise CommandError(f"cannot save state file {path}: {_reason(exc)}") from None
+        raise CommandError(f"cannot save state file {path}: {_reason(exc)} ({kept})") from None
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -343,9 +393,11 @@ def _read_json(path: Path, what: str) -> Any:
     except OSError as exc:
         raise CommandError(f"cannot read {what} file {path}: {_reason(exc)}") from None
     try:
-        return json.loads(text)
-    except ValueError as exc:  # UnicodeDecodeError included
-        raise CommandError(f"invalid {what} file {path}: not JSON: {exc}") from None
+        return strict_json.loads(text, source=f"{what} file")
+    except strict_json.JSONSyntaxError as exc:
+        raise CommandError(f"invalid {what} file {path}: not JSON: {exc.reason}") from None
+    except CKafkaUsageError as exc:  # NaN, a lone surrogate...: named by its path
+        raise CommandError(f"invalid {what} file {path}: {exc}") from None
 
 
 def _reason(exc: OSError) -> str:

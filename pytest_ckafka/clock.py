@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -48,8 +49,10 @@ class Clock:
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward (time-based rules read it, nothing waits)."""
-        if seconds < 0:
-            raise ValueError(f"the clock only moves forward; got advance({seconds!r})")
+        if not 0 <= seconds < math.inf:  # NaN too: it would make every later time NaN
+            raise ValueError(
+                f"the clock only moves forward by a finite number; got advance({seconds!r})"
+            )
         with self._lock:
             self._now += seconds
 

@@ -5,7 +5,7 @@ Pure: ``(method, path, body) -> ControlAnswer`` over the registration API of
 reserved prefix ``/_ckafka/`` here (the CKafka API itself is always POSTed to
 ``/``). Every answer is JSON (``Content-Type: application/json``). Bad input gets
 400 with ``{"error": "..."}`` carrying the message the Python API gives,
-suggestion included; an unknown path 404, a wrong method 405.
+suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
 
 ``GET /_ckafka/health``
     ``{"status": "ok", "service": "ckafka", "version": "2019-08-19", "stubs": N, "calls": N}``.
@@ -44,7 +44,17 @@ suggestion included; an unknown path 404, a wrong method 405.
     Forget every resource (stubs stay); ``{"reset": true}``.
 ``GET /_ckafka/clock``, ``POST /_ckafka/clock``
     ``{"now": T}``, the backend's clock; POST ``{"advance": SECONDS}`` moves it
-    forward first (the 60-second topic-delete rule, instances becoming ready).
+    forward first (the 60-second topic-delete rule, instances becoming ready);
+    ``SECONDS`` is a number from 0 to 315360000 (10 years).
+
+``HEAD`` is answered as ``GET`` without the body. Every body is standard JSON
+(:mod:`pytest_ckafka.strict_json`), both ways: ``NaN``, ``Infinity``, an integer
+beyond int64/uint64, a lone surrogate (``"\\ud800"``) or nesting deeper than 64
+levels is refused with a 400 naming the field (``stubs[0].params.Limit: NaN is not
+standard JSON...``), and every field is type-checked (seed arguments against the
+``State.add_*`` signatures, ``PUT /_ckafka/state`` against the models). Answers
+never carry non-standard JSON: a value that got into the fake from Python and has
+no JSON form is written replaced (``"NaN"``, U+FFFD).
 
 With ``pytest-ckafka serve --port 9100`` running::
 
@@ -76,13 +86,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from .core import API_VERSION, SERVICE, CKafka
-from .envelopes import CONTENT_TYPE, Reply, encode
+from .envelopes import CONTENT_TYPE, Reply
 from .exceptions import CKafkaUsageError
 from .seeding import apply_seeds, load_dump
+from .strict_json import dumps_lenient, loads
 from .stubs import Stub
 from .suggest import unknown_name_message
 
 __all__ = [
+    "MAX_ADVANCE",
     "PREFIX",
     "ControlAnswer",
     "add_stubs",
@@ -94,6 +106,9 @@ __all__ = [
 
 PREFIX = "/_ckafka/"
 """Paths under this prefix are the control API, never a CKafka call."""
+
+MAX_ADVANCE = 10 * 365 * 86_400
+"""The most ``POST /_ckafka/clock`` moves the clock at once: 10 years, in seconds."""
 
 STUB_KINDS = ("respond", "fail", "fault")
 _COMMON = ("kind", "action", "times", "params")
@@ -117,7 +132,7 @@ class ControlAnswer:
         headers = {"Content-Type": CONTENT_TYPE}
         if self.allow:
             headers["Allow"] = self.allow
-        return Reply(self.status, headers, encode(self.body))
+        return Reply(self.status, headers, dumps_lenient(self.body))
 
 
 def is_control_path(path: str) -> bool:
@@ -141,10 +156,11 @@ def handle_control(fake: CKafka, method: str, path: str, body: bytes) -> Control
     if routes is None:
         message = unknown_name_message("control path", path, _ROUTES)
         return ControlAnswer(404, {"error": message})
-    route = routes.get(method.upper())
+    method = method.upper()
+    route = routes.get("GET" if method == "HEAD" else method)  # the server drops the body
     if route is None:
-        allowed = ", ".join(sorted(routes))
-        message = f"{method.upper()} {path} is not allowed: use {allowed}"
+        allowed = ", ".join(sorted([*routes, "HEAD"] if "GET" in routes else routes))
+        message = f"{method} {path} is not allowed: use {allowed}"
         return ControlAnswer(405, {"error": message}, allow=allowed)
     try:
         return ControlAnswer(200, route(fake, body))
@@ -249,13 +265,11 @@ def json_kind(value: Any) -> str:
     return names.get(type(value), "a number" if isinstance(value, (int, float)) else "?")
 
 
-def _json_body(body: bytes, what: str = "a stub object or a list of them") -> Any:
+def _json_body(body: bytes, what: str, root: str = "") -> Any:
+    """The body as standard JSON; ``root`` names a list body in paths (``stubs[0]``)."""
     if not body.strip():
         raise CKafkaUsageError(f"the request needs a JSON body: {what}")
-    try:
-        return json.loads(body)
-    except ValueError as exc:  # UnicodeDecodeError included
-        raise CKafkaUsageError(f"the request body is not valid JSON: {exc}") from None
+    return loads(body, root, source="the request body")
 
 
 def _health(fake: CKafka, body: bytes) -> dict[str, Any]:
@@ -270,7 +284,8 @@ def _health(fake: CKafka, body: bytes) -> dict[str, Any]:
 
 
 def _post_stubs(fake: CKafka, body: bytes) -> dict[str, Any]:
-    return {"stubs": [stub_entry(stub) for stub in add_stubs(fake, _json_body(body))]}
+    entries = _json_body(body, "a stub object or a list of them", "stubs")
+    return {"stubs": [stub_entry(stub) for stub in add_stubs(fake, entries)]}
 
 
 def _get_stubs(fake: CKafka, body: bytes) -> dict[str, Any]:
@@ -310,12 +325,12 @@ def _get_state(fake: CKafka, body: bytes) -> dict[str, Any]:
 
 
 def _seed_state(fake: CKafka, body: bytes) -> dict[str, Any]:
-    entries = _json_body(body, 'a seed object {"add": KIND, ...} or a list of them')
+    entries = _json_body(body, 'a seed object {"add": KIND, ...} or a list of them', "seed")
     return {"added": apply_seeds(fake.state, entries)}
 
 
 def _put_state(fake: CKafka, body: bytes) -> dict[str, Any]:
-    data = _json_body(body, 'the state object {"stores": [...]}')
+    data = _json_body(body, 'the state object {"stores": [...]}', "state")
     load_dump(fake.state, data.get("state", data) if isinstance(data, dict) else data)
     return {"state": fake.state.dump()}
 
@@ -331,10 +346,19 @@ def _get_clock(fake: CKafka, body: bytes) -> dict[str, Any]:
 
 def _advance_clock(fake: CKafka, body: bytes) -> dict[str, Any]:
     data = _json_body(body, '{"advance": SECONDS}')
-    seconds = data.get("advance") if isinstance(data, dict) else None
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+    if not isinstance(data, Mapping):
         raise CKafkaUsageError(
-            f'clock: expected {{"advance": SECONDS}} with SECONDS >= 0, got {json.dumps(data)}'
+            f'clock: expected an object {{"advance": SECONDS}}, got {json_kind(data)}'
+        )
+    for key in data:
+        if key != "advance":
+            raise CKafkaUsageError("clock: " + unknown_name_message("field", key, ["advance"]))
+    seconds = data.get("advance")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise CKafkaUsageError(f"advance: expected a number of seconds, got {json.dumps(seconds)}")
+    if not 0 <= seconds <= MAX_ADVANCE:
+        raise CKafkaUsageError(
+            f"advance: expected 0 to {MAX_ADVANCE} seconds (10 years), got {json.dumps(seconds)}"
         )
     fake.clock.advance(float(seconds))
     return {"now": fake.clock.now()}

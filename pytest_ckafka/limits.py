@@ -11,8 +11,8 @@ make a later encoding fail: every answer, ``GET /_ckafka/calls``,
   one being level 1.
 * Text: no lone surrogate (``"\\ud800"`` is valid JSON but no Unicode text, so
   it cannot be written as UTF-8), in names or values.
-* Types: what JSON holds (strings, numbers, booleans, null, lists, tuples and
-  mappings), which a Python caller could otherwise break with a set or a
+* Types: what JSON holds (strings, finite numbers, booleans, null, lists, tuples
+  and mappings), which a Python caller could otherwise break with a set or a
   ``datetime``.
 
 Messages never echo a whole value: :func:`clip` cuts one to :data:`ECHO_CHARS`
@@ -26,6 +26,7 @@ characters and says how long it was.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Optional
@@ -58,6 +59,7 @@ ECHO_CHARS = 200
 MESSAGE_CHARS = 2000
 """A message the fake writes is cut to this many characters, whatever it echoes."""
 
+_FLOAT_NAMES = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 _QUOTED = re.compile(r"`([^`]*)`")
 _MARK_CHARS = len("... (999999999999 characters)")
 
@@ -159,15 +161,19 @@ def _walk(value: Any, path: str, depth: int) -> Optional[DataProblem]:
     cls = type(value)
     if cls is str:
         return _text_problem(value, path)
-    if cls is int or cls is float or cls is bool or value is None:
+    if cls is int or cls is bool or value is None:
         return None  # JSON's scalars, before the slower ABC test below
+    if cls is float or isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        return DataProblem(path, f"is {_FLOAT_NAMES[repr(value)]}, which JSON cannot hold")
     if cls is dict or isinstance(value, Mapping):
         items: Any = value.items()
     elif isinstance(value, (list, tuple)):
         items = enumerate(value)
     elif isinstance(value, str):
         return _text_problem(value, path)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, int):
         return None
     else:
         return DataProblem(path, f"is {_a(type(value).__name__)}, which JSON cannot hold")

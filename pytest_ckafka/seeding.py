@@ -3,17 +3,24 @@
 A seed entry names a :class:`~pytest_ckafka.backend.State` method and its
 keyword arguments: ``{"add": "topic", "instance_id": "ckafka-1", "name": "orders",
 "partitions": 3}`` calls ``state.add_topic(...)``. Entries are checked against
-the method's signature first, so a typo gets the valid names and a suggestion.
+the method's signature first, names and types, so a typo gets the valid names and a
+suggestion and ``"instance_id": 123`` is refused before anything is stored.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import inspect
+import typing
 from collections.abc import Mapping
 from typing import Any, Callable
 
-from .backend import State
+from .backend import Backend, State
+from .backend.models import Instance, RegionStore
 from .exceptions import CKafkaUsageError
+from .json_types import check_value
+from .spec import load_spec
 from .suggest import unknown_name_message
 
 __all__ = ["SEED_KINDS", "apply_seeds", "load_dump"]
@@ -37,7 +44,7 @@ def apply_seeds(state: State, entries: Any) -> list[Any]:
     ...     apply_seeds(state, [{"add": "topc", "instance_id": "ckafka-00000001"}])
     ... except CKafkaUsageError as error:
     ...     print(error)
-    seed [0]: unknown seed kind "topc": did you mean "topic"? Valid choices: acl, ...
+    seed[0]: unknown seed kind "topc": did you mean "topic"? Valid choices: acl, ...
     """
     items = entries if isinstance(entries, list) else [entries]
     calls = [_checked(state, index, entry) for index, entry in enumerate(items)]
@@ -49,28 +56,39 @@ def apply_seeds(state: State, entries: Any) -> list[Any]:
                 results.append(method(**kwargs))
             except (CKafkaUsageError, TypeError, ValueError, AttributeError) as exc:
                 state.load(before)
-                raise CKafkaUsageError(f"seed [{index}]: {exc}") from None
+                raise CKafkaUsageError(f"seed[{index}]: {exc}") from None
     return results
 
 
 def load_dump(state: State, data: Any) -> None:
-    """Replace the state by ``State.dump()`` data; bad data raises and changes nothing."""
+    """Replace the state by ``State.dump()`` data; bad data raises and changes nothing.
+
+    The data is loaded into a scratch backend first and every field of every
+    model built is checked against its annotation, so ``"partitions": "3"`` or
+    ``"instance_id": 123`` is refused with its path before the state changes.
+    """
     if not isinstance(data, Mapping):
         raise CKafkaUsageError('state must be an object {"stores": [...]}')
     unknown = [key for key in data if key != "stores"]
     if unknown:
         raise CKafkaUsageError("state: " + unknown_name_message("key", unknown[0], ["stores"]))
+    check_value(data.get("stores", []), list[Mapping[str, Any]], "state", ("stores",))
+    scratch = Backend()
     try:
-        state.load(data)
-    except CKafkaUsageError:  # already says what is wrong, and where
-        raise
+        scratch.load(data)
     except (TypeError, KeyError, ValueError, AttributeError) as exc:
         message = f"state: not State.dump() data ({type(exc).__name__}: {exc})"
         raise CKafkaUsageError(message) from None
+    for index, raw in enumerate(data.get("stores", [])):
+        for key in ("account", "region"):
+            check_value(raw[key], str, "state", ("stores", index, key))
+        store = scratch.store(raw["account"], raw["region"])
+        check_value(store, RegionStore, "state", ("stores", index))
+    state.load(data)
 
 
 def _checked(state: State, index: int, entry: Any) -> tuple[Callable[..., Any], dict[str, Any]]:
-    where = f"seed [{index}]"
+    where = f"seed[{index}]"
     if not isinstance(entry, Mapping):
         raise CKafkaUsageError(f'{where}: expected an object {{"add": KIND, ...}}')
     kind = entry.get("add")
@@ -95,4 +113,44 @@ def _checked(state: State, index: int, entry: Any) -> tuple[Callable[..., Any], 
     ]
     if missing:
         raise CKafkaUsageError(f'{where} ({kind}): missing "{missing[0]}"')
+    hints = _hints(name)
+    for key, value in kwargs.items():
+        annotation = hints.get(key) if key in named else _extra_types(kind).get(key)
+        if annotation is not None:
+            check_value(value, annotation, where, (key,))
+    if kind == "messages":
+        for number, message in enumerate(kwargs["messages"]):
+            _check_message(message, where, ("messages", number))
     return method, kwargs
+
+
+@functools.cache
+def _hints(name: str) -> dict[str, Any]:
+    return typing.get_type_hints(getattr(State, name))
+
+
+@functools.cache
+def _extra_types(kind: str) -> dict[str, Any]:
+    """The types of what ``**attributes`` (instance) and ``**config`` (topic) take."""
+    if kind == "instance":
+        hints = typing.get_type_hints(Instance)
+        return {field.name: hints[field.name] for field in dataclasses.fields(Instance)}
+    if kind == "topic":
+        kinds = {"string": str, "int": int, "bool": bool, "float": float, "object": dict}
+        members = load_spec().input_members("CreateTopic").items()
+        return {name: kinds.get(m.type, list[Any]) for name, m in members}
+    return {}
+
+
+_MESSAGE_FIELDS = {"key": str, "value": str, "timestamp": int}
+
+
+def _check_message(message: Any, where: str, path: tuple[str, int]) -> None:
+    """A message object's members by name and type (``State`` would coerce them)."""
+    if not isinstance(message, Mapping):
+        return  # a string or a [key, value] pair: the annotation has checked it
+    for key, value in message.items():
+        if key not in _MESSAGE_FIELDS:
+            message_text = unknown_name_message("message member", key, _MESSAGE_FIELDS)
+            raise CKafkaUsageError(f"{where}.{path[0]}[{path[1]}]: {message_text}")
+        check_value(value, _MESSAGE_FIELDS[key], where, (*path, key))

@@ -7,10 +7,17 @@ what a socket needs: HTTP/1.1 keep-alive with ``Content-Length`` on every answer
 ``RequestSizeLimitExceeded`` for a body over 10 MB (never read) and
 ``InvalidParameter`` for one shorter than its ``Content-Length`` (after
 ``body_timeout``), both with status 200 as the API answers; ``InvalidRequest``
-with status 400 (411, 414, 431, 505) for what is not HTTP at all. The ``timeout``
-fault holds the connection silent until the client gives up, ``fault_timeout``
-passes or the server stops; ``connection_error`` resets it. These refusals never
-reach the core, so they are not in ``calls``; ``rejections`` lists them.
+with status 400 (411, 414, 431, 505) for what is not HTTP at all, an HTTP/0.9
+request line (no version) included, and 408 for a request line and headers that
+have not all arrived ``header_timeout`` after their first byte (however slowly
+they trickle). Past ``max_connections`` open connections the longest-idle
+keep-alive connection is closed to make room; with none idle, a new connection
+is answered 503 ``RequestLimitExceeded`` at once and closed, without a thread
+(:mod:`pytest_ckafka.connections`). The ``timeout`` fault holds the connection
+silent until the client gives up, ``fault_timeout`` passes (then it is closed
+with no answer) or the server stops; ``connection_error`` resets it. These
+refusals never reach the core, so they are not in ``calls``; ``rejections``
+lists them.
 
 Paths under ``/_ckafka/`` are the control API (:mod:`pytest_ckafka.control`),
 answered before the core and never logged in ``calls``. With ``strict_auth=True``
@@ -20,6 +27,9 @@ the core checks every signature against the keys given to ``add_credentials``
 
 from __future__ import annotations
 
+import email.utils
+import io
+import math
 import re
 import socket
 import struct
@@ -37,6 +47,7 @@ from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from .clock import Clock
+from .connections import ConnectionCap, DeadlineReader
 from .control import handle_control, is_control_path
 from .core import CKafka
 from .defaults import DEFAULT_MAX_CALLS
@@ -48,10 +59,29 @@ from .scrub_values import register_server, unregister_server
 # Python 3.9's socket.timeout is not yet TimeoutError (3.10 made them one class).
 _TIMEOUTS: tuple[type[BaseException], ...] = (TimeoutError, socket.timeout)
 
-__all__ = ["MAX_BODY_BYTES", "FakeServer", "ListenError"]
+__all__ = [
+    "BODY_TIMEOUT",
+    "FAULT_TIMEOUT",
+    "HEADER_TIMEOUT",
+    "IDLE_TIMEOUT",
+    "MAX_BODY_BYTES",
+    "MAX_CONNECTIONS",
+    "FakeServer",
+    "ListenError",
+]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 """The real API's request size limit; a larger body gets ``RequestSizeLimitExceeded``."""
+HEADER_TIMEOUT = 10.0
+"""Default seconds for a request line and headers to arrive, from their first byte."""
+BODY_TIMEOUT = 2.0
+"""Default seconds for a body to arrive once its headers have."""
+IDLE_TIMEOUT = 60.0
+"""Default seconds a keep-alive connection may wait for its next request."""
+FAULT_TIMEOUT = 120.0
+"""Default longest hold of a ``timeout`` fault: past the SDK's default 60 s ``reqTimeout``."""
+MAX_CONNECTIONS = 256
+"""Default cap on open connections (each has a thread): many keep-alive pools' worth."""
 
 _MAX_LINE = 65536  # as http.server: a longer request line gets 414
 _PHRASES = {status.value: status.phrase for status in HTTPStatus}
@@ -87,6 +117,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.rfile.close()  # makefile()'s reader: replaced by one with a deadline
+        self.reader = DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.reader, 65536)
+        self.last_request = False  # True once closed to make room: answer, then close
         self.server.track(self, True)
 
     def finish(self) -> None:
@@ -118,24 +152,35 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send(_error("InternalError", f"pytest-ckafka server error: {exc!r}"))
 
     def _one_request(self) -> None:
-        fake = self.server.fake
-        self.connection.settimeout(fake.idle_timeout)
-        if self.rfile.peek(1)[:1] == b"\x16":  # type: ignore[attr-defined]  # TLS ClientHello
-            raise _Refusal(400, f"This server speaks plain HTTP, not TLS (https): use {fake.url}")
-        line = self.rfile.readline(_MAX_LINE + 1)
-        while line in (b"\r\n", b"\n"):  # RFC 9112 2.2: skip empty lines before a request
-            line = self.rfile.readline(_MAX_LINE + 1)
-        if not line:
+        fake, cap, reader, sock = self.server.fake, self.server.cap, self.reader, self.connection
+        # Marked busy while the first bytes are still on the socket, so the cap, which
+        # only closes a connection with nothing to read, cannot close it under a request.
+        reader.wait(fake.idle_timeout, on_data=lambda: cap.busy(sock))
+        cap.idle(sock)
+        first = self.rfile.peek(1)[:1]  # type: ignore[attr-defined]
+        if not first:  # the client closed, or the cap closed this idle connection for room
             return
-        self.connection.settimeout(fake.body_timeout)
-        self.raw_requestline = line
-        if len(line) > _MAX_LINE:
-            raise _Refusal(414, "The request line exceeds 65536 bytes.")
+        self.last_request = not cap.busy(sock)  # room was made as a buffered request came
+        reader.start(fake.header_timeout)  # the line and headers, however slowly they come
+        if first == b"\x16":  # TLS ClientHello
+            raise _Refusal(400, f"This server speaks plain HTTP, not TLS (https): use {fake.url}")
         try:
+            line = self.rfile.readline(_MAX_LINE + 1)
+            while line in (b"\r\n", b"\n"):  # RFC 9112 2.2: skip empty lines before a request
+                line = self.rfile.readline(_MAX_LINE + 1)
+            if not line:
+                return
+            self.raw_requestline = line
+            if len(line) > _MAX_LINE:
+                raise _Refusal(414, "The request line exceeds 65536 bytes.")
+            # Split as parse_request() does; with two words it would read headers for HTTP/0.9.
+            if len(str(line, "iso-8859-1").split()) == 2:
+                message = f"The request line {line!r} has no HTTP version (HTTP/0.9): send "
+                raise _Refusal(400, message + "e.g. 'POST / HTTP/1.1'.")
             parsed = self.parse_request()
         except _TIMEOUTS:
-            message = f"The request headers did not end within {fake.body_timeout:g} s."
-            raise _Refusal(408, message) from None
+            message = f"The request line and headers did not arrive within {fake.header_timeout:g}"
+            raise _Refusal(408, message + " s of their first byte (header_timeout).") from None
         if not parsed:  # it has answered, unless the line was blank
             if not self._answered:
                 raise _Refusal(400, f"The request line {line!r} is empty.")
@@ -178,14 +223,12 @@ class _Handler(BaseHTTPRequestHandler):
         if size > MAX_BODY_BYTES:
             message = f"The request body exceeds {MAX_BODY_BYTES} bytes: Content-Length is {size}."
             raise _Refusal(200, message, "RequestSizeLimitExceeded")
-        timeout = self.server.fake.body_timeout
-        deadline, body = time.monotonic() + timeout, bytearray()
+        timeout, body = self.server.fake.body_timeout, bytearray()
+        self.reader.start(timeout)
         while len(body) < size:
-            left, chunk = deadline - time.monotonic(), b""
-            if left > 0:
-                self.connection.settimeout(left)
-                with suppress(*_TIMEOUTS):
-                    chunk = self.rfile.read1(size - len(body))
+            chunk = b""
+            with suppress(*_TIMEOUTS):
+                chunk = self.rfile.read1(size - len(body))
             if not chunk:
                 message = f"The request body is truncated: Content-Length is {size}"
                 message += f" but {len(body)} bytes arrived within {timeout:g} s."
@@ -208,17 +251,15 @@ class _Handler(BaseHTTPRequestHandler):
                         break
 
     def _send(self, reply: Reply, status: Optional[int] = None) -> None:
-        code = status or reply.status
-        head = [f"HTTP/1.1 {code} {_PHRASES.get(code, '')}", f"Date: {self.date_time_string()}"]
-        skip = ("content-length", "connection")
-        head += [f"{k}: {v}" for k, v in reply.headers.items() if k.lower() not in skip]
-        head.append(f"Content-Length: {len(reply.body)}")
+        self.close_connection = self.close_connection or self.last_request
         if self.close_connection:
-            head.append("Connection: close")
-        elif self.request_version != "HTTP/1.1":
-            head.append("Connection: keep-alive")
+            connection: Optional[str] = "close"
+        else:
+            connection = None if self.request_version == "HTTP/1.1" else "keep-alive"
         self._answered = True
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body)
+        # A write gets its own bound: the last read may have left a deadline's remainder.
+        self.connection.settimeout(self.server.fake.idle_timeout)
+        self.wfile.write(_answer_bytes(reply, status or reply.status, connection))
 
     def _hold(self) -> None:
         """A ``timeout`` fault: silence until the client gives up, the cap passes or we stop."""
@@ -242,8 +283,20 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()  # the fd closes, with the RST, when finish() closes rfile
 
 
+def _answer_bytes(reply: Reply, status: int, connection: Optional[str]) -> bytes:
+    """``reply`` as HTTP/1.1 bytes; ``connection`` is the ``Connection`` header, if any."""
+    head = [f"HTTP/1.1 {status} {_PHRASES.get(status, '')}"]
+    head.append(f"Date: {email.utils.formatdate(usegmt=True)}")
+    skip = ("content-length", "connection")
+    head += [f"{k}: {v}" for k, v in reply.headers.items() if k.lower() not in skip]
+    head.append(f"Content-Length: {len(reply.body)}")
+    if connection:
+        head.append(f"Connection: {connection}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body
+
+
 class _Server(ThreadingHTTPServer):
-    """A ThreadingHTTPServer that knows its open connections, so stop() can end them."""
+    """A ThreadingHTTPServer that knows and caps its open connections; stop() ends them."""
 
     daemon_threads = True
     block_on_close = False
@@ -257,7 +310,45 @@ class _Server(ThreadingHTTPServer):
         self.thread = threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True)
         self._open: dict[_Handler, threading.Thread] = {}
         self._open_lock = threading.Lock()
+        self.cap = ConnectionCap(fake.max_connections)
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Start a thread for the connection if the cap admits it; else refuse it here."""
+        if not self.cap.admit(request):
+            self.cap.refuse(request, self._refusal())
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started (e.g. none can be): it is not open
+            self.cap.release(request)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.cap.release(request)
+
+    def service_actions(self) -> None:
+        """Between accepts (at least every poll interval): drain refused connections."""
+        self.cap.drain()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.cap.close()
+
+    def _refusal(self) -> bytes:
+        limit = self.cap.limit
+        message = (
+            f"The server has {limit} open connections, its limit (FakeServer(max_connections="
+            f"{limit}), pytest-ckafka serve --max-connections {limit}) and none is idle: "
+            "retry later, close unused connections, or raise the limit."
+        )
+        self.fake._note(self.fake.rejections, f"RequestLimitExceeded: {message}")
+        reply = _error("RequestLimitExceeded", message)
+        reply = replace(reply, headers={**reply.headers, "Retry-After": "1"})
+        return _answer_bytes(reply, 503, "close")
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind calls getfqdn(): a reverse DNS lookup that can take seconds.
@@ -289,9 +380,16 @@ class _Server(ThreadingHTTPServer):
 
 
 def _seconds(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not number or not 0 < value < math.inf:
         raise CKafkaUsageError(f"{name} must be a positive number of seconds, got {value!r}")
     return float(value)
+
+
+def _count(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise CKafkaUsageError(f"{name} must be a positive integer, got {value!r}")
+    return value
 
 
 class FakeServer(CKafka):
@@ -302,10 +400,14 @@ class FakeServer(CKafka):
     (``HttpProfile(endpoint=server.endpoint, protocol="http")``) or :attr:`url`.
     Leaving the ``with`` block stops and verifies it, as the fixture does.
     Its :attr:`clock` follows the real time (``clock.advance`` still moves it
-    ahead), as its clients wait in real time. ``body_timeout`` bounds reading one
-    request, ``fault_timeout`` how long a ``timeout`` fault holds a connection,
-    ``idle_timeout`` an idle keep-alive. ``strict``, ``stateful`` and
-    ``max_calls`` (the last 10,000 calls by default) are :class:`CKafka`'s.
+    ahead), as its clients wait in real time. Limits, in seconds unless said:
+    ``header_timeout`` (10) for a request line and headers from their first byte,
+    ``body_timeout`` (2) for the body after them, ``idle_timeout`` (60) for a
+    keep-alive between requests (and for writing an answer), ``fault_timeout``
+    (120) for a ``timeout`` fault's hold, and ``max_connections`` (256) open
+    connections (see the module for what happens at the cap). ``strict``,
+    ``stateful`` and ``max_calls`` (the last 10,000 calls by default) are
+    :class:`CKafka`'s.
 
     >>> import json, urllib.request
     >>> with FakeServer() as server:
@@ -327,9 +429,11 @@ class FakeServer(CKafka):
         strict: bool = False,
         policy: PolicyLike = None,
         assert_all_used: bool = True,
-        body_timeout: float = 2.0,
-        fault_timeout: float = 5.0,
-        idle_timeout: float = 60.0,
+        header_timeout: float = HEADER_TIMEOUT,
+        body_timeout: float = BODY_TIMEOUT,
+        fault_timeout: float = FAULT_TIMEOUT,
+        idle_timeout: float = IDLE_TIMEOUT,
+        max_connections: int = MAX_CONNECTIONS,
         strict_auth: bool = False,
         validate: bool = True,
         stateful: Optional[bool] = None,
@@ -345,9 +449,11 @@ class FakeServer(CKafka):
             clock=Clock(live=True),  # its clients wait in real time
         )
         self.host, self.port, self.assert_all_used = host, port, assert_all_used
+        self.header_timeout = _seconds("header_timeout", header_timeout)
         self.body_timeout = _seconds("body_timeout", body_timeout)
         self.fault_timeout = _seconds("fault_timeout", fault_timeout)
         self.idle_timeout = _seconds("idle_timeout", idle_timeout)
+        self.max_connections = _count("max_connections", max_connections)
         self.rejections: deque[str] = deque(maxlen=1000)
         """Requests the server refused itself: not HTTP, truncated or oversize bodies."""
         self.problems: deque[str] = deque(maxlen=100)
@@ -363,6 +469,12 @@ class FakeServer(CKafka):
             raise CKafkaUsageError("FakeServer has no address until start() or `with`")
         host, port = self._address
         return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    @property
+    def open_connections(self) -> int:
+        """Connections open now, each served by a thread (0 when stopped)."""
+        server = self._server
+        return 0 if server is None else server.cap.count
 
     @property
     def url(self) -> str:

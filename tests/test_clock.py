@@ -75,10 +75,15 @@ def test_advance() -> None:
     assert clock.sleeps == []
 
 
-def test_advance_refuses_to_go_back() -> None:
+@pytest.mark.parametrize("seconds", [-1, float("nan"), float("inf")])
+def test_advance_refuses_to_go_back_or_break_the_clock(seconds: float) -> None:
+    clock = Clock(start=5)
     with pytest.raises(ValueError) as info:
-        Clock().advance(-1)
-    assert str(info.value) == "the clock only moves forward; got advance(-1)"
+        clock.advance(seconds)
+    assert str(info.value) == (
+        f"the clock only moves forward by a finite number; got advance({seconds!r})"
+    )
+    assert clock.now() == 5  # NaN would make every later time NaN, skipping time-based rules
 
 
 def test_clock_starts_at_the_real_time_by_default() -> None:

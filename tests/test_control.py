@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from pytest_ckafka import strict_json
+from pytest_ckafka.clock import Clock
 from pytest_ckafka.control import (
     ControlAnswer,
     add_stubs,
@@ -196,7 +198,7 @@ def test_wrong_method_is_405_with_allow() -> None:
         "POST",
     )
     assert answer.reply().headers["Allow"] == "POST"
-    assert control(CKafka(), "PUT", "/_ckafka/stubs").allow == "DELETE, GET, POST"
+    assert control(CKafka(), "PUT", "/_ckafka/stubs").allow == "DELETE, GET, HEAD, POST"
 
 
 @pytest.mark.parametrize(
@@ -352,17 +354,17 @@ def test_state_seed_list_is_all_or_none_with_a_suggestion() -> None:
     bad = [SEED[0], {"add": "topic", "instance_id": "ckafka-00000001", "nmae": "t"}]
     assert error_of(fake, "POST", "/_ckafka/state", bad) == (
         400,
-        'seed [1] (topic): missing "name"',
+        'seed[1] (topic): missing "name"',
     )
     assert fake.state.instances() == []
     assert error_of(fake, "POST", "/_ckafka/state", {"add": "instanse"}) == (
         400,
-        'seed [0]: unknown seed kind "instanse": did you mean "instance"? Valid choices: acl, '
+        'seed[0]: unknown seed kind "instanse": did you mean "instance"? Valid choices: acl, '
         "configure, group, instance, messages, route, topic, user.",
     )
     assert error_of(fake, "POST", "/_ckafka/state", {"add": "instance", "colour": "red"}) == (
         400,
-        'seed [0]: state.add_instance: unknown attribute "colour" (17 valid attributes)',
+        'seed[0]: state.add_instance: unknown attribute "colour" (17 valid attributes)',
     )
 
 
@@ -371,7 +373,7 @@ def test_state_seed_list_failing_while_applying_seeds_nothing() -> None:
     bad = [SEED[0], {"add": "topic", "instance_id": "ckafka-00000002", "name": "t"}]
     status, message = error_of(fake, "POST", "/_ckafka/state", bad)
     assert status == 400
-    assert message.startswith('seed [1]: ckafka.state: unknown instance "ckafka-00000002"')
+    assert message.startswith('seed[1]: ckafka.state: unknown instance "ckafka-00000002"')
     assert fake.state.instances() == []
 
 
@@ -405,9 +407,208 @@ def test_clock_reads_and_advances() -> None:
     assert fake.clock.now() == now + 60
     assert error_of(fake, "POST", "/_ckafka/clock", {"advance": -1}) == (
         400,
-        'clock: expected {"advance": SECONDS} with SECONDS >= 0, got {"advance": -1}',
+        "advance: expected 0 to 315360000 seconds (10 years), got -1",
     )
     assert error_of(fake, "POST", "/_ckafka/clock", b"") == (
         400,
         'the request needs a JSON body: {"advance": SECONDS}',
+    )
+
+
+# -- hardening: every control input is standard JSON and type-checked -------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"advance": NaN}', "advance: NaN is not standard JSON: send a finite number"),
+        (b'{"advance": Infinity}', "advance: Infinity is not standard JSON: send a finite number"),
+        (b'{"advance": 1e400}', "advance: 1e400 is out of range: send a finite number"),
+        (
+            b'{"advance": 1e308}',
+            "advance: expected 0 to 315360000 seconds (10 years), got 1e+308",
+        ),
+        (
+            b'{"advance": ' + b"9" * 400 + b"}",
+            "advance: the integer 99999999999999999999... (400 digits) is out of range "
+            "(-2**63 to 2**64-1)",
+        ),
+        (b'{"advance": "60"}', 'advance: expected a number of seconds, got "60"'),
+        (b'{"advance": true}', "advance: expected a number of seconds, got true"),
+        (b"{}", "advance: expected a number of seconds, got null"),
+        (b"[60]", 'clock: expected an object {"advance": SECONDS}, got a list'),
+        (
+            b'{"advanse": 60}',
+            'clock: unknown field "advanse": did you mean "advance"? Valid choices: advance.',
+        ),
+    ],
+)
+def test_clock_advance_must_be_a_finite_bounded_number(body: bytes, message: str) -> None:
+    fake = CKafka(clock=Clock(start=1000.0))
+    assert error_of(fake, "POST", "/_ckafka/clock", body) == (400, message)
+    assert fake.clock.now() == 1000.0  # unchanged: the 60-second delete rule still holds
+
+
+def test_clock_advance_of_ten_years_is_the_most() -> None:
+    fake = CKafka(clock=Clock(start=0.0))
+    assert control(fake, "POST", "/_ckafka/clock", {"advance": 315360000}).body == {
+        "now": 315360000.0
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            b'[{"kind": "fail", "action": "DescribeTopic", "code": "ResourceInUse",'
+            b' "params": {"Limit": NaN}}]',
+            "stubs[0].params.Limit: NaN is not standard JSON: send a finite number",
+        ),
+        (
+            b'{"kind": "respond", "action": "DescribeTopic",'
+            b' "body": {"Result": {"TotalCount": -Infinity}}}',
+            "body.Result.TotalCount: -Infinity is not standard JSON: send a finite number",
+        ),
+        (
+            b'{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse",'
+            b' "times": 100000000000000000000000}',
+            "times: the integer 100000000000000000000000 is out of range (-2**63 to 2**64-1)",
+        ),
+        (
+            b'{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse",'
+            b' "message": "busy \\ud800"}',
+            "message: the string holds a lone surrogate (\\ud800 at character 5), which is "
+            "not Unicode text",
+        ),
+        (
+            b'[{"kind": "respond", "action": "DescribeTopic", "params": {"\\udc00x": 1}}]',
+            'stubs[0].params["\\udc00x"]: the key holds a lone surrogate (\\udc00 at character '
+            "0), which is not Unicode text",
+        ),
+        (b"[" * 100_000, "stubs: is nested more than 32 levels deep"),
+        (
+            b"[" * 70 + b"]" * 70,
+            "stubs[0][0][0][0][0][0][0][0][0][0][0][0]...: is nested more than 32 levels deep",
+        ),
+    ],
+)
+def test_stubs_refuse_non_standard_json_naming_the_field(body: bytes, message: str) -> None:
+    fake = CKafka()
+    assert error_of(fake, "POST", "/_ckafka/stubs", body) == (400, message)
+    assert fake.stubs == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"add": "instance", "instance_id": 123},
+            "seed[0].instance_id: expected a string or null, got 123",
+        ),
+        (
+            {"add": "configure", "ready_after_seconds": "5"},
+            'seed[0].ready_after_seconds: expected a number or null, got "5"',
+        ),
+        (
+            {"add": "configure", "ready_after_describes": 1.5},
+            "seed[0].ready_after_describes: expected an integer or null, got 1.5",
+        ),
+        (
+            [{"add": "instance", "instance_id": "ckafka-1", "tags": [{"TagKey": 1}]}],
+            "seed[0].tags[0].TagKey: expected a string, got 1",
+        ),
+        (
+            [SEED[0], {**SEED[1], "partitions": "3"}],
+            'seed[1].partitions: expected an integer, got "3"',
+        ),
+        (
+            [SEED[0], {**SEED[1], "RetentionMs": "1h"}],
+            'seed[1].RetentionMs: expected an integer, got "1h"',
+        ),
+        (
+            [SEED[0], SEED[1], {**SEED[2], "messages": ["a", ["k", "v", "x"]]}],
+            'seed[2].messages[1]: expected a list of 2 strings, got ["k", "v", "x"]',
+        ),
+        (
+            [SEED[0], SEED[1], {**SEED[2], "messages": [{"value": "v", "timestamp": "x"}]}],
+            'seed[2].messages[0].timestamp: expected an integer, got "x"',
+        ),
+        (
+            [SEED[0], SEED[1], {**SEED[2], "messages": [{"valeu": "v"}]}],
+            'seed[2].messages[0]: unknown message member "valeu": did you mean "value"? '
+            "Valid choices: key, timestamp, value.",
+        ),
+        (
+            [SEED[0], {**SEED[1], "name": "orders\ud800"}],
+            "seed[1].name: the string holds a lone surrogate (\\ud800 at character 6), which "
+            "is not Unicode text",
+        ),
+        (
+            {"add": "configure", "ready_after_seconds": float("nan")},
+            "ready_after_seconds: NaN is not standard JSON: send a finite number",
+        ),
+    ],
+)
+def test_seeds_are_type_checked_against_the_state_signatures(body: Any, message: str) -> None:
+    fake = CKafka()
+    raw = json.dumps(body, ensure_ascii=True).encode()  # "\ud800" goes as valid JSON text
+    assert error_of(fake, "POST", "/_ckafka/state", raw) == (400, message)
+    assert fake.state.dump() == {"stores": []}
+
+
+def test_a_refused_seed_does_not_break_later_seeds() -> None:
+    fake = CKafka()
+    assert (
+        control(fake, "POST", "/_ckafka/state", {"add": "instance", "instance_id": 123}).status
+        == 400
+    )
+    assert control(fake, "POST", "/_ckafka/state", SEED).status == 200
+    assert [i.instance_id for i in fake.state.instances()] == ["ckafka-00000001"]
+
+
+def test_put_state_is_type_checked_and_keeps_the_state() -> None:
+    fake = CKafka()
+    control(fake, "POST", "/_ckafka/state", SEED[:2])
+    before = fake.state.dump()
+    bad = json.loads(json.dumps(before))
+    bad["stores"][0]["instances"]["ckafka-00000001"]["topics"]["payments"]["replica_num"] = "2"
+    assert error_of(fake, "PUT", "/_ckafka/state", {"state": bad}) == (
+        400,
+        "state.stores[0].instances.ckafka-00000001.topics.payments.replica_num: "
+        'expected an integer, got "2"',
+    )
+    bad = json.loads(json.dumps(before))
+    bad["stores"][0]["account"] = 7
+    assert error_of(fake, "PUT", "/_ckafka/state", bad) == (
+        400,
+        "state.stores[0].account: expected a string, got 7",
+    )
+    assert fake.state.dump() == before
+
+
+def test_head_answers_like_get() -> None:
+    fake = CKafka()
+    answer = control(fake, "HEAD", "/_ckafka/health")
+    assert answer.status == 200 and answer.body["status"] == "ok"
+    assert control(fake, "HEAD", "/_ckafka/reset").allow == "POST"
+
+
+def test_answers_are_always_standard_json() -> None:
+    """What has no standard JSON form never gets in from Python, and never comes out."""
+    fake = CKafka()
+    with pytest.raises(CKafkaUsageError, match=r"`params.Limit` is NaN, which JSON cannot hold"):
+        fake.respond("DescribeTopic", params={"Limit": float("nan")})
+    with pytest.raises(CKafkaUsageError, match=r"`params.SearchWord` holds a lone surrogate"):
+        fake.respond("DescribeTopic", params={"SearchWord": "a\ud800"})
+    with pytest.raises(CKafkaUsageError, match=r"`name` holds a lone surrogate"):
+        fake.state.add_instance("ckafka-1", name="shop\udcff")
+    fake.respond("DescribeTopic", params={"Limit": 5, "SearchWord": "密"})
+    fake.state.add_instance("ckafka-1", name="shop 密")
+    call(fake, "DescribeRegion", {})
+    for path in ("/_ckafka/stubs", "/_ckafka/state", "/_ckafka/calls", "/_ckafka/health"):
+        body = control(fake, "GET", path).reply().body
+        strict_json.loads(body)  # raises on NaN, Infinity or a lone surrogate
+    # The last guard, for what a later change could let in: replaced, never raised.
+    assert strict_json.dumps_lenient({"Limit": float("nan"), "Name": "a\ud800"}) == (
+        b'{"Limit":"NaN","Name":"a\xef\xbf\xbd"}'
     )

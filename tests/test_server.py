@@ -208,7 +208,7 @@ def test_sdk_fail_raises_with_code_and_request_id(server: FakeServer) -> None:
     ],
 )
 def test_sdk_faults(kind: str, code: str, text: str) -> None:
-    with FakeServer(body_timeout=0.5, fault_timeout=60.0) as server:
+    with FakeServer(body_timeout=0.5) as server:  # the default fault_timeout: 120 s
         server.state.add_instance("ckafka-1")
         server.fault("DescribeTopic", kind, times=1)
         client = _client(server, timeout=1)
@@ -217,7 +217,7 @@ def test_sdk_faults(kind: str, code: str, text: str) -> None:
             client.DescribeTopic(_describe_topic())
         assert info.value.code == code
         assert text in str(info.value.message)
-        # the client's 1 s timeout ended it, not the server's 60 s cap
+        # the client's 1 s timeout ended it, not the server's 120 s cap
         assert time.monotonic() - started < 10
         assert server.calls[-1].error_code == f"fault:{kind}"
         assert client.DescribeTopic(_describe_topic()).RequestId  # the next call is answered
@@ -332,7 +332,8 @@ def test_tccli_with_a_bare_endpoint_speaks_https(server: FakeServer, tccli: Any)
         (b"POST / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n", 400, "is not a byte count"),
         (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 411, "chunked"),
         (b"GET http://[::1/ HTTP/1.1\r\n\r\n", 400, "Bad request target"),
-        (b"GET /\r\n", 408, "did not end within 0.5 s"),  # HTTP/0.9 style: headers never end
+        (b"GET /\r\n", 400, "has no HTTP version (HTTP/0.9)"),  # answered at once
+        (b"POST /\r\n", 400, "has no HTTP version (HTTP/0.9)"),
         (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400, "not TLS (https)"),
     ],
 )
@@ -555,6 +556,20 @@ def test_stop_is_prompt_while_a_timeout_fault_holds_a_connection() -> None:
     assert [getattr(e, "code", None) for e in errors] == ["ClientNetworkError"]
 
 
+def test_a_timeout_fault_holds_until_the_client_gives_up() -> None:
+    headers = {"X-TC-Action": "DescribeRegion", "X-TC-Version": "2019-08-19"}
+    with FakeServer() as fake:
+        assert fake.fault_timeout == 120.0  # past the SDK's default 60 s reqTimeout
+        fake.fault("DescribeRegion", "timeout", times=1)
+        with pytest.raises(requests.ReadTimeout):  # a timeout, not a reset or a close
+            requests.post(fake.url, data=b"{}", headers=headers, timeout=1)
+        deadline = time.monotonic() + 10
+        while fake.open_connections and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert fake.open_connections == 0  # the client closed: the holding thread ended
+        assert requests.post(fake.url, data=b"{}", headers=headers, timeout=5).ok
+
+
 def test_the_timeout_fault_cap_closes_the_connection() -> None:
     with FakeServer(fault_timeout=0.3) as fake:
         fake.fault("DescribeRegion", "timeout", times=1)
@@ -651,7 +666,7 @@ def test_the_control_api_keeps_the_connection_alive(server: FakeServer) -> None:
             conn.request(method, "/_ckafka/health")
             answer = conn.getresponse()
             body = answer.read()
-            assert (answer.status, bool(body)) == ((200, True) if method == "GET" else (405, False))
+            assert (answer.status, bool(body)) == (200, method == "GET")
     finally:
         conn.close()
 

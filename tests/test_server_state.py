@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.error
 import urllib.request
 from typing import Any, Callable
 
@@ -14,7 +15,7 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
-from pytest_ckafka import FakeServer
+from pytest_ckafka import FakeServer, strict_json
 
 
 def profile(server: FakeServer) -> ClientProfile:
@@ -130,3 +131,48 @@ def test_tccli_sees_the_seeded_state(
         1,
         ["payments"],
     )
+
+
+def _post_raw(server: FakeServer, path: str, body: bytes) -> tuple[int, Any]:
+    request = urllib.request.Request(server.url.rstrip("/") + path, body, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, json.load(error)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "error"),
+    [
+        (
+            "/_ckafka/state",
+            b'[{"add": "instance", "instance_id": "ckafka-1", "name": "shop\\ud800"}]',
+            "seed[0].name: the string holds a lone surrogate (\\ud800 at character 4), which "
+            "is not Unicode text",
+        ),
+        (
+            "/_ckafka/stubs",
+            b'{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", '
+            b'"params": {"TopicName": "\\udfff"}}',
+            "params.TopicName: the string holds a lone surrogate (\\udfff at character 0), "
+            "which is not Unicode text",
+        ),
+        (
+            "/_ckafka/clock",
+            b'{"advance": NaN}',
+            "advance: NaN is not standard JSON: send a finite number",
+        ),
+        ("/_ckafka/stubs", b"[" * 100_000, "stubs: is nested more than 32 levels deep"),
+    ],
+)
+def test_the_control_api_over_http_refuses_what_would_poison_the_fake(
+    path: str, body: bytes, error: str
+) -> None:
+    with FakeServer() as server:
+        assert _post_raw(server, path, body) == (400, {"error": error})
+        for read in ("/_ckafka/calls", "/_ckafka/state", "/_ckafka/stubs", "/_ckafka/clock"):
+            with urllib.request.urlopen(server.url.rstrip("/") + read, timeout=10) as answer:
+                strict_json.loads(answer.read())  # standard JSON, still
+        assert list(server.problems) == []  # a 400, never an InternalError
