@@ -105,6 +105,7 @@ class CKafka(HandlingMixin):
         self._stubs = StubRegistry()
         self._unmatched = _FirstProblems()
         self._misses = _FirstProblems()
+        self._made_while_recording: set[str] = set()  # see is_synthetic
         self._lock = threading.Lock()
 
     # -- registering answers -------------------------------------------------
@@ -260,6 +261,7 @@ class CKafka(HandlingMixin):
         with self._lock:
             self._unmatched.clear()
             self._misses.clear()
+            self._made_while_recording.clear()
 
     def verify(self, *, assert_all_used: bool = True) -> None:
         """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
@@ -295,7 +297,7 @@ class CKafka(HandlingMixin):
         except ProtocolError as exc:
             reply = self._error(exc.code, exc.message, request_id)
             action = _header(headers, "X-TC-Action")
-            self.calls.append(
+            self._log(
                 Call(
                     action,
                     {},
@@ -319,14 +321,14 @@ class CKafka(HandlingMixin):
                 )
             except AuthError as refused:
                 reply = self._error(refused.code, refused.message, request_id)
-                self.calls.append(_call(parsed, url, request_id, reply, "auth"), _size(body))
+                self._log(_call(parsed, url, request_id, reply, "auth"), _size(body))
                 return _for_method(reply, method)
             # The account is the key that verified, never a second reading of the request.
             account: Optional[str] = verified.secret_id
         else:
             account = self._account(parsed)
         reply, answered_by = self._answer(parsed, request_id, account)
-        self.calls.append(_call(parsed, url, request_id, reply, answered_by), _size(body))
+        self._log(_call(parsed, url, request_id, reply, answered_by), _size(body))
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
         if answered_by == "miss":
@@ -366,9 +368,27 @@ class CKafka(HandlingMixin):
     def is_synthetic(self, request_id: str) -> bool:
         """True if this fake (not the network) produced the answer with ``request_id``.
 
-        Known for the calls still in :attr:`calls`; :meth:`reset` forgets them all.
+        Known for the calls still in :attr:`calls`, and for every answer made while
+        a cassette records (a recording must never keep one, even once the bounded
+        log has dropped its call); :meth:`reset` forgets them all.
         """
-        return self.calls.answered_here(request_id)
+        if self.calls.answered_here(request_id):
+            return True
+        with self._lock:
+            return request_id in self._made_while_recording
+
+    def detach_cassette(self) -> None:
+        """Stop answering from the cassette; forget the answers made while it recorded."""
+        self.cassette = None
+        with self._lock:
+            self._made_while_recording.clear()
+
+    def _log(self, call: Call, size: int) -> None:
+        self.calls.append(call, size)
+        cassette = self.cassette
+        if cassette is not None and cassette.recording and call.answered_by not in _NOT_MADE_HERE:
+            with self._lock:
+                self._made_while_recording.add(call.request_id)
 
     def _answer(
         self, parsed: ParsedRequest, request_id: str, account: Optional[str]
@@ -490,6 +510,10 @@ class _FirstProblems:
         """Every kept problem, then ``... and N more like these``; ``""`` if none."""
         more = f"\n\n... and {self.more} more like these" if self.more else ""
         return "\n\n".join(self.kept) + more
+
+
+# Answers that came from elsewhere: a recording cassette keeps those.
+_NOT_MADE_HERE = frozenset({"network", "cassette"})
 
 
 class CassettePlayer(Protocol):

@@ -107,6 +107,20 @@ class _Refusal(Exception):
         self.status, self.message, self.code = status, message, code
 
 
+class _LastLine:
+    """A reader that remembers the last line read: did the headers end with their blank line?"""
+
+    def __init__(self, raw: io.BufferedIOBase) -> None:
+        self.raw, self.last = raw, b""
+
+    def readline(self, limit: int = -1) -> bytes:
+        self.last = self.raw.readline(limit)
+        return self.last
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
 class _Handler(BaseHTTPRequestHandler):
     """One connection: requests in, the core's replies out, until either side closes."""
 
@@ -177,7 +191,12 @@ class _Handler(BaseHTTPRequestHandler):
             if len(str(line, "iso-8859-1").split()) == 2:
                 message = f"The request line {line!r} has no HTTP version (HTTP/0.9): send "
                 raise _Refusal(400, message + "e.g. 'POST / HTTP/1.1'.")
-            parsed = self.parse_request()
+            lines = _LastLine(self.rfile)
+            self.rfile = lines  # type: ignore[assignment]
+            try:
+                parsed = self.parse_request()
+            finally:
+                self.rfile = lines.raw
         except _TIMEOUTS:
             message = f"The request line and headers did not arrive within {fake.header_timeout:g}"
             raise _Refusal(408, message + " s of their first byte (header_timeout).") from None
@@ -185,6 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
             if not self._answered:
                 raise _Refusal(400, f"The request line {line!r} is empty.")
             return
+        if lines.last not in (b"\r\n", b"\n"):  # http.server takes the end of input for it
+            message = "The connection closed before the blank line that ends the headers."
+            raise _Refusal(400, message)
         body = self._read_body()
         reply = fake._reply_to(str(self.command), self._url(), dict(self.headers.items()), body)
         if reply.raise_kind == "timeout":

@@ -8,6 +8,7 @@ to the network untouched.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 import httpx
@@ -26,6 +27,11 @@ class HttpxTransport:
     def __init__(self, core: CKafka) -> None:
         self._core = core
         self._router: Any = None
+        # respx resolves a request again at each httpcore layer it patches (the pool,
+        # then the connection); every layer sees the same body stream object, so the
+        # stream of a request let through to the network marks it, once, and the
+        # request is answered (and logged) once.
+        self._passed: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def start(self) -> None:
         """Begin intercepting ``httpx``."""
@@ -48,10 +54,14 @@ class HttpxTransport:
             if routers and routers[-1] is not self._router:
                 return None  # unmatched here: the next router gets its turn
             return request  # respx's signal for "pass through"
+        if request.stream in self._passed:
+            self._passed.discard(request.stream)
+            return request
         reply = self._core.handle(
             request.method, str(request.url), request.headers, request.content
         )
         if reply.raise_kind == "passthrough":
+            self._passed.add(request.stream)
             return request  # a recording cassette: let it reach the network
         if reply.raise_kind == "timeout":
             raise httpx.ReadTimeout("pytest-ckafka: simulated read timeout", request=request)

@@ -516,3 +516,41 @@ def test_documented(ckafka, ckafka_client):
     for mode in ("once", "new_episodes", "all", "rewrite"):
         pytester.runpytest(f"--ckafka-record-mode={mode}").assert_outcomes(passed=1)
     assert not (pytester.path / "cassettes").exists()
+
+
+def test_a_full_call_log_never_lets_a_fake_answer_into_the_recording(
+    project: pytest.Pytester, server: FakeServer
+) -> None:
+    """The log keeps one call here; the stub's answer, long dropped from it, is still not kept.
+
+    httpx hands the stub's answer to vcrpy too, so only the fake knows it made it.
+    """
+    project.makepyfile(
+        test_rec=CLIENTS
+        + textwrap.dedent(
+            """
+
+            HEADERS = {"X-TC-Version": "2019-08-19", "Content-Type": "application/json"}
+
+
+            @pytest.mark.ckafka(max_calls=1)
+            @pytest.mark.ckafka_cassette
+            def test_mixed(ckafka):
+                ckafka.fail("DescribeTopic", "ResourceInUse")
+                url = f"http://{ENDPOINT}/"
+                with httpx.Client() as raw:
+                    stubbed = raw.post(url, json={"InstanceId": "ckafka-rec00001"},
+                                       headers={**HEADERS, "X-TC-Action": "DescribeTopic"})
+                    for _ in range(3):
+                        raw.post(url, json={}, headers={**HEADERS, "X-TC-Action": "DescribeRegion"})
+                assert stubbed.json()["Response"]["Error"]["Code"] == "ResourceInUse"
+                # each call is logged once (respx resolves a passed-through one twice)
+                assert (len(ckafka.calls), ckafka.calls.dropped) == (1, 3)
+            """
+        )
+    )
+    project.runpytest("--ckafka-record-mode=once").assert_outcomes(passed=1)
+    recorded = yaml.safe_load(_cassette(project, "test_rec/test_mixed.yaml").read_text())
+    actions = [i["request"]["headers"]["x-tc-action"][0] for i in recorded["interactions"]]
+    assert actions == ["DescribeRegion"] * 3
+    assert "ResourceInUse" not in _cassette(project, "test_rec/test_mixed.yaml").read_text()

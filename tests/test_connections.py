@@ -295,3 +295,16 @@ def test_the_cap_counts_exactly() -> None:
         for pair in pairs:
             for sock in pair:
                 sock.close()
+
+
+def test_headers_cut_off_by_the_end_of_input_are_refused_not_answered_as_a_call() -> None:
+    """http.server takes the end of input for the blank line; a half-sent request is no call."""
+    with FakeServer() as server, _connect(server) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: h\r\nX-TC-Action: DescribeRegion\r\n")
+        sock.shutdown(socket.SHUT_WR)
+        status, _, body = _read_answer(sock)
+        assert (status, body["Response"]["Error"]["Code"]) == (400, "InvalidRequest")
+        assert body["Response"]["Error"]["Message"] == (
+            "The connection closed before the blank line that ends the headers."
+        )
+        assert len(server.calls) == 0

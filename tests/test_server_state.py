@@ -16,6 +16,8 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
 from pytest_ckafka import FakeServer, strict_json
+from pytest_ckafka.control import handle_control
+from pytest_ckafka.core import CKafka
 
 
 def profile(server: FakeServer) -> ClientProfile:
@@ -176,3 +178,18 @@ def test_the_control_api_over_http_refuses_what_would_poison_the_fake(
             with urllib.request.urlopen(server.url.rstrip("/") + read, timeout=10) as answer:
                 strict_json.loads(answer.read())  # standard JSON, still
         assert list(server.problems) == []  # a 400, never an InternalError
+
+
+def test_a_seeded_topic_keeps_to_the_partition_budget_and_allocates_nothing_past_it() -> None:
+    """A billion partitions in a seed is refused at once, not allocated."""
+    fake = CKafka()
+    fake.state.add_instance("ckafka-1", partition_limit=10)
+    entry = b'{"add": "topic", "instance_id": "ckafka-1", "name": "t", "partitions": 1000000000}'
+    answer = handle_control(fake, "POST", "/_ckafka/state", entry)
+    assert (answer.status, answer.body["error"]) == (
+        400,
+        "seed[0]: state.add_topic: 1000000000 partitions do not fit instance ckafka-1, which "
+        "uses 0 of its partition_limit 10; seed the instance with a larger "
+        "add_instance(partition_limit=...)",
+    )
+    assert fake.state.topics("ckafka-1") == []

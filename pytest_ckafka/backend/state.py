@@ -169,6 +169,14 @@ class State:
             instance = self.instance(instance_id)
             if name in instance.topics:
                 raise CKafkaUsageError(f"state.add_topic: {instance_id} already has topic {name}")
+            used = sum(t.partition_num for t in instance.topics.values())
+            if used + partitions > instance.partition_limit:  # as CreateTopic's budget
+                raise CKafkaUsageError(
+                    f"state.add_topic: {partitions} partitions do not fit instance "
+                    f"{instance_id}, which uses {used} of its partition_limit "
+                    f"{instance.partition_limit}; seed the instance with a larger "
+                    "add_instance(partition_limit=...)"
+                )
             when = self.backend.clock.now() - _SEEDED_AGE if created_at is None else created_at
             topic = Topic(
                 self.backend.new_id("topic"),
