@@ -40,7 +40,7 @@ def _timed(run: Callable[[], Any], n: int) -> float:
 
 
 def _seeded(fake: CKafka, topics: int) -> None:
-    fake.state.add_instance(INSTANCE)
+    fake.state.add_instance(INSTANCE, partition_limit=max(800, topics))  # one partition each
     for i in range(topics):
         fake.state.add_topic(INSTANCE, f"topic-{i:05d}", partitions=1)
 
