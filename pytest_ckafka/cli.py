@@ -63,9 +63,11 @@ from types import FrameType
 from typing import Any, NoReturn, Optional
 
 from . import strict_json
-from .control import add_stubs, json_kind, stub_entry
+from .control import add_stubs, stub_entry
+from .credential_entries import add_credential_entries
 from .defaults import DEFAULT_MAX_CALLS
 from .exceptions import CKafkaUsageError
+from .json_types import json_kind
 from .seeding import apply_seeds, load_dump
 from .server import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer, ListenError
 from .state_file import remove_stale_temporaries, write_atomically
@@ -320,26 +322,10 @@ def _load_credentials(server: FakeServer, path: Path) -> None:
     where = f"invalid credentials file {path}"
     if not isinstance(data, list):
         raise CommandError(f"{where}: expected a JSON list of key pairs, got {json_kind(data)}")
-    fields = ("secret_id", "secret_key", "token", "token_expires_at")
-    for index, entry in enumerate(data):
-        if not isinstance(entry, dict):
-            raise CommandError(f"{where}: [{index}]: expected an object, got {json_kind(entry)}")
-        for key in entry:
-            if key not in fields:
-                message = unknown_name_message("key", key, fields)
-                raise CommandError(f"{where}: [{index}]: {message}")
-        for key in fields[:2]:
-            if key not in entry:
-                raise CommandError(f'{where}: [{index}]: missing "{key}"')
-        try:
-            server.add_credentials(
-                entry["secret_id"],
-                entry["secret_key"],
-                token=entry.get("token"),
-                token_expires_at=entry.get("token_expires_at"),
-            )
-        except CKafkaUsageError as exc:
-            raise CommandError(f"{where}: [{index}]: {exc}") from None
+    try:
+        add_credential_entries(server, data)
+    except CKafkaUsageError as exc:
+        raise CommandError(f"{where}: {exc}") from None
 
 
 _STATE_KEYS = {"state": dict, "seed": list, "stubs": list}

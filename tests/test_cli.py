@@ -251,6 +251,46 @@ def test_credentials_are_accepted_with_strict_auth(tmp_path: Path) -> None:
         assert served.stop() == (0, "", "")
 
 
+def test_a_credentials_file_names_accounts_and_the_control_api_adds_keys(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text(
+        json.dumps(
+            [
+                {"secret_id": "AKIDcli", "secret_key": "secret"},
+                {"secret_id": "AKIDteam", "secret_key": "team-key", "account": "team"},
+            ]
+        )
+    )
+    with serve("--strict-auth", "--credentials", str(keys)) as served:
+        seed = [{"add": "instance", "instance_id": "ckafka-shared01"}]
+        seed.append({"add": "instance", "instance_id": "ckafka-team0001", "account": "team"})
+        assert http(served, "POST", "/_ckafka/state", seed)[0] == 200
+        late = {"secret_id": "AKIDlate", "secret_key": "late-key", "account": "team"}
+        assert http(served, "POST", "/_ckafka/credentials", late)[0] == 200
+        seen = {}
+        for secret_id, key in (
+            ("AKIDcli", "secret"),
+            ("AKIDteam", "team-key"),
+            ("AKIDlate", "late-key"),
+        ):
+            answer = client(served, secret_id, key).DescribeInstances(
+                models.DescribeInstancesRequest()
+            )
+            seen[secret_id] = [i.InstanceId for i in answer.Result.InstanceList]
+        assert seen == {
+            "AKIDcli": ["ckafka-shared01"],
+            "AKIDteam": ["ckafka-team0001"],
+            "AKIDlate": ["ckafka-team0001"],
+        }
+        log = http(served, "GET", "/_ckafka/calls")[2]["calls"]
+        assert [(c["secret_id"], c["account"]) for c in log] == [
+            ("AKIDcli", "default"),
+            ("AKIDteam", "team"),
+            ("AKIDlate", "team"),
+        ]
+        assert served.stop() == (0, "", "")
+
+
 # -- --state --------------------------------------------------------------------------------
 
 
@@ -603,7 +643,7 @@ def test_a_state_file_without_read_permission(tmp_path: Path) -> None:
         (
             '[{"secret_id": "AKID", "secret_key": "k", "tokn": "t"}]',
             'invalid credentials file {path}: [0]: unknown key "tokn": did you mean "token"? '
-            "Valid choices: secret_id, secret_key, token, token_expires_at.",
+            "Valid choices: account, secret_id, secret_key, token, token_expires_at.",
         ),
         (
             '[{"secret_id": "AKID", "secret_key": ""}]',

@@ -53,7 +53,7 @@ def run_node(server: FakeServer, calls: list[Any], **config: str) -> list[dict[s
 def test_node_sdk_against_strict_auth(req_method: str) -> None:
     with FakeServer(strict_auth=True) as server:
         server.add_credentials(SECRET_ID, SECRET_KEY)
-        instance = server.state.add_instance(account=SECRET_ID)
+        instance = server.state.add_instance()  # the default account: every key sees it
         create = {"InstanceId": instance, "TopicName": "orders", "PartitionNum": 1, "ReplicaNum": 2}
         calls = [["DescribeInstances", {}], ["CreateTopic", create]]
         described, created = run_node(server, calls, reqMethod=req_method)
