@@ -69,26 +69,30 @@ standard JSON...``), and every field is type-checked (seed arguments against the
 never carry non-standard JSON: a value that got into the fake from Python and has
 no JSON form is written replaced (``"NaN"``, U+FFFD).
 
-With ``pytest-ckafka serve --port 9100`` running::
+With ``pytest-ckafka serve --port 0`` running (its first line names the port, ``$PORT`` here)::
 
-    curl -s localhost:9100/_ckafka/health
-    curl -s -X POST localhost:9100/_ckafka/stubs \\
+    curl -s localhost:$PORT/_ckafka/health
+    curl -s -X POST localhost:$PORT/_ckafka/stubs \\
         -d '{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 1}'
-    curl -s -X POST localhost:9100/_ckafka/stubs \\
+    curl -s -X POST localhost:$PORT/_ckafka/stubs \\
         -d '[{"kind": "respond", "action": "DescribeTopic",
               "body": {"Result": {"TotalCount": 0, "TopicList": []}}},
              {"kind": "fault", "action": "*", "fault": "http_status", "status": 503}]'
-    curl -s localhost:9100/_ckafka/stubs
-    curl -s localhost:9100/_ckafka/calls
-    curl -s -X DELETE localhost:9100/_ckafka/stubs
-    curl -s -X POST localhost:9100/_ckafka/reset
-    curl -s -X POST localhost:9100/_ckafka/state \\
+    curl -s localhost:$PORT/_ckafka/stubs
+    curl -s localhost:$PORT/_ckafka/calls
+    curl -s -X POST localhost:$PORT/_ckafka/credentials \\
+        -d '{"secret_id": "AKIDteam", "secret_key": "team-key", "account": "team"}'
+    curl -s localhost:$PORT/_ckafka/credentials
+    curl -s -X DELETE localhost:$PORT/_ckafka/stubs
+    curl -s -X POST localhost:$PORT/_ckafka/reset
+    curl -s -X POST localhost:$PORT/_ckafka/state \\
         -d '[{"add": "instance", "instance_id": "ckafka-00000001"},
              {"add": "topic", "instance_id": "ckafka-00000001", "name": "orders"}]'
-    curl -s localhost:9100/_ckafka/state
-    curl -s -X POST localhost:9100/_ckafka/clock -d '{"advance": 60}'
+    curl -s localhost:$PORT/_ckafka/state
+    curl -s -X POST localhost:$PORT/_ckafka/clock -d '{"advance": 60}'
 
-The same entries make the ``stubs`` list of a ``--state`` file (see :mod:`pytest_ckafka.cli`).
+The same entries make the ``stubs`` list of a ``--state`` or ``--seed`` file (see
+:mod:`pytest_ckafka.cli`).
 """
 
 from __future__ import annotations
