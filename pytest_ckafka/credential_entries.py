@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .core import CKafka
+from .defaults import DEFAULT_ACCOUNT
 from .exceptions import CKafkaUsageError
 from .json_types import json_kind
 from .signing import Credentials, CredentialStore
@@ -64,7 +65,9 @@ mean "secret_key"? Valid choices: account, secret_id, secret_key, token, token_e
     return added
 
 
-def credential_entry(credentials: Credentials, default_account: str = "default") -> dict[str, Any]:
+def credential_entry(
+    credentials: Credentials, default_account: str = DEFAULT_ACCOUNT
+) -> dict[str, Any]:
     """What may be shown of a key: its SecretId, account and expiry, never the key or token."""
     return {
         "secret_id": credentials.secret_id,
