@@ -62,6 +62,9 @@ class Call:
     reply: Reply
     # "stub", "cassette", "state", "default", "invalid" (spec validation), "protocol"...
     answered_by: str
+    account: Optional[str] = None
+    """The stateful account the call acted in (with ``strict_auth``, its verified key's);
+    ``None`` for a call refused before it had one (unparseable, or not authenticated)."""
 
     @property
     def response(self) -> Optional[dict[str, Any]]:

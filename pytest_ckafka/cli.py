@@ -4,18 +4,20 @@
 :class:`~pytest_ckafka.server.FakeServer` on loopback, prints one line with its
 URL and endpoint on stdout and serves until SIGINT or SIGTERM, then exits 0::
 
-    $ pytest-ckafka serve --port 9100
-    pytest-ckafka: serving the CKafka API on http://127.0.0.1:9100/ (endpoint 127.0.0.1:9100)
+    $ pytest-ckafka serve --port 0
+    pytest-ckafka: serving the CKafka API on http://127.0.0.1:40159/ (endpoint 127.0.0.1:40159)
 
-Options: ``--host`` (default ``127.0.0.1``), ``--port`` (default 0: any free
-port, read it from that line), ``--strict`` (only stubs answer: any other call
+Options: ``--host`` (default ``127.0.0.1``), ``--port`` (default 0: a free port
+the system picks, read from that line, so two servers on one machine never
+collide), ``--strict`` (only stubs answer: any other call
 is an error; add ``--stateful`` to let the stateful backend answer too),
 ``--max-calls N`` (the calls ``GET /_ckafka/calls`` keeps, the last 10000 by
 default; ``none`` keeps every one), ``--strict-auth`` and ``--credentials FILE`` (signature
 checking; the file is a JSON list of ``{"secret_id", "secret_key", "token"?,
-"token_expires_at"?}``, the expiry a Unix time in seconds), ``--state FILE``.
-Stubs, the call log and resets are driven over HTTP through the control API
-under ``/_ckafka/`` (see :mod:`pytest_ckafka.control`).
+"token_expires_at"?, "account"?}``, the expiry a Unix time in seconds, the account
+the stateful one the key acts in, the shared ``"default"`` unless named), ``--seed FILE``,
+``--state FILE``. Stubs, keys, the call log and resets are driven over HTTP through
+the control API under ``/_ckafka/`` (see :mod:`pytest_ckafka.control`).
 
 Limits, for a server that runs all day (see :mod:`pytest_ckafka.server`):
 ``--header-timeout SECONDS`` (10) for a request line and headers to arrive from
@@ -38,6 +40,12 @@ start or save (:mod:`pytest_ckafka.state_file`). The file is standard JSON both
 ways: a state that cannot be written as such (``NaN``, a lone surrogate) is not
 written; the previous file is kept and the exit code is 1.
 
+``--seed FILE``: the same format, loaded at start and never written, so a
+hand-written file stays as it is and every start begins from it. With ``--state``
+too, the seed is what a state file that does not exist yet starts from: once it
+exists, it is loaded instead (a note on stderr says so) and saved on exit, so a
+restart never applies the seed twice. The seed is checked at every start.
+
 ``--no-validate`` answers requests the spec would refuse; ``--stateless``
 answers every action with its synthesized default instead of the stateful
 backend (stubs still win); ``--stateful`` is the opposite, the default unless
@@ -45,7 +53,7 @@ backend (stubs still win); ``--stateful`` is the opposite, the default unless
 
 Bad input gets one line on stderr and a non-zero exit, never a traceback: 2 for
 a usage error (an unknown option or command, with the closest match suggested;
-a bad value), 1 for a port that cannot be bound or a ``--state`` or
+a bad value), 1 for a port that cannot be bound or a ``--state``, ``--seed`` or
 ``--credentials`` file that cannot be read, parsed or saved.
 """
 
@@ -63,9 +71,12 @@ from types import FrameType
 from typing import Any, NoReturn, Optional
 
 from . import strict_json
-from .control import add_stubs, json_kind, stub_entry
+from .control import add_stubs, stub_entry
+from .core import CKafka
+from .credential_entries import add_credential_entries
 from .defaults import DEFAULT_MAX_CALLS
 from .exceptions import CKafkaUsageError
+from .json_types import json_kind
 from .seeding import apply_seeds, load_dump
 from .server import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer, ListenError
 from .state_file import remove_stale_temporaries, write_atomically
@@ -144,6 +155,13 @@ def _serve_parser() -> _Parser:
     )
     parser.add_argument(
         "--state", metavar="FILE", type=Path, help="state and stubs loaded at start, saved on exit"
+    )
+    parser.add_argument(
+        "--seed",
+        metavar="FILE",
+        type=Path,
+        help="state and stubs loaded at start, never written (with --state: "
+        "only while the state file does not exist)",
     )
     parser.add_argument(
         "--no-validate", action="store_true", help="do not check requests against the spec"
@@ -287,15 +305,7 @@ def _run(options: argparse.Namespace, stop: threading.Event) -> int:
     )
     if options.credentials is not None:
         _load_credentials(server, options.credentials)
-    if options.state is not None:
-        remove_stale_temporaries(options.state)  # what a save killed midway left
-        data = _load_state(options.state)
-        try:
-            load_dump(server.state, data.get("state", {"stores": []}))
-            apply_seeds(server.state, data.get("seed", []))
-            add_stubs(server, data.get("stubs", []))
-        except CKafkaUsageError as exc:
-            raise CommandError(f"invalid state file {options.state}: {exc}") from None
+    _load_files(server, options.seed, options.state)
     try:
         server.start()
     except ListenError as exc:
@@ -320,39 +330,66 @@ def _load_credentials(server: FakeServer, path: Path) -> None:
     where = f"invalid credentials file {path}"
     if not isinstance(data, list):
         raise CommandError(f"{where}: expected a JSON list of key pairs, got {json_kind(data)}")
-    fields = ("secret_id", "secret_key", "token", "token_expires_at")
-    for index, entry in enumerate(data):
-        if not isinstance(entry, dict):
-            raise CommandError(f"{where}: [{index}]: expected an object, got {json_kind(entry)}")
-        for key in entry:
-            if key not in fields:
-                message = unknown_name_message("key", key, fields)
-                raise CommandError(f"{where}: [{index}]: {message}")
-        for key in fields[:2]:
-            if key not in entry:
-                raise CommandError(f'{where}: [{index}]: missing "{key}"')
-        try:
-            server.add_credentials(
-                entry["secret_id"],
-                entry["secret_key"],
-                token=entry.get("token"),
-                token_expires_at=entry.get("token_expires_at"),
+    try:
+        add_credential_entries(server, data)
+    except CKafkaUsageError as exc:
+        raise CommandError(f"{where}: {exc}") from None
+
+
+def _load_files(server: FakeServer, seed: Optional[Path], state: Optional[Path]) -> None:
+    """Load ``--seed`` and ``--state``: a state file that exists wins, as a saved run goes on.
+
+    The seed is what a state file that does not exist yet starts from (as a
+    database image runs its init scripts on an empty data directory only), so a
+    restart never applies the seed's stubs and resources twice. It is checked
+    even when not applied, so a broken seed file fails every start.
+    """
+    if seed is not None and state is not None and seed.resolve() == state.resolve():
+        raise CommandError(
+            f"--seed and --state name the same file {seed}: --seed is never written, "
+            "--state is saved on exit; use one of them",
+            2,
+        )
+    saved = None
+    if state is not None:
+        remove_stale_temporaries(state)  # what a save killed midway left
+        saved = _load_state(state, "state")
+    if seed is not None:
+        data = _load_state(seed, "seed") or {}
+        _apply_file(
+            server if saved is None else CKafka(validate=server.validate), data, seed, "seed"
+        )
+        if saved is not None:
+            _say(
+                sys.stderr,
+                f"{PROG}: state file {state} exists, so it is loaded and --seed {seed} "
+                f"is not applied (delete {state} to start from the seed again)",
             )
-        except CKafkaUsageError as exc:
-            raise CommandError(f"{where}: [{index}]: {exc}") from None
+    if state is not None and saved is not None:
+        _apply_file(server, saved, state, "state")
+
+
+def _apply_file(fake: CKafka, data: dict[str, Any], path: Path, what: str) -> None:
+    try:
+        load_dump(fake.state, data.get("state", {"stores": []}))
+        apply_seeds(fake.state, data.get("seed", []))
+        add_stubs(fake, data.get("stubs", []))
+    except CKafkaUsageError as exc:
+        raise CommandError(f"invalid {what} file {path}: {exc}") from None
 
 
 _STATE_KEYS = {"state": dict, "seed": list, "stubs": list}
 
 
-def _load_state(path: Path) -> dict[str, Any]:
-    if not path.exists() and not path.is_symlink():
+def _load_state(path: Path, what: str) -> Optional[dict[str, Any]]:
+    """The ``--state`` or ``--seed`` file's data; ``None`` for a state file not written yet."""
+    if what == "state" and not path.exists() and not path.is_symlink():
         parent = path.parent
         if not parent.is_dir():
             raise CommandError(f"cannot use state file {path}: directory {parent} does not exist")
-        return {}
-    data = _read_json(path, "state")
-    where = f"invalid state file {path}"
+        return None
+    data = _read_json(path, what)
+    where = f"invalid {what} file {path}"
     if not isinstance(data, dict):
         raise CommandError(
             f'{where}: expected an object {{"state"?, "seed"?, "stubs"?}}, got {json_kind(data)}'

@@ -23,10 +23,23 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
 ``DELETE /_ckafka/stubs``
     Forget every stub; ``{"removed": N}``.
 ``GET /_ckafka/calls``
-    ``{"calls": [{"action", "params", "region", "version", "request_id", "error_code"}],
-    "dropped": N}`` in arrival order; ``error_code`` is ``null`` on success,
-    ``"fault:KIND"`` for a fault. The log keeps the last ``max_calls`` calls
-    (``--max-calls``); ``dropped`` counts the older ones it let go since the last reset.
+    ``{"calls": [{"action", "params", "region", "version", "request_id", "error_code",
+    "secret_id", "account"}], "dropped": N}`` in arrival order; ``error_code`` is
+    ``null`` on success, ``"fault:KIND"`` for a fault; ``secret_id`` is the SecretId
+    the request named (``null`` if unsigned), ``account`` the stateful account it
+    acted in (``null`` if refused first: unparseable, or not authenticated under
+    ``strict_auth``). The log keeps the last ``max_calls`` calls (``--max-calls``);
+    ``dropped`` counts the older ones it let go since the last reset.
+``POST /_ckafka/credentials``
+    Register one key (an object) or several (a list: all or none), each
+    ``{"secret_id", "secret_key", "token"?, "token_expires_at"?, "account"?}`` as
+    :meth:`~pytest_ckafka.core.CKafka.add_credentials` takes them (the ``--credentials``
+    file's entries). Answers ``{"credentials": [...]}``, the keys added as ``GET`` shows them.
+``GET /_ckafka/credentials``
+    ``{"credentials": [{"secret_id", "account", "temporary", "token_expires_at"}]}``:
+    never a secret key or token.
+``DELETE /_ckafka/credentials``
+    Forget every key; ``{"removed": N}``. (A reset keeps them.)
 ``POST /_ckafka/reset``
     Forget stubs, calls and the stateful backend's resources (registered
     credentials stay); ``{"reset": true}``.
@@ -56,26 +69,30 @@ standard JSON...``), and every field is type-checked (seed arguments against the
 never carry non-standard JSON: a value that got into the fake from Python and has
 no JSON form is written replaced (``"NaN"``, U+FFFD).
 
-With ``pytest-ckafka serve --port 9100`` running::
+With ``pytest-ckafka serve --port 0`` running (its first line names the port, ``$PORT`` here)::
 
-    curl -s localhost:9100/_ckafka/health
-    curl -s -X POST localhost:9100/_ckafka/stubs \\
+    curl -s localhost:$PORT/_ckafka/health
+    curl -s -X POST localhost:$PORT/_ckafka/stubs \\
         -d '{"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 1}'
-    curl -s -X POST localhost:9100/_ckafka/stubs \\
+    curl -s -X POST localhost:$PORT/_ckafka/stubs \\
         -d '[{"kind": "respond", "action": "DescribeTopic",
               "body": {"Result": {"TotalCount": 0, "TopicList": []}}},
              {"kind": "fault", "action": "*", "fault": "http_status", "status": 503}]'
-    curl -s localhost:9100/_ckafka/stubs
-    curl -s localhost:9100/_ckafka/calls
-    curl -s -X DELETE localhost:9100/_ckafka/stubs
-    curl -s -X POST localhost:9100/_ckafka/reset
-    curl -s -X POST localhost:9100/_ckafka/state \\
+    curl -s localhost:$PORT/_ckafka/stubs
+    curl -s localhost:$PORT/_ckafka/calls
+    curl -s -X POST localhost:$PORT/_ckafka/credentials \\
+        -d '{"secret_id": "AKIDteam", "secret_key": "team-key", "account": "team"}'
+    curl -s localhost:$PORT/_ckafka/credentials
+    curl -s -X DELETE localhost:$PORT/_ckafka/stubs
+    curl -s -X POST localhost:$PORT/_ckafka/reset
+    curl -s -X POST localhost:$PORT/_ckafka/state \\
         -d '[{"add": "instance", "instance_id": "ckafka-00000001"},
              {"add": "topic", "instance_id": "ckafka-00000001", "name": "orders"}]'
-    curl -s localhost:9100/_ckafka/state
-    curl -s -X POST localhost:9100/_ckafka/clock -d '{"advance": 60}'
+    curl -s localhost:$PORT/_ckafka/state
+    curl -s -X POST localhost:$PORT/_ckafka/clock -d '{"advance": 60}'
 
-The same entries make the ``stubs`` list of a ``--state`` file (see :mod:`pytest_ckafka.cli`).
+The same entries make the ``stubs`` list of a ``--state`` or ``--seed`` file (see
+:mod:`pytest_ckafka.cli`).
 """
 
 from __future__ import annotations
@@ -86,8 +103,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from .core import API_VERSION, SERVICE, CKafka
+from .credential_entries import add_credential_entries, credential_entry
 from .envelopes import CONTENT_TYPE, Reply
 from .exceptions import CKafkaUsageError
+from .json_types import json_kind
 from .seeding import apply_seeds, load_dump
 from .strict_json import dumps_lenient, loads
 from .stubs import Stub
@@ -257,14 +276,6 @@ def _get(
     return value
 
 
-def json_kind(value: Any) -> str:
-    """``"an object"``, ``"a list"``...: the JSON type of ``value``, for error messages."""
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "?")
-
-
 def _json_body(body: bytes, what: str, root: str = "") -> Any:
     """The body as standard JSON; ``root`` names a list body in paths (``stubs[0]``)."""
     if not body.strip():
@@ -301,6 +312,8 @@ def _delete_stubs(fake: CKafka, body: bytes) -> dict[str, Any]:
 
 def _calls(fake: CKafka, body: bytes) -> dict[str, Any]:
     dropped, kept = fake.calls.snapshot()
+    # The SecretId is shown: the control API is the test's own view of its fake keys,
+    # never recorded (cassettes and error messages keep it out).
     calls = [
         {
             "action": call.action,
@@ -309,10 +322,30 @@ def _calls(fake: CKafka, body: bytes) -> dict[str, Any]:
             "version": call.version,
             "request_id": call.request_id,
             "error_code": call.error_code,
+            "secret_id": call.secret_id,
+            "account": call.account,
         }
         for call in kept
     ]
     return {"calls": calls, "dropped": dropped}
+
+
+def _post_credentials(fake: CKafka, body: bytes) -> dict[str, Any]:
+    entries = _json_body(body, "a credentials object or a list of them", "credentials")
+    added = add_credential_entries(fake, entries, "credentials")
+    default = fake.backend.default_account
+    return {"credentials": [credential_entry(c, default) for c in added]}
+
+
+def _get_credentials(fake: CKafka, body: bytes) -> dict[str, Any]:
+    default = fake.backend.default_account
+    return {"credentials": [credential_entry(c, default) for c in fake.credentials]}
+
+
+def _delete_credentials(fake: CKafka, body: bytes) -> dict[str, Any]:
+    removed = len(fake.credentials)
+    fake.credentials.clear()
+    return {"removed": removed}
 
 
 def _reset(fake: CKafka, body: bytes) -> dict[str, Any]:
@@ -369,6 +402,11 @@ _ROUTES: dict[str, dict[str, _Route]] = {
     "/_ckafka/health": {"GET": _health},
     "/_ckafka/stubs": {"GET": _get_stubs, "POST": _post_stubs, "DELETE": _delete_stubs},
     "/_ckafka/calls": {"GET": _calls},
+    "/_ckafka/credentials": {
+        "GET": _get_credentials,
+        "POST": _post_credentials,
+        "DELETE": _delete_credentials,
+    },
     "/_ckafka/reset": {"POST": _reset},
     "/_ckafka/state": {
         "GET": _get_state,

@@ -200,20 +200,29 @@ class CKafka(HandlingMixin):
         *,
         token: Optional[str] = None,
         token_expires_at: Optional[float] = None,
+        account: Optional[str] = None,
     ) -> None:
         """Accept signatures made with this key (and ``token``, until ``token_expires_at``).
 
-        Checked only with ``strict_auth=True``; :meth:`reset` keeps the keys. A
-        registered SecretId is also an account of its own in the stateful backend
-        (``state.add_instance(account=secret_id)``); unregistered ones share the
-        default account.
+        Checked only with ``strict_auth=True``; :meth:`reset` keeps the keys.
+        The key acts in the stateful account named ``account``: by default the
+        default account (``"default"``), which every SecretId shares, so what a
+        test seeds is seen whatever key signs. Name one to keep keys apart:
+        ``add_credentials("AKIDteam", "k", account="team")`` sees what
+        ``state.add_instance(account="team")`` seeded, and nothing else.
 
         >>> fake = CKafka(strict_auth=True)
         >>> fake.add_credentials("AKIDtest", "secret", token="t", token_expires_at=2e9)
         >>> [c.secret_id for c in fake.credentials]
         ['AKIDtest']
         """
-        self.credentials.add(secret_id, secret_key, token=token, token_expires_at=token_expires_at)
+        self.credentials.add(
+            secret_id,
+            secret_key,
+            token=token,
+            token_expires_at=token_expires_at,
+            account=account,
+        )
 
     def remove(self, stub: Stub) -> None:
         """Unregister a stub returned by :meth:`respond`, :meth:`fail` or :meth:`fault`."""
@@ -324,11 +333,11 @@ class CKafka(HandlingMixin):
                 self._log(_call(parsed, url, request_id, reply, "auth"), _size(body))
                 return _for_method(reply, method)
             # The account is the key that verified, never a second reading of the request.
-            account: Optional[str] = verified.secret_id
+            account = verified.account or self.backend.default_account
         else:
             account = self._account(parsed)
         reply, answered_by = self._answer(parsed, request_id, account)
-        self._log(_call(parsed, url, request_id, reply, answered_by), _size(body))
+        self._log(_call(parsed, url, request_id, reply, answered_by, account), _size(body))
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
         if answered_by == "miss":
@@ -390,9 +399,7 @@ class CKafka(HandlingMixin):
             with self._lock:
                 self._made_while_recording.add(call.request_id)
 
-    def _answer(
-        self, parsed: ParsedRequest, request_id: str, account: Optional[str]
-    ) -> tuple[Reply, str]:
+    def _answer(self, parsed: ParsedRequest, request_id: str, account: str) -> tuple[Reply, str]:
         action, version, params = parsed.action, parsed.version, parsed.params
         if not version:
             return self._error("MissingParameter", _missing("Version"), request_id), "protocol"
@@ -445,19 +452,21 @@ class CKafka(HandlingMixin):
             return self._error("InternalError", "no stub (strict mode)", request_id), "unmatched"
         return success_reply(default_body_json(action), request_id), "default"
 
-    def _account(self, parsed: ParsedRequest) -> Optional[str]:
-        """The stateful account of an unverified call: its SecretId once registered.
+    def _account(self, parsed: ParsedRequest) -> str:
+        """The stateful account of an unverified call: its key's, once registered.
 
         Without ``strict_auth`` nothing is verified, so the SecretId the request
         names (read by the same parser that ``strict_auth`` verifies) picks the
-        account. Any other SecretId (and an unsigned call) shares the default
-        account, as moto maps every access key to one account, so seeded resources
-        are seen by whatever fake key the client under test was given.
+        account it was registered with. Any other SecretId (and an unsigned call)
+        acts in the default account, as moto maps every access key to one
+        account, so seeded resources are seen by whatever fake key the client
+        under test was given.
         """
         secret_id = parsed.secret_id
-        if secret_id and self.credentials.get(secret_id) is not None:
-            return secret_id
-        return None
+        registered = self.credentials.get(secret_id) if secret_id else None
+        if registered is not None and registered.account:
+            return registered.account
+        return self.backend.default_account
 
     @staticmethod
     def _error(code: str, message: str, request_id: str) -> Reply:
@@ -528,20 +537,28 @@ class CassettePlayer(Protocol):
     def miss_message(self, parsed: ParsedRequest, host: str, nodeid: Optional[str]) -> str: ...
 
 
-def _call(parsed: ParsedRequest, url: str, request_id: str, reply: Reply, by: str) -> Call:
-    """The log entry of one parsed call and its answer."""
+def _call(
+    parsed: ParsedRequest,
+    url: str,
+    request_id: str,
+    reply: Reply,
+    by: str,
+    account: Optional[str] = None,
+) -> Call:
+    """The log entry of one parsed call and its answer (``account``: None if it acted in none)."""
     return Call(
-        parsed.action,
-        parsed.params,
-        parsed.region,
-        parsed.version,
-        request_id,
-        parsed.method,
-        url,
-        parsed.secret_id,
-        parsed.language,
-        reply,
-        by,
+        action=parsed.action,
+        params=parsed.params,
+        region=parsed.region,
+        version=parsed.version,
+        request_id=request_id,
+        method=parsed.method,
+        url=url,
+        secret_id=parsed.secret_id,
+        language=parsed.language,
+        reply=reply,
+        answered_by=by,
+        account=account,
     )
 
 

@@ -18,11 +18,23 @@ from typing import Any, Union
 from .exceptions import CKafkaUsageError
 from .strict_json import JSONPath, format_path
 
-__all__ = ["check_model", "check_value", "describe_type"]
+__all__ = ["check_model", "check_value", "describe_type", "json_kind"]
 
 _NONE = type(None)
 _SEQUENCES = (list, collections.abc.Sequence, collections.abc.Iterable, tuple)
 _MAPPINGS = (dict, collections.abc.Mapping)
+
+
+def json_kind(value: Any) -> str:
+    """``"an object"``, ``"a list"``...: the JSON type of ``value``, for error messages.
+
+    >>> json_kind([]), json_kind(None), json_kind(1.5)
+    ('a list', 'null', 'a number')
+    """
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "?")
 
 
 def describe_type(annotation: Any) -> str:

@@ -103,6 +103,8 @@ class Credentials:
     token: Optional[str] = field(default=None, repr=False)
     token_expires_at: Optional[float] = None
     """Epoch seconds; from then on the token gets ``AuthFailure.TokenFailure``."""
+    account: Optional[str] = None
+    """The stateful account the key acts in; ``None``: the default account."""
 
 
 class CredentialStore:
@@ -111,7 +113,7 @@ class CredentialStore:
     >>> store = CredentialStore()
     >>> store.add("AKIDtest", "secret", token="tok", token_expires_at=2e9)
     >>> len(store), store.get("AKIDtest")
-    (1, Credentials(secret_id='AKIDtest', token_expires_at=2000000000.0))
+    (1, Credentials(secret_id='AKIDtest', token_expires_at=2000000000.0, account=None))
     >>> store.get("AKIDother") is None
     True
     """
@@ -127,8 +129,13 @@ class CredentialStore:
         *,
         token: Optional[str] = None,
         token_expires_at: Optional[float] = None,
+        account: Optional[str] = None,
     ) -> None:
-        """Accept this key, replacing any with the same SecretId; a bad key is refused here."""
+        """Accept this key, replacing any with the same SecretId; a bad key is refused here.
+
+        ``account`` names the stateful account the key acts in (``None``: the
+        default account); keys registered with the same name share it.
+        """
         if not isinstance(secret_id, str) or not secret_id or _BAD_ID.search(secret_id):
             raise CKafkaUsageError(
                 "secret_id must be a non-empty string without spaces, '/', ',', ';' or '=' "
@@ -146,8 +153,20 @@ class CredentialStore:
                     f"token_expires_at must be epoch seconds (a number), got {token_expires_at!r}"
                 )
             token_expires_at = float(token_expires_at)
+        if account is not None and (not isinstance(account, str) or not account):
+            raise CKafkaUsageError(
+                "account must be a non-empty string (keys registered with the same account "
+                f"share its resources) or None for the default account, got {account!r}"
+            )
+        credentials = Credentials(
+            secret_id=secret_id,
+            secret_key=secret_key,
+            token=token,
+            token_expires_at=token_expires_at,
+            account=account,
+        )
         with self._lock:
-            self._by_id[secret_id] = Credentials(secret_id, secret_key, token, token_expires_at)
+            self._by_id[secret_id] = credentials
 
     def get(self, secret_id: str) -> Optional[Credentials]:
         """The credentials registered for ``secret_id``, or None."""

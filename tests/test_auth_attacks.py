@@ -32,9 +32,9 @@ def two_accounts(*, strict_auth: bool = True, token: Optional[str] = None) -> tu
     """A fake with an attacker's key and a victim's, the victim owning an instance and a topic."""
     fake = CKafka(strict_auth=strict_auth)
     fake.auth_now = lambda: TS + 0.5
-    fake.add_credentials(ATTACKER, ATTACKER_KEY)
-    fake.add_credentials(VICTIM, VICTIM_KEY, token=token)
-    instance = fake.state.add_instance(account=VICTIM)
+    fake.add_credentials(ATTACKER, ATTACKER_KEY, account="attacker")
+    fake.add_credentials(VICTIM, VICTIM_KEY, token=token, account="victim")
+    instance = fake.state.add_instance(account="victim")
     fake.state.add_topic(instance, "orders")
     return fake, instance
 
@@ -59,9 +59,9 @@ def test_a_forged_credential_field_cannot_act_in_another_account() -> None:
     # The attacker signs with their own key and slips the victim's SecretId in first.
     with FakeServer(strict_auth=True) as server:
         server.auth_now = lambda: TS + 0.5
-        server.add_credentials(ATTACKER, ATTACKER_KEY)
-        server.add_credentials(VICTIM, VICTIM_KEY)
-        instance = server.state.add_instance(account=VICTIM)
+        server.add_credentials(ATTACKER, ATTACKER_KEY, account="attacker")
+        server.add_credentials(VICTIM, VICTIM_KEY, account="victim")
+        instance = server.state.add_instance(account="victim")
         server.state.add_topic(instance, "orders")
         body = delete_topic(instance)
         forged = tc3_headers(
@@ -122,7 +122,7 @@ def test_a_malformed_authorization_is_refused_and_names_no_account(
         assert (fake.calls[-1].secret_id, error(reply)) == (None, {
             "Code": "InvalidParameterValue.InstanceNotExist",
             "Message": f"The instance `{instance}` does not exist. It exists in region "
-            f"ap-guangzhou (account of SecretId {VICTIM}); this call was made in region "
+            "ap-guangzhou (account `victim`); this call was made in region "
             "ap-guangzhou (default account).",
         })  # fmt: skip
     assert [topic.name for topic in fake.state.topics(instance)] == ["orders"]

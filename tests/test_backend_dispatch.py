@@ -161,20 +161,24 @@ def test_unregistered_secret_ids_share_the_default_account() -> None:
         assert response["Result"]["TotalCount"] == 0
 
 
-def test_a_registered_secret_id_is_an_account_of_its_own() -> None:
+def test_a_registered_secret_id_shares_the_default_account_unless_it_names_one() -> None:
     fake = CKafka()
-    fake.add_credentials("AKIDteam", "secret")
-    fake.state.add_instance("ckafka-team0001", account="AKIDteam")
+    fake.add_credentials("AKIDshared", "secret")
+    fake.add_credentials("AKIDteam", "secret", account="team")
+    fake.state.add_instance("ckafka-team0001", account="team")
     fake.state.add_instance("ckafka-shared01")
+    shared = call(fake, "DescribeTopic", {"InstanceId": "ckafka-shared01"}, **signed("AKIDshared"))
+    assert shared["Result"]["TotalCount"] == 0
     own = call(fake, "DescribeTopic", {"InstanceId": "ckafka-team0001"}, **signed("AKIDteam"))
     assert own["Result"]["TotalCount"] == 0
     other = call(fake, "DescribeTopic", {"InstanceId": "ckafka-shared01"}, **signed("AKIDteam"))
+    # The message names the account, never the SecretId that maps to it.
     assert other["Error"]["Message"] == (
         "The instance `ckafka-shared01` does not exist. It exists in region ap-guangzhou "
-        "(default account); this call was made in region ap-guangzhou (account of SecretId "
-        "AKIDteam)."
+        "(default account); this call was made in region ap-guangzhou (account `team`)."
     )
-    assert [i.instance_id for i in fake.state.instances(account="AKIDteam")] == ["ckafka-team0001"]
+    assert [i.instance_id for i in fake.state.instances(account="team")] == ["ckafka-team0001"]
+    assert [c.account for c in fake.calls] == ["default", "team", "team"]
 
 
 def test_dump_and_load_round_trip_and_ids_keep_counting() -> None:

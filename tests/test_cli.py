@@ -251,6 +251,46 @@ def test_credentials_are_accepted_with_strict_auth(tmp_path: Path) -> None:
         assert served.stop() == (0, "", "")
 
 
+def test_a_credentials_file_names_accounts_and_the_control_api_adds_keys(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text(
+        json.dumps(
+            [
+                {"secret_id": "AKIDcli", "secret_key": "secret"},
+                {"secret_id": "AKIDteam", "secret_key": "team-key", "account": "team"},
+            ]
+        )
+    )
+    with serve("--strict-auth", "--credentials", str(keys)) as served:
+        seed = [{"add": "instance", "instance_id": "ckafka-shared01"}]
+        seed.append({"add": "instance", "instance_id": "ckafka-team0001", "account": "team"})
+        assert http(served, "POST", "/_ckafka/state", seed)[0] == 200
+        late = {"secret_id": "AKIDlate", "secret_key": "late-key", "account": "team"}
+        assert http(served, "POST", "/_ckafka/credentials", late)[0] == 200
+        seen = {}
+        for secret_id, key in (
+            ("AKIDcli", "secret"),
+            ("AKIDteam", "team-key"),
+            ("AKIDlate", "late-key"),
+        ):
+            answer = client(served, secret_id, key).DescribeInstances(
+                models.DescribeInstancesRequest()
+            )
+            seen[secret_id] = [i.InstanceId for i in answer.Result.InstanceList]
+        assert seen == {
+            "AKIDcli": ["ckafka-shared01"],
+            "AKIDteam": ["ckafka-team0001"],
+            "AKIDlate": ["ckafka-team0001"],
+        }
+        log = http(served, "GET", "/_ckafka/calls")[2]["calls"]
+        assert [(c["secret_id"], c["account"]) for c in log] == [
+            ("AKIDcli", "default"),
+            ("AKIDteam", "team"),
+            ("AKIDlate", "team"),
+        ]
+        assert served.stop() == (0, "", "")
+
+
 # -- --state --------------------------------------------------------------------------------
 
 
@@ -294,6 +334,96 @@ def test_a_state_file_that_does_not_exist_yet_is_created(tmp_path: Path) -> None
         assert http(served, "POST", "/_ckafka/stubs", entry)[0] == 200
         assert served.stop(signal.SIGTERM) == (0, "", "")
     assert json.loads(state.read_text()) == {"state": {"stores": []}, "stubs": [entry]}
+
+
+# -- --seed ---------------------------------------------------------------------------------
+
+# Written by hand, as a user keeps one in their repository: its layout must survive a run.
+HAND_WRITTEN_SEED = """{
+  "seed": [
+    {"add": "instance", "instance_id": "ckafka-1", "name": "shop"},
+    {"add": "topic", "instance_id": "ckafka-1", "name": "orders"}
+  ],
+  "stubs": [
+    {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 1}
+  ]
+}
+"""
+
+
+def test_a_seed_file_is_loaded_and_never_written(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.json"
+    seed.write_text(HAND_WRITTEN_SEED)
+    for _ in range(2):  # every start begins from the seed again
+        with serve("--seed", str(seed)) as served:
+            sdk = client(served)
+            with pytest.raises(TencentCloudSDKException) as info:
+                sdk.DeleteTopic(delete_topic())
+            assert info.value.code == "ResourceInUse"
+            sdk.DeleteTopic(delete_topic())  # the stub is spent: the seeded topic goes
+            assert http(served, "GET", "/_ckafka/stubs")[2]["stubs"][0]["used"] == 1
+            assert served.stop() == (0, "", "")
+        assert seed.read_text() == HAND_WRITTEN_SEED
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.json"]
+
+
+def test_a_seed_starts_a_state_file_that_does_not_exist_yet(tmp_path: Path) -> None:
+    seed, state = tmp_path / "seed.json", tmp_path / "state.json"
+    seed.write_text(HAND_WRITTEN_SEED)
+    with serve("--seed", str(seed), "--state", str(state)) as served:
+        client(served).DescribeInstances(models.DescribeInstancesRequest())
+        assert served.stop() == (0, "", "")
+    saved = json.loads(state.read_text())
+    assert saved["stubs"] == [
+        {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": 1}
+    ]
+    # The state file exists now: it goes on from there, and the seed is not applied again
+    # (its stub would be registered twice).
+    with serve("--seed", str(seed), "--state", str(state)) as served:
+        stubs = http(served, "GET", "/_ckafka/stubs")[2]["stubs"]
+        assert [s["action"] for s in stubs] == ["DeleteTopic"]
+        code, out, err = served.stop()
+    assert (code, out, err) == (
+        0,
+        "",
+        f"pytest-ckafka: state file {state} exists, so it is loaded and --seed {seed} is not "
+        f"applied (delete {state} to start from the seed again)\n",
+    )
+    assert seed.read_text() == HAND_WRITTEN_SEED
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (None, "cannot read seed file {seed}: no such file or directory"),
+        ('{"stubs": {}}', 'invalid seed file {seed}: "stubs" must be a list, got an object'),
+        (
+            '{"seed": [{"add": "instance", "instance_id": 1}]}',
+            "invalid seed file {seed}: seed[0].instance_id: expected a string or null, got 1",
+        ),
+    ],
+)
+@pytest.mark.parametrize("with_state", [False, True], ids=["seed", "seed-and-state"])
+def test_a_bad_seed_file_fails_every_start(
+    tmp_path: Path, content: Optional[str], line: str, with_state: bool
+) -> None:
+    seed, state = tmp_path / "seed.json", tmp_path / "state.json"
+    if content is not None:
+        seed.write_text(content)
+    state.write_text("{}")  # with --state: a saved state exists, and the seed is still checked
+    args = ["serve", "--seed", str(seed), *(["--state", str(state)] if with_state else [])]
+    _fails(run(*args), 1, "pytest-ckafka: " + line.format(seed=seed))
+    assert state.read_text() == "{}"
+
+
+def test_seed_and_state_cannot_be_one_file(tmp_path: Path) -> None:
+    (tmp_path / "s.json").write_text("{}")
+    _fails(
+        run("serve", "--seed", "s.json", "--state", str(tmp_path / "s.json"), cwd=tmp_path),
+        2,
+        "pytest-ckafka: --seed and --state name the same file s.json: --seed is never written, "
+        "--state is saved on exit; use one of them",
+    )
 
 
 def test_a_state_file_that_cannot_be_saved_is_one_line_and_exit_1(tmp_path: Path) -> None:
@@ -479,8 +609,8 @@ def test_a_port_in_use() -> None:
         (
             ["serve", "--verbose"],
             "unknown option --verbose (valid: --credentials, --fault-timeout, --header-timeout, "
-            "--help, --host, --max-calls, --max-connections, --no-validate, --port, --state, "
-            "--stateful, --stateless, --strict, --strict-auth)",
+            "--help, --host, --max-calls, --max-connections, --no-validate, --port, --seed, "
+            "--state, --stateful, --stateless, --strict, --strict-auth)",
         ),
         (
             ["serve", "--stateless", "--stateful"],
@@ -603,7 +733,7 @@ def test_a_state_file_without_read_permission(tmp_path: Path) -> None:
         (
             '[{"secret_id": "AKID", "secret_key": "k", "tokn": "t"}]',
             'invalid credentials file {path}: [0]: unknown key "tokn": did you mean "token"? '
-            "Valid choices: secret_id, secret_key, token, token_expires_at.",
+            "Valid choices: account, secret_id, secret_key, token, token_expires_at.",
         ),
         (
             '[{"secret_id": "AKID", "secret_key": ""}]',

@@ -134,6 +134,8 @@ def test_the_stub_answers_the_call_and_the_call_log_reads_it() -> None:
             "region": "ap-guangzhou",
             "version": "2019-08-19",
             "error_code": "ResourceInUse",
+            "secret_id": None,
+            "account": "default",
         },
         {
             "action": "DescribeRegion",
@@ -141,6 +143,8 @@ def test_the_stub_answers_the_call_and_the_call_log_reads_it() -> None:
             "region": "ap-guangzhou",
             "version": "2019-08-19",
             "error_code": None,
+            "secret_id": None,
+            "account": "default",
         },
     ]
     assert [c["request_id"] for c in calls] == [c.request_id for c in fake.calls]
@@ -185,8 +189,8 @@ def test_unknown_path_is_404_with_suggestion() -> None:
     assert error_of(CKafka(), "GET", "/_ckafka/stub") == (
         404,
         'unknown control path "/_ckafka/stub": did you mean "/_ckafka/stubs"? Valid choices: '
-        "/_ckafka/calls, /_ckafka/clock, /_ckafka/health, /_ckafka/reset, /_ckafka/state, "
-        "/_ckafka/stubs.",
+        "/_ckafka/calls, /_ckafka/clock, /_ckafka/credentials, /_ckafka/health, /_ckafka/reset, "
+        "/_ckafka/state, /_ckafka/stubs.",
     )
 
 

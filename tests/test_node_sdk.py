@@ -1,9 +1,10 @@
-"""The official Node.js SDK against ``FakeServer(strict_auth=True)``, as ``serve --strict-auth``.
+"""The official Node.js SDK against a ``FakeServer``, as against ``pytest-ckafka serve``.
 
 The SDK lives in ``tests/node`` (``package.json`` + ``package-lock.json``; ``make``
 runs ``npm ci`` there when npm exists). It signs a local endpoint its own way: the
 credential scope names service ``127`` (the endpoint's first label) and the host is
-signed without its port, while ``Host: 127.0.0.1:PORT`` is sent.
+signed without its port, while ``Host: 127.0.0.1:PORT`` is sent. The fault and proxy
+tests check what the README's "Other languages" section says of it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 
@@ -24,8 +26,13 @@ SDK = NODE_DIR / "node_modules" / "tencentcloud-sdk-nodejs-ckafka"
 SECRET_ID, SECRET_KEY = "AKIDnodeclient", "node-secret-key"
 
 
-def run_node(server: FakeServer, calls: list[Any], **config: str) -> list[dict[str, Any]]:
-    """Run tests/node/client.js; its outcomes, one per call."""
+def run_node(
+    server: FakeServer,
+    calls: list[Any],
+    environ: Optional[dict[str, str]] = None,
+    **config: Any,
+) -> list[dict[str, Any]]:
+    """Run tests/node/client.js (proxy variables unset, then ``environ``); one outcome per call."""
     node = shutil.which("node")
     if node is None or shutil.which("npm") is None:
         pytest.skip("node and npm are needed for the Node.js SDK test")
@@ -35,6 +42,7 @@ def run_node(server: FakeServer, calls: list[Any], **config: str) -> list[dict[s
     settings.update(config, calls=calls)
     # The SDK sends through $http_proxy when it is set: loopback must stay loopback.
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env.update(environ or {})
     done = subprocess.run(
         [node, "client.js", json.dumps(settings)],
         cwd=NODE_DIR,
@@ -53,7 +61,7 @@ def run_node(server: FakeServer, calls: list[Any], **config: str) -> list[dict[s
 def test_node_sdk_against_strict_auth(req_method: str) -> None:
     with FakeServer(strict_auth=True) as server:
         server.add_credentials(SECRET_ID, SECRET_KEY)
-        instance = server.state.add_instance(account=SECRET_ID)
+        instance = server.state.add_instance()  # the default account: every key sees it
         create = {"InstanceId": instance, "TopicName": "orders", "PartitionNum": 1, "ReplicaNum": 2}
         calls = [["DescribeInstances", {}], ["CreateTopic", create]]
         described, created = run_node(server, calls, reqMethod=req_method)
@@ -66,3 +74,88 @@ def test_node_sdk_against_strict_auth(req_method: str) -> None:
         assert wrong["code"] == "AuthFailure.SignatureFailure"
         assert "not-the-key" not in wrong["message"] and SECRET_ID not in wrong["message"]
         assert [c.error_code for c in server.calls] == [None, None, "AuthFailure.SignatureFailure"]
+
+
+# -- what the Node.js SDK makes of each fault (README "Other languages") ---------------------
+
+
+def test_node_sdk_surfaces_an_error_code_with_its_request_id() -> None:
+    with FakeServer() as server:
+        server.fail("DescribeInstances", "ResourceInUse")
+        (outcome,) = run_node(server, [["DescribeInstances", {}]])
+        assert outcome == {
+            "code": "ResourceInUse",
+            "message": "Resource is in use.",
+            "name": "TencentCloudSDKHttpException",
+            "type": "",
+            "httpCode": 0,
+            "requestId": server.calls[-1].request_id,
+        }
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        # The SDK parses any Content-Type as JSON, so the error envelope still raises.
+        (
+            "wrong_content_type",
+            {"code": "InternalError", "message": "Internal error.", "httpCode": 0},
+        ),
+        # A non-200 status: no code, the status text as the message, the status in httpCode.
+        ("http_status", {"code": "", "message": "Service Unavailable", "httpCode": 503}),
+    ],
+)
+def test_node_sdk_raises_its_own_exception_for(kind: str, expected: dict[str, Any]) -> None:
+    with FakeServer() as server:
+        server.fault("DescribeInstances", kind, status=503)
+        (outcome,) = run_node(server, [["DescribeInstances", {}]])
+        assert outcome["name"] == "TencentCloudSDKHttpException"
+        assert {key: outcome[key] for key in expected} == expected
+
+
+def test_node_sdk_lets_the_http_librarys_parse_error_through_for_malformed_json() -> None:
+    with FakeServer() as server:
+        server.fault("DescribeInstances", "malformed_json")
+        (outcome,) = run_node(server, [["DescribeInstances", {}]])
+        # node-fetch's FetchError, not the SDK's exception: no code, no request id.
+        assert (outcome["name"], outcome["type"], outcome["code"]) == (
+            "FetchError",
+            "invalid-json",
+            "",
+        )
+        assert outcome["message"].startswith(f"invalid json response body at {server.url} ")
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("connection_error", "read ECONNRESET"), ("timeout", None)],
+)
+def test_node_sdk_wraps_a_network_failure(kind: str, reason: Optional[str]) -> None:
+    with FakeServer() as server:
+        server.fault("DescribeInstances", kind)
+        # reqTimeout=1: the timeout fault holds the connection until the client gives up.
+        (outcome,) = run_node(server, [["DescribeInstances", {}]], reqTimeout=1)
+        assert (outcome["name"], outcome["code"]) == ("TencentCloudSDKHttpException", "")
+        if reason:
+            assert outcome["message"] == f"request to {server.url} failed, reason: {reason}"
+        else:
+            assert outcome["message"] == f"network timeout at: {server.url}"
+
+
+def test_node_sdk_sends_through_a_lowercase_http_proxy_even_to_loopback() -> None:
+    with socket.socket() as proxy, FakeServer() as server:
+        proxy.bind(("127.0.0.1", 0))  # bound, never listening: connecting to it is refused
+        proxy_at = f"127.0.0.1:{proxy.getsockname()[1]}"
+        proxy_url = f"http://{proxy_at}"
+        no_proxy = "127.0.0.1,localhost"
+        environ = {"http_proxy": proxy_url, "no_proxy": no_proxy, "NO_PROXY": no_proxy}
+        (through_proxy,) = run_node(server, [["DescribeInstances", {}]], environ)
+        assert through_proxy["message"] == (
+            f"request to {server.url} failed, reason: connect ECONNREFUSED {proxy_at}"
+        )
+        assert len(server.calls) == 0  # no_proxy did not keep it on loopback
+        # Only the lowercase name is read: HTTP_PROXY and https_proxy change nothing.
+        for name in ("HTTP_PROXY", "https_proxy"):
+            (direct,) = run_node(server, [["DescribeInstances", {}]], {name: proxy_url})
+            assert direct["response"]["Result"]["TotalCount"] == 0
+        assert len(server.calls) == 2

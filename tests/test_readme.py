@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"<!-- readme-(test|script) -->\n```python\n(.*?)```", re.S)
+SHELL = re.compile(r"<!-- readme-shell -->\n```sh\n(.*?)```", re.S)
 
 
 def _blocks(kind: str) -> list[str]:
@@ -39,4 +41,20 @@ def test_readme_script_block_runs(index: int, tmp_path: Path) -> None:
     script = tmp_path / "readme_script.py"
     script.write_text(_blocks("script")[index], "utf-8")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("index", range(len(SHELL.findall(README.read_text("utf-8")))))
+def test_readme_shell_block_runs(index: int, tmp_path: Path) -> None:
+    """Shell recipes run with bash, the package's commands first on PATH."""
+    script = SHELL.findall(README.read_text("utf-8"))[index]
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    result = subprocess.run(
+        ["bash", "-euc", script],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PATH": path},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr

@@ -236,12 +236,13 @@ def test_no_secret_in_any_recorded_file(
     seed = random.SystemRandom().randrange(2**32)
     secrets = _secrets(seed)
     server = strict_server
-    server.add_credentials(secrets["id"], secrets["key"])
+    server.add_credentials(secrets["id"], secrets["key"], account="permanent")
     server.add_credentials(
         secrets["temp_id"],
         secrets["temp_key"],
         token=secrets["temp_token"],
         token_expires_at=time.time() + 3600,
+        account="temporary",
     )
     server.add_credentials(
         secrets["expired_id"],
@@ -249,8 +250,8 @@ def test_no_secret_in_any_recorded_file(
         token=secrets["expired_token"],
         token_expires_at=time.time() - 60,
     )
-    server.state.add_instance("ckafka-scrub001", account=secrets["id"])
-    server.state.add_instance("ckafka-scrub002", account=secrets["temp_id"])
+    server.state.add_instance("ckafka-scrub001", account="permanent")
+    server.state.add_instance("ckafka-scrub002", account="temporary")
     settings = {**secrets, "endpoint": server.endpoint}
     (pytester.path / "secrets.json").write_text(json.dumps(settings))
     pytester.makeini(f"[pytest]\nckafka_endpoints =\n    {server.endpoint}\n")

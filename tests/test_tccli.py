@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from pytest_ckafka import CKafkaMock
+import pytest
+
+from pytest_ckafka import CKafkaMock, FakeServer
 
 
 def test_tccli_gets_the_stubbed_answer(ckafka: CKafkaMock, tccli) -> None:  # type: ignore[no-untyped-def]
@@ -39,3 +41,34 @@ def test_tccli_with_a_custom_endpoint(ckafka: CKafkaMock, tccli) -> None:  # typ
     out = json.loads(tccli("ckafka", "DescribeRegion", "--endpoint", "127.0.0.1:9100"))
     assert out["RequestId"] == ckafka.calls[-1].request_id
     assert ckafka.calls[-1].url.startswith(("https://127.0.0.1:9100/", "http://127.0.0.1:9100/"))
+
+
+# -- what tccli prints for each fault, against a server (README "Other languages") ------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "printed"),
+    [
+        ("malformed_json", "code:JSONDecodeError message:Unterminated string starting at: "),
+        ("http_status", "code:ServerNetworkError message:b'<html><head><title>503 Service "),
+        (
+            "connection_error",
+            "code:ClientNetworkError message:('Connection aborted.', "
+            "ConnectionResetError(104, 'Connection reset by peer'))",
+        ),
+    ],
+)
+def test_tccli_prints_a_fault_as_an_sdk_exception(tccli, kind: str, printed: str) -> None:  # type: ignore[no-untyped-def]
+    with FakeServer() as server:
+        server.fault("DescribeRegion", kind, status=503)
+        out = tccli("ckafka", "DescribeRegion", "--endpoint", f"http://{server.endpoint}")
+    assert out.startswith(f"[TencentCloudSDKException] {printed}")
+    assert out.endswith(" requestId:None\n")
+
+
+def test_tccli_hides_an_error_sent_with_another_content_type(tccli) -> None:  # type: ignore[no-untyped-def]
+    with FakeServer() as server:
+        server.fault("DescribeRegion", "wrong_content_type")
+        out = tccli("ckafka", "DescribeRegion", "--endpoint", f"http://{server.endpoint}")
+        # The SDK under tccli ignores the error envelope: an empty result, printed as success.
+        assert json.loads(out) == {"Result": None, "RequestId": server.calls[-1].request_id}

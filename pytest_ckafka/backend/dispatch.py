@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from ..bodycheck import check_body
 from ..clock import Clock
-from ..defaults import DEFAULT_REGION
+from ..defaults import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..exceptions import CKafkaAssertionError
 from .errors import ApiError, allowed_codes
 from .models import Instance, RegionStore, Task, dump_store, load_store
@@ -36,9 +36,6 @@ from . import (  # noqa: F401  (imported for their registrations)
     users,
 )
 
-DEFAULT_ACCOUNT = "default"
-"""The account of every SecretId not registered with ``add_credentials``."""
-
 
 def stateful_actions() -> dict[str, str]:
     """Every action the backend implements, with its family, sorted by action."""
@@ -46,7 +43,7 @@ def stateful_actions() -> dict[str, str]:
 
 
 class Backend:
-    """Resources that live across calls, per account (SecretId) and region.
+    """Resources that live across calls, per account and region.
 
     A creating instance (Status 0) and a running task (Status 2) finish after
     ``ready_after_describes`` describe calls have seen them, or once the clock

@@ -1,6 +1,6 @@
 """The resources the stateful backend keeps: plain dataclasses, no API logic.
 
-Everything lives in a :class:`RegionStore`, one per account (SecretId) and
+Everything lives in a :class:`RegionStore`, one per account and
 region. Instances own their topics, groups, users, ACLs and routes, as in
 CKafka, so deleting an instance can never leave an orphan behind. Every model
 round-trips through :func:`dump_store` / :func:`load_store` (plain JSON data),

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, TypeVar
 
+from ..defaults import DEFAULT_ACCOUNT
 from ..synth import synthesize
 from .errors import ApiError, not_found_code
 from .models import Instance, RegionStore, Task, Topic
@@ -60,7 +61,7 @@ def handles(action: str) -> Callable[[F], F]:
 class Context:
     """One call as a handler sees it: the request, the caller's store, the clock.
 
-    ``store`` is the :class:`RegionStore` of the calling account (SecretId) and
+    ``store`` is the :class:`RegionStore` of the calling account and
     region; ``rng`` makes ids (seeded backends make the same ids every run).
     """
 
@@ -99,7 +100,7 @@ class Context:
     def instance(self, member: str = "InstanceId") -> Instance:
         """The instance named by ``member``, or the not-found error this action documents.
 
-        The message says where the id does exist (another region or SecretId),
+        The message says where the id does exist (another region or account),
         the usual reason a seeded instance is "missing".
         """
         instance_id = str(self.get(member, ""))
@@ -173,9 +174,10 @@ class Context:
 
 
 def _where(account: str, region: str) -> str:
-    if account == "default":
+    # The account's name, never a SecretId: keys map to accounts (add_credentials(account=)).
+    if account == DEFAULT_ACCOUNT:
         return f"region {region} (default account)"
-    return f"region {region} (account of SecretId {account})"
+    return f"region {region} (account `{account}`)"
 
 
 def new_id(rng: random.Random, prefix: str) -> str:

@@ -8,9 +8,10 @@ unless ``status=0``). What it stores must still serialize, as an answer, in
 :data:`~pytest_ckafka.limits.MAX_DEPTH`, naming the field.
 
 Without ``region`` a resource goes to ``ap-guangzhou``, the ``ckafka_client``
-fixtures' region. Without ``account`` it goes to the
-default account, which every SecretId shares unless it was registered with
-``ckafka.add_credentials``: a registered SecretId is an account of its own.
+fixtures' region. Without ``account`` it goes to the default account,
+``"default"``, which every SecretId acts in unless it was registered with
+``ckafka.add_credentials(..., account="NAME")``: ``account="NAME"`` here seeds
+what the keys registered with that name see.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 // Calls the fake with the official Node.js SDK, as a user's service would.
-// Usage: node client.js '{"endpoint": "127.0.0.1:9100", "secretId": "...", "secretKey": "...",
-//   "calls": [["DescribeInstances", {}], ...], "reqMethod": "POST"}'
-// Prints one JSON array: {"response": ...} or {"code": ..., "message": ...} per call.
+// Usage: node client.js '{"endpoint": "127.0.0.1:PORT", "secretId": "...", "secretKey": "...",
+//   "calls": [["DescribeInstances", {}], ...], "reqMethod": "POST", "reqTimeout": 10}'
+// Prints one JSON array: {"response": ...} or {"code", "message", "name", "type", "httpCode",
+// "requestId"} per call.
 "use strict";
 const tencentcloud = require("tencentcloud-sdk-nodejs-ckafka");
 
@@ -16,7 +17,7 @@ async function main() {
         endpoint: config.endpoint,
         protocol: "http://",
         reqMethod: config.reqMethod || "POST",
-        reqTimeout: 10,
+        reqTimeout: config.reqTimeout || 10,
       },
     },
   });
@@ -25,7 +26,15 @@ async function main() {
     try {
       outcomes.push({ response: await client[action](params) });
     } catch (error) {
-      outcomes.push({ code: error.code || "", message: error.message });
+      // What a user's catch block can read: the SDK's error, or the HTTP library's own.
+      outcomes.push({
+        code: error.code || "",
+        message: error.message,
+        name: error.constructor ? error.constructor.name : "",
+        type: error.type || "",
+        httpCode: error.httpCode || 0,
+        requestId: error.requestId || "",
+      });
     }
   }
   process.stdout.write(JSON.stringify(outcomes));
