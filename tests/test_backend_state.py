@@ -67,7 +67,7 @@ _INSTANCE_MEMBERS = {
 # Instance fields no create member sets, and why.
 _NOT_REQUESTED = {
     "instance_id": "assigned by CKafka",
-    "name": "InstanceName, sent as is",
+    "name": "InstanceName, compared on its own",
     "status": "0 while creating, then 1",
     "created_at": "the clock",
     "pay_mode": "chooses the create action",
