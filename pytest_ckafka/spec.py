@@ -26,6 +26,15 @@ class Member:
     ``type`` is ``string``/``int``/``bool``/``float``/``object``/``list``;
     ``member`` is the scalar kind (``int64``, ``uint64``, ``datetime``...) or the
     object name for ``object`` and for lists of objects.
+
+    What a request member's document states, for the paging members (``Offset``,
+    ``Limit``, ``SinglePartitionRecordNumber``) and ``Filters`` only: ``default``,
+    ``minimum`` and ``maximum``; ``clamps`` when it says a value above the maximum
+    is treated as the maximum; ``filter_names`` and ``filter_values_max``.
+
+    >>> limit = load_spec().input_members("DescribeTopic")["Limit"]
+    >>> (limit.default, limit.maximum, limit.clamps)
+    (20, 50, False)
     """
 
     name: str
@@ -36,6 +45,12 @@ class Member:
     nullable: bool = False
     disabled: bool = False
     example: Optional[str] = None
+    default: Optional[int] = None
+    minimum: Optional[int] = None
+    maximum: Optional[int] = None
+    clamps: bool = False
+    filter_names: tuple[str, ...] = ()
+    filter_values_max: Optional[int] = None
 
     @property
     def is_object(self) -> bool:
@@ -92,7 +107,7 @@ class Spec:
         # Region codes where CKafka is sold (tools/catalog_source.json + DescribeRegion).
         self.regions: frozenset[str] = frozenset(raw.get("regions", ()))
         self._objects: dict[str, dict[str, Member]] = {
-            obj: {name: Member(name=name, **m) for name, m in members.items()}
+            obj: {name: _member(name, m) for name, m in members.items()}
             for obj, members in raw["objects"].items()
         }
 
@@ -114,6 +129,12 @@ class Spec:
     def output_members(self, action: str) -> dict[str, Member]:
         """Response members of ``action`` (``RequestId`` excluded)."""
         return self._objects[self.action(action).output]
+
+
+def _member(name: str, raw: Mapping[str, Any]) -> Member:
+    if "filter_names" in raw:
+        raw = {**raw, "filter_names": tuple(raw["filter_names"])}
+    return Member(name=name, **raw)
 
 
 @functools.cache

@@ -9,6 +9,7 @@ package never reads ``../shared`` at run time; these two files are all it needs.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -29,6 +30,53 @@ SCALAR_TYPES = {"string", "int", "bool", "float"}
 SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|credential|accesskey|privatekey)")
 
 
+# Request members whose documents state paging facts, and the phrasings they use
+# ("默认为20", "最大值为50", "取值要大于0", "取值范围：[1, 100]", "超过1000,则限制为1000").
+PAGING_MEMBERS = {"Offset", "Limit", "SinglePartitionRecordNumber"}
+_DEFAULT = re.compile(r"默认(?:值)?(?:为|是|：|:)?\s*(\d+)")
+_MAXIMUM = re.compile(r"最大(?:值)?(?:为|是|：|:|支持)?\s*(\d+)")
+_MINIMUM = re.compile(r"最小(?:值)?(?:为|是|：|:)?\s*(\d+)")
+_ABOVE = re.compile(r"(?:要|必须)大于\s*(\d+)")
+_RANGE = re.compile(r"\[(\d+),\s*(\d+)\]")
+_CLAMPS = re.compile(r"超过\s*\d+\s*[,，]?\s*则?限制为")
+# Filter names: "filter.Name 支持('Ip', 'VpcId')" or "仅支持 GroupState 筛选".
+_FILTER_LIST = re.compile(r"支持\s*\(([^)]*)\)")
+_FILTER_ONE = re.compile(r"支持\s*([A-Za-z]+)\s*(?:（[^）]*）)?\s*筛选")
+_FILTER_VALUES = re.compile(r"最多传递\s*(\d+)\s*个值")
+
+
+def _document_facts(raw: dict[str, Any]) -> dict[str, Any]:
+    """What a paging or Filters member's document states: default, bounds, filter names.
+
+    ``clamps`` marks a document saying a value above the maximum is treated as
+    the maximum; the fake's strictness table reports it.
+    """
+    text = html.unescape(re.sub(r"<[^>]+>", "", raw.get("document", "")))
+    facts: dict[str, Any] = {}
+    if raw["name"] in PAGING_MEMBERS and raw["type"] == "int":
+        for key, pattern in (("default", _DEFAULT), ("maximum", _MAXIMUM), ("minimum", _MINIMUM)):
+            found = pattern.search(text)
+            if found:
+                facts[key] = int(found.group(1))
+        above = _ABOVE.search(text)
+        if above:
+            facts["minimum"] = int(above.group(1)) + 1
+        bounds = _RANGE.search(text)
+        if bounds:
+            facts["minimum"], facts["maximum"] = int(bounds.group(1)), int(bounds.group(2))
+        if _CLAMPS.search(text):
+            facts["clamps"] = True
+    elif raw["name"] == "Filters":
+        listed = _FILTER_LIST.search(text)
+        names = re.findall(r"'(\w+)'", listed.group(1)) if listed else _FILTER_ONE.findall(text)
+        if names:
+            facts["filter_names"] = names
+        most = _FILTER_VALUES.search(text)
+        if most:
+            facts["filter_values_max"] = int(most.group(1))
+    return facts
+
+
 def _member(raw: dict[str, Any]) -> dict[str, Any]:
     member: dict[str, Any] = {"type": raw["type"], "member": raw["member"]}
     for flag, key in (
@@ -42,6 +90,7 @@ def _member(raw: dict[str, Any]) -> dict[str, Any]:
     example = raw.get("example")
     if raw["type"] in SCALAR_TYPES and isinstance(example, str) and example not in ("", "无"):
         member["example"] = example
+    member.update(_document_facts(raw))
     return member
 
 

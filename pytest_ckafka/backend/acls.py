@@ -75,16 +75,15 @@ def batch_create_acl(ctx: Context) -> Body:
     instance = ctx.running_instance()
     resource_type = int(ctx.get("ResourceType"))
     if resource_type != TOPIC:
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The parameter `ResourceType` must be 2 (TOPIC) for BatchCreateAcl, "
-            f"got {resource_type}.",
+            f"got {resource_type}."
         )
     names = [str(n) for n in ctx.get("ResourceNames", [])]
     rules = ctx.get("RuleList", [])
     # Empty lists never get here (request validation); an empty name can.
     if "" in names:
-        ctx.fail("InvalidParameterValue", "The parameter `ResourceNames` has an empty name.")
+        ctx.reject_shape("The parameter `ResourceNames` has an empty name.")
     parsed = []
     for index, rule in enumerate(rules):
         where = f"RuleList.{index}"
@@ -98,7 +97,7 @@ def batch_create_acl(ctx: Context) -> Body:
     _add(
         instance,
         [
-            Acl(TOPIC, name, operation, permission, principal, host)
+            Acl(resource_type, name, operation, permission, principal, host)
             for name in names
             for operation, permission, principal, host in parsed
         ],
@@ -110,7 +109,7 @@ def batch_create_acl(ctx: Context) -> Body:
 def describe_acl(ctx: Context) -> Body:
     """The rules of one resource type; ResourceName exact, SearchWord fuzzy; paging max 50."""
     instance = ctx.instance()
-    offset, limit = window(ctx.params, default=50, maximum=50)
+    offset, limit = window(ctx)
     resource_type = _choice(ctx, "ResourceType", _RESOURCE_TYPES)
     name = ctx.get("ResourceName")
     if resource_type == CLUSTER and name is not None:
@@ -165,14 +164,13 @@ def _enums(ctx: Context) -> tuple[int, int, int]:
     resource_type = _choice(ctx, "ResourceType", _RESOURCE_TYPES)
     operation = _choice(ctx, "Operation", _OPERATIONS)
     permission = _choice(ctx, "PermissionType", _PERMISSIONS)
-    valid = _VALID_OPERATIONS[resource_type]
-    if operation not in valid:
+    valid = _VALID_OPERATIONS.get(resource_type, ())
+    if valid and operation not in valid:
         choices = ", ".join(f"{v} ({_OPERATIONS[v]})" for v in valid)
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The Operation {operation} ({_OPERATIONS[operation]}) does not apply to "
-            f"ResourceType {resource_type} ({_RESOURCE_TYPES[resource_type]}); "
-            f"valid operations: {choices}.",
+        ctx.reject_shape(
+            f"The Operation {operation} ({_OPERATIONS.get(operation, 'unknown')}) does not apply "
+            f"to ResourceType {resource_type} ({_RESOURCE_TYPES[resource_type]}); "
+            f"valid operations: {choices}."
         )
     return resource_type, operation, permission
 
@@ -186,14 +184,13 @@ def _choice(ctx: Context, member: str, choices: Mapping[int, str]) -> int:
     value = int(ctx.get(member))
     if value not in choices:
         listed = ", ".join(f"{k} ({v})" for k, v in choices.items())
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `{member}` must be one of {listed}, got {value}.",
-        )
+        ctx.reject_shape(f"The parameter `{member}` must be one of {listed}, got {value}.")
     return value
 
 
 def _word(ctx: Context, member: str, value: object, choices: Mapping[str, int]) -> int:
+    # Not a shape rule: a rule keeps the enum as the number it stands for, and an
+    # unknown word stands for none.
     text = str(value)
     if text not in choices:
         message = f"The parameter `{member}` must be one of {', '.join(choices)}, got `{text}`."
@@ -208,19 +205,18 @@ def _resource_names(ctx: Context, resource_type: int) -> list[str]:
     name = ctx.get("ResourceName")
     listed = ctx.get("ResourceNameList")
     if name is not None and listed is not None:
-        ctx.fail(
-            "InvalidParameterValue",
-            "Give either `ResourceName` or `ResourceNameList`, not both.",
-        )
+        # Unvalidated, both are read: the rule covers every name given.
+        ctx.reject_shape("Give either `ResourceName` or `ResourceNameList`, not both.")
     if resource_type == CLUSTER:
         return [_CLUSTER_NAME]
-    names = [str(name)] if name is not None else _name_list(ctx, listed)
-    if not names or "" in names:
-        ctx.fail(
-            "InvalidParameterValue",
-            f"A {_RESOURCE_TYPES[resource_type]} rule needs `ResourceName` "
-            "(or `ResourceNameList`).",
-        )
+    names = ([str(name)] if name is not None else []) + _name_list(ctx, listed)
+    kind = _RESOURCE_TYPES.get(resource_type, f"ResourceType {resource_type}")
+    needs = f"A {kind} rule needs `ResourceName` (or `ResourceNameList`)."
+    if not names:
+        # Not a shape rule: a rule on no resource is no rule.
+        ctx.fail("InvalidParameterValue", needs)
+    if "" in names:
+        ctx.reject_shape(needs)
     return list(dict.fromkeys(names))
 
 
@@ -232,11 +228,11 @@ def _name_list(ctx: Context, listed: object) -> list[str]:
     except ValueError:
         names = None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f'The parameter `ResourceNameList` must be a JSON array of names, e.g. ["a", "b"]; '
-            f"got `{listed}`.",
+            f"got `{listed}`."
         )
+        return []  # unreadable, so it names nothing
     return names
 
 
@@ -244,11 +240,11 @@ def _check_principal(
     ctx: Context, instance: Instance, principal: str, *, member: str = "Principal"
 ) -> None:
     if not principal.startswith("User:"):
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The parameter `{member}` needs the `User:` prefix (e.g. User:alice), "
-            f"got `{principal}`.",
+            f"got `{principal}`."
         )
+        return  # names no user of the instance to look for
     user = principal[len("User:") :]
     if user != "*" and user not in instance.users:
         known = ", ".join(sorted(instance.users)) or "(none)"

@@ -217,12 +217,11 @@ def describe_region(ctx: Context) -> dict[str, Any]:
     """The regions CKafka is sold in, paged (``Business`` cmq answers the same list)."""
     business = ctx.get("Business", "ckafka")
     if business not in _BUSINESSES:
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `Business` must be one of {', '.join(_BUSINESSES)}, got `{business}`.",
+        ctx.reject_shape(
+            f"The parameter `Business` must be one of {', '.join(_BUSINESSES)}, got `{business}`."
         )
     catalog = regions()
-    offset, limit = window(ctx.params, default=max(len(catalog), 1), maximum=None)
+    offset, limit = window(ctx, default=max(len(catalog), 1))
     return {"Result": [copy.deepcopy(r.region) for r in page(catalog.values(), offset, limit)]}
 
 

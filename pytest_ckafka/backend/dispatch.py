@@ -17,7 +17,7 @@ from ..bodycheck import check_body
 from ..clock import Clock
 from ..defaults import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..exceptions import CKafkaAssertionError
-from .errors import ApiError, allowed_codes
+from .errors import ApiError, ShapeError, allowed_codes
 from .models import Instance, RegionStore, Task, dump_store, load_store
 from .registry import HANDLERS, Context, new_id
 from .routes import purge_scheduled
@@ -84,13 +84,20 @@ class Backend:
         """The ``Response`` members for one call; raises :class:`ApiError` to fail it.
 
         Handlers trust that ``params`` passed validation. When it was switched off
-        (``validated=False``), a request a handler cannot read is answered
-        ``InvalidParameter`` instead of crashing the fake.
+        (``validated=False``), the backend's own request-shape rules are off too
+        (see :class:`~.errors.ShapeError`): page sizes are clamped, unknown
+        filters ignored, other values kept as sent. A request a handler cannot
+        read at all is answered ``InvalidParameter`` instead of crashing the fake.
         """
         handler = HANDLERS[action]
         with self.lock:
             context = Context(
-                self, action, params, account or self.default_account, region or self.default_region
+                self,
+                action,
+                params,
+                account or self.default_account,
+                region or self.default_region,
+                validated=validated,
             )
             try:
                 body = handler.func(context)
@@ -103,6 +110,11 @@ class Backend:
                     "it was not validated against the spec (validate=False).",
                 ) from exc
             except ApiError as error:
+                if isinstance(error, ShapeError) and not validated:
+                    raise CKafkaAssertionError(
+                        f"pytest-ckafka bug: the stateful {action} enforced a request-shape rule "
+                        f"with validation off ({error}); it must go through Context.reject_shape"
+                    ) from error
                 if error.code not in allowed_codes(action):
                     raise CKafkaAssertionError(
                         f"pytest-ckafka bug: the stateful {action} answered {error.code}, which "

@@ -13,7 +13,7 @@ import functools
 from ..catalog import ERROR_CODES
 from ..spec import load_spec
 
-__all__ = ["INSTANCE_NOT_EXIST", "ApiError", "allowed_codes", "not_found_code"]
+__all__ = ["INSTANCE_NOT_EXIST", "ApiError", "ShapeError", "allowed_codes", "not_found_code"]
 
 INSTANCE_NOT_EXIST = "InvalidParameterValue.InstanceNotExist"
 
@@ -29,6 +29,17 @@ class ApiError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+class ShapeError(ApiError):
+    """A broken request-shape rule: a range, enum, length, format, filter name or page size.
+
+    Such a rule reads the request alone, never the state, like the spec checks
+    of :mod:`pytest_ckafka.validation`; ``validate=False`` turns it off with
+    them (see :meth:`~.registry.Context.reject_shape`). Business rules (what
+    exists, duplicates, quotas, timing, states) raise a plain :class:`ApiError`
+    and always hold.
+    """
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from .paging import count_and_page, filter_values, keep, matches, window
 from .registry import Body, Context, handles
 
 __all__ = [
+    "GROUP_STATES",
     "delete_group",
     "describe_consumer_group",
     "describe_group",
@@ -24,7 +25,7 @@ __all__ = [
     "modify_group_offsets",
 ]
 
-_GROUP_STATES = ("Empty", "Stable")
+GROUP_STATES = ("Empty", "Stable")
 """The GroupState filter values DescribeGroup documents."""
 
 _ACTIVE_STATES = frozenset({"Stable", "PreparingRebalance", "CompletingRebalance"})
@@ -44,14 +45,14 @@ _EARLIEST, _LATEST = -2, -1
 def describe_group(ctx: Context) -> Body:
     """List the groups: paging (default 20), SearchWord, Filters on GroupState."""
     instance = ctx.instance()
-    offset, limit = window(ctx.params, default=20, maximum=None)
-    states = filter_values(ctx.params, ["GroupState"]).get("GroupState")
+    offset, limit = window(ctx)
+    states = filter_values(ctx).get("GroupState")
     for state in states or ():
-        if state not in _GROUP_STATES:
-            ctx.fail(
-                "InvalidParameterValue",
+        if state not in GROUP_STATES:
+            # Unvalidated, such a value is compared like any other (Dead groups are gone).
+            ctx.reject_shape(
                 f"The GroupState filter value `{state}` is not supported; "
-                f"valid values: {', '.join(_GROUP_STATES)}.",
+                f"valid values: {', '.join(GROUP_STATES)}."
             )
     word = ctx.get("SearchWord")
     tests: list[Callable[[Group], bool]] = []
@@ -108,7 +109,7 @@ def describe_consumer_group(ctx: Context) -> Body:
     instance = ctx.instance()
     # The reference gives only the maximum (50); the default is the maximum, as
     # for DescribeGroupOffsets.
-    offset, limit = window(ctx.params, default=50, maximum=50)
+    offset, limit = window(ctx, default=50)
     name = ctx.get("GroupName")
     # TopicName is ignored without GroupName, as the reference says.
     topic_name = ctx.get("TopicName") if name else None
@@ -156,7 +157,7 @@ def _subscribed(topic: Topic, committed: Sequence[int]) -> Body:
 def describe_group_offsets(ctx: Context) -> Body:
     """Committed offset, log end offset and lag per partition of the group's topics."""
     instance = ctx.instance()
-    offset, limit = window(ctx.params, default=50, maximum=50)
+    offset, limit = window(ctx)
     group = _group(ctx, instance)
     wanted = ctx.get("Topics")
     word = ctx.get("SearchWord")
@@ -206,6 +207,7 @@ def modify_group_offsets(ctx: Context) -> Body:
     _check_inactive(ctx, group, "reset its offsets")
     strategy = int(ctx.get("Strategy"))
     if strategy not in _STRATEGIES:
+        # Not a shape rule: an offset reset needs a strategy the fake can run.
         choices = ", ".join(f"{k} ({v})" for k, v in _STRATEGIES.items())
         ctx.fail(
             "InvalidParameterValue",
@@ -217,10 +219,9 @@ def modify_group_offsets(ctx: Context) -> Body:
         ctx.fail("MissingParameter", f"Strategy {strategy} needs the parameter `{needed}`.")
     argument = int(argument)
     if strategy == 1 and argument < 0 and argument not in (_EARLIEST, _LATEST):
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             "The parameter `ShiftTimestamp` is a time in milliseconds, -2 (earliest) "
-            f"or -1 (latest), got {argument}.",
+            f"or -1 (latest), got {argument}."
         )
     topics = _reset_topics(ctx, instance)
     partitions = ctx.get("Partitions")

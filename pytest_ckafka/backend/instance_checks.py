@@ -5,7 +5,9 @@ and fails the call with the documented code when it breaks a rule: ranges and
 steps and enums (``InvalidParameterValue``), VPC and subnet id shapes
 (``...VpcIdInvalid``, ``...SubnetIdInvalid``), zones sold in the region
 (``...ZoneNotSupport``; see :mod:`.catalog`) and repeated zones or tag keys
-(``...RepetitionValue``).
+(``...RepetitionValue``). All of them are request-shape rules
+(:meth:`~.registry.Context.reject_shape`): with validation off each value is
+answered as sent.
 """
 
 from __future__ import annotations
@@ -42,9 +44,8 @@ def check_number(ctx: Context, name: str, default: int, low: int, high: int, ste
     value = int(ctx.get(name, default))
     if not low <= value <= high or value % step:
         every = f" in steps of {step}" if step > 1 else ""
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `{name}` must be between {low} and {high}{every}, got {value}.",
+        ctx.reject_shape(
+            f"The parameter `{name}` must be between {low} and {high}{every}, got {value}."
         )
     return value
 
@@ -59,10 +60,7 @@ def check_choice(ctx: Context, name: str, default: Any, choices: Sequence[Any]) 
     value = ctx.get(name, default)
     if value is not None and value not in choices:
         valid = ", ".join(str(c) for c in choices)
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `{name}` must be one of {valid}, got `{value}`.",
-        )
+        ctx.reject_shape(f"The parameter `{name}` must be one of {valid}, got `{value}`.")
     return value
 
 
@@ -76,12 +74,11 @@ def check_name(ctx: Context, required: bool) -> Optional[str]:
         code = "InvalidParameterValue.NotAllowedEmpty"
         if code not in allowed_codes(ctx.action):
             code = "InvalidParameterValue"
-        ctx.fail(code, "The parameter `InstanceName` is empty.")
+        ctx.reject_shape("The parameter `InstanceName` is empty.", code)
+        return None if name is None else str(name)
     if len(str(name)) > _MAX_NAME:
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `InstanceName` is at most {_MAX_NAME} characters, "
-            f"got {len(str(name))}.",
+        ctx.reject_shape(
+            f"The parameter `InstanceName` is at most {_MAX_NAME} characters, got {len(str(name))}."
         )
     return str(name)
 
@@ -93,10 +90,10 @@ def check_network(ctx: Context) -> tuple[str, str]:
         value = str(ctx.get(shape, ""))
         if not member.fullmatch(value):
             prefix = member.pattern.split("-")[0]
-            ctx.fail(
-                f"InvalidParameterValue.{shape}Invalid",
+            ctx.reject_shape(
                 f"The {shape} `{value}` is not a {label} id "
                 f"({prefix}- and 8 lowercase letters or digits).",
+                f"InvalidParameterValue.{shape}Invalid",
             )
         ids.append(value)
     return ids[0], ids[1]
@@ -108,20 +105,18 @@ def check_zones(ctx: Context) -> tuple[int, list[int]]:
     zone_ids = [int(z) for z in ctx.get("ZoneIds", [])]
     repeated = sorted({z for z in zone_ids if zone_ids.count(z) > 1})
     if repeated:
-        ctx.fail(
-            "InvalidParameterValue.RepetitionValue",
+        ctx.reject_shape(
             f"The parameter `ZoneIds` repeats the zone {repeated[0]}.",
+            "InvalidParameterValue.RepetitionValue",
         )
     if ctx.get("MultiZoneFlag") and not zone_ids:
-        ctx.fail("MissingParameter", "`ZoneIds` is required when `MultiZoneFlag` is true.")
+        ctx.reject_shape("`ZoneIds` is required when `MultiZoneFlag` is true.", "MissingParameter")
     if zone_id is None and not zone_ids:
+        # Not a shape rule: without a zone there is no instance to place.
         ctx.fail("MissingParameter", "One of `ZoneId` and `ZoneIds` is required.")
     zone_id = int(zone_id) if zone_id is not None else zone_ids[0]
     if zone_ids and zone_id not in zone_ids:
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The ZoneId {zone_id} must be one of the ZoneIds {zone_ids}.",
-        )
+        ctx.reject_shape(f"The ZoneId {zone_id} must be one of the ZoneIds {zone_ids}.")
     region = ctx.region or ctx.backend.default_region
     info = region_info(region)
     # Only documented regions' zone ids are known to be real; derived ones are a guess,
@@ -130,11 +125,12 @@ def check_zones(ctx: Context) -> tuple[int, list[int]]:
         for zone in [zone_id, *zone_ids]:
             if zone not in info.zone_ids:
                 valid = ", ".join(str(z) for z in info.zone_ids)
-                ctx.fail(
-                    "InvalidParameterValue.ZoneNotSupport",
+                ctx.reject_shape(
                     f"The zone {zone} is not a CKafka zone of region `{region}`; "
                     f"DescribeCkafkaZone lists them: {valid}.",
+                    "InvalidParameterValue.ZoneNotSupport",
                 )
+                break
     return zone_id, zone_ids
 
 
@@ -146,11 +142,11 @@ def check_tags(ctx: Context, member: str = "Tags") -> list[dict[str, str]]:
     ]
     keys = [t["TagKey"] for t in tags]
     if "" in keys:
-        ctx.fail("InvalidParameterValue", f"Every tag in `{member}` needs a `TagKey`.")
+        ctx.reject_shape(f"Every tag in `{member}` needs a `TagKey`.")
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        ctx.fail(
-            "InvalidParameterValue.RepetitionValue",
+        ctx.reject_shape(
             f"The parameter `{member}` repeats the tag key `{repeated[0]}`.",
+            "InvalidParameterValue.RepetitionValue",
         )
     return tags

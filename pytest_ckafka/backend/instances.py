@@ -72,8 +72,6 @@ _DISK_TYPES = ("CLOUD_SSD", "CLOUD_PREMIUM")
 _PREPAID, _POSTPAID = "PREPAID", "POSTPAID_BY_HOUR"
 _DAY = 1440  # minutes
 _MONTH_SECONDS = 30 * 86_400  # a prepaid Period month, as a 30-day month
-_DETAIL_FILTERS = ("Ip", "VpcId", "SubNetId", "InstanceType", "InstanceId")
-_MAX_FILTER_VALUES = 10
 # Create members the model keeps in its own fields; the others go to ``attrs``.
 _MODELLED = {
     "InstanceName", "VpcId", "SubnetId", "ZoneId", "ZoneIds", "BandWidth", "DiskSize",
@@ -96,10 +94,7 @@ def _create(ctx: Context, pay_mode: str) -> dict[str, Any]:
         match = _PERIOD.fullmatch(period)
         months = int(match.group(1)) if match else 0
         if not 1 <= months <= 36:
-            ctx.fail(
-                "InvalidParameterValue",
-                f"The parameter `Period` must be 1m to 36m (months), got `{period}`.",
-            )
+            ctx.reject_shape(f"The parameter `Period` must be 1m to 36m (months), got `{period}`.")
     version = check_choice(ctx, "KafkaVersion", "2.4.1", _VERSIONS)
     specification = check_choice(ctx, "SpecificationsType", "profession", _SPECIFICATIONS)
     disk_type = check_choice(ctx, "DiskType", "CLOUD_PREMIUM", _DISK_TYPES)
@@ -110,7 +105,7 @@ def _create(ctx: Context, pay_mode: str) -> dict[str, Any]:
     disk = check_number(ctx, "DiskSize", 500, 100, 10_000_000, 100)
     partitions = check_number(ctx, "Partition", 800, 100, 10_000_000, 100)
     topics = check_number(ctx, "TopicNum", 800, 100, 10_000_000, 100)
-    count = check_number(ctx, "InstanceNum", 1, 1, max_buy_instance_num())
+    count = _instance_count(ctx)
     renew = check_number(ctx, "RenewFlag", 0, 0, 2)
     check_number(ctx, "PublicNetworkMonthly", 0, 0, 999, 3)
     for switch in ("AutoVoucher", "ElasticBandwidthSwitch", "StoreQuantityType"):
@@ -169,6 +164,19 @@ def _create(ctx: Context, pay_mode: str) -> dict[str, Any]:
     return {"Result": result}
 
 
+def _instance_count(ctx: Context) -> int:
+    """``InstanceNum``: a purchase quota (DescribeCkafkaZone's MaxBuyInstanceNum), so a
+    business rule that holds without validation too; and a purchase buys at least one."""
+    count = int(ctx.get("InstanceNum", 1))
+    most = max_buy_instance_num()
+    if not 1 <= count <= most:
+        ctx.fail(
+            "InvalidParameterValue",
+            f"The parameter `InstanceNum` must be between 1 and {most}, got {count}.",
+        )
+    return count
+
+
 def _deal_name(ctx: Context) -> str:
     """An order number as the examples show them: the date and 15 digits."""
     day = time.strftime("%Y%m%d", time.gmtime(ctx.now))
@@ -190,9 +198,9 @@ def create_post_paid_instance(ctx: Context) -> dict[str, Any]:
 # -- describing ---------------------------------------------------------------------------------
 
 
-def _listing(ctx: Context, *, maximum: int, detail: bool) -> tuple[int, list[Instance]]:
+def _listing(ctx: Context, *, detail: bool) -> tuple[int, list[Instance]]:
     """``(TotalCount, page)`` of the instances the request's conditions select."""
-    offset, limit = window(ctx.params, default=10, maximum=maximum)
+    offset, limit = window(ctx)
     tests: list[Callable[[Instance], bool]] = []
     instance_id = ctx.get("InstanceId")
     if instance_id:
@@ -225,14 +233,7 @@ def _listing(ctx: Context, *, maximum: int, detail: bool) -> tuple[int, list[Ins
 
 def _detail_tests(ctx: Context) -> list[Callable[[Instance], bool]]:
     tests: list[Callable[[Instance], bool]] = []
-    for item in ctx.get("Filters", []):
-        if len(item.get("Values") or ()) > _MAX_FILTER_VALUES:
-            ctx.fail(
-                "InvalidParameterValue",
-                f"The filter `{item.get('Name')}` has {len(item['Values'])} values; "
-                f"at most {_MAX_FILTER_VALUES} are allowed.",
-            )
-    for name, values in filter_values(ctx.params, _DETAIL_FILTERS).items():
+    for name, values in filter_values(ctx).items():
         tests.append(functools.partial(_filter_hit, name, values))
     ids = list(ctx.get("InstanceIdList", []))
     legacy = ctx.get("InstanceIds")  # deprecated: a JSON list in a string
@@ -242,11 +243,11 @@ def _detail_tests(ctx: Context) -> list[Callable[[Instance], bool]]:
         except ValueError:
             parsed = None
         if not isinstance(parsed, list):
-            ctx.fail(
-                "InvalidParameterValue",
+            ctx.reject_shape(
                 f'The parameter `InstanceIds` must be a JSON list such as ["ckafka-xxxxxxxx"], '
-                f"got `{legacy}`; it is deprecated, use InstanceIdList.",
+                f"got `{legacy}`; it is deprecated, use InstanceIdList."
             )
+            parsed = []  # unreadable, so it narrows nothing
         ids += [str(x) for x in parsed]
     if ids:
         tests.append(lambda i: i.instance_id in ids)
@@ -283,7 +284,7 @@ def _searchable(instance: Instance) -> list[str]:
 @handles("DescribeInstances")
 def describe_instances(ctx: Context) -> dict[str, Any]:
     """The caller's instances: id, name and status (Limit 10 by default, at most 100)."""
-    total, selected = _listing(ctx, maximum=100, detail=False)
+    total, selected = _listing(ctx, detail=False)
     listed = [instance_summary(i) for i in selected]
     return {"Result": {"InstanceList": listed, "TotalCount": total}}
 
@@ -291,7 +292,7 @@ def describe_instances(ctx: Context) -> dict[str, Any]:
 @handles("DescribeInstancesDetail")
 def describe_instances_detail(ctx: Context) -> dict[str, Any]:
     """The caller's instances in detail (Limit 10 by default, at most 20)."""
-    total, selected = _listing(ctx, maximum=20, detail=True)
+    total, selected = _listing(ctx, detail=True)
     return {"Result": {"TotalCount": total, "InstanceList": [instance_detail(i) for i in selected]}}
 
 
@@ -330,9 +331,8 @@ def modify_instance_attributes(ctx: Context) -> dict[str, Any]:
     config = dict(ctx.get("Config", {}))
     for member in ("DefaultNumPartitions", "DefaultReplicationFactor"):
         if config.get(member) is not None and int(config[member]) < 1:
-            ctx.fail(
-                "InvalidParameterValue",
-                f"The parameter `Config.{member}` must be 1 or more, got {config[member]}.",
+            ctx.reject_shape(
+                f"The parameter `Config.{member}` must be 1 or more, got {config[member]}."
             )
     if name is not None:
         instance.name = name

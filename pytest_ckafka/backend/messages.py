@@ -12,6 +12,7 @@ import re
 from typing import Any, Optional
 
 from .models import Instance, Message, Partition, Topic
+from .paging import bounded_number
 from .registry import Body, Context, handles
 
 __all__ = [
@@ -25,9 +26,6 @@ __all__ = [
 SEND_LIMIT = 500
 """Messages one SendMessage may carry (its ``Message`` document: at most 500)."""
 
-# SinglePartitionRecordNumber: "default 20, maximum 20, minimum 1" for both list actions.
-_RECORDS_DEFAULT = 20
-_RECORDS_MAX = 20
 # DataHub ids look like the examples' `datahub-meuh9nhn`, the format of every CKafka id.
 _DATAHUB_ID = re.compile(r"datahub-[a-z0-9]{8}")
 # StartTime is documented as a 13-digit (millisecond) timestamp.
@@ -50,14 +48,8 @@ def _partition(ctx: Context, topic: Topic, number: int) -> Partition:
 
 
 def _record_number(ctx: Context) -> int:
-    number = int(ctx.get("SinglePartitionRecordNumber", _RECORDS_DEFAULT))
-    if not 1 <= number <= _RECORDS_MAX:
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `SinglePartitionRecordNumber` must be between 1 and {_RECORDS_MAX}, "
-            f"got {number}.",
-        )
-    return number
+    # A page size like Limit: the documented default and bounds, clamped unvalidated.
+    return bounded_number(ctx, "SinglePartitionRecordNumber")
 
 
 def _offsets(partition: Partition) -> str:
@@ -87,10 +79,8 @@ def fetch_message_by_offset(ctx: Context) -> Body:
     partition = _partition(ctx, topic, number)
     offset = int(ctx.get("Offset"))
     if offset < 0:
-        ctx.fail(
-            "InvalidParameterValue", f"The parameter `Offset` must be 0 or more, got {offset}."
-        )
-    if offset >= partition.end_offset:
+        ctx.reject_shape(f"The parameter `Offset` must be 0 or more, got {offset}.")
+    if not 0 <= offset < partition.end_offset:
         ctx.fail(
             "ResourceNotFound",
             f"There is no message at offset {offset} of partition {number} of topic "
@@ -126,8 +116,7 @@ def _start_time(ctx: Context) -> int:
         return 0
     start = int(start)
     if start < 0 or len(str(start)) != _MS_DIGITS:
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The parameter `StartTime` must be a 13-digit timestamp in milliseconds, got "
             f"{start} ({len(str(abs(start)))} digits"
             + ("; seconds instead of milliseconds?)." if len(str(start)) == 10 else ")."),
@@ -176,19 +165,16 @@ def send_message(ctx: Context) -> Body:
     """
     datahub_id = str(ctx.get("DataHubId", ""))
     if not _DATAHUB_ID.fullmatch(datahub_id):
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The DataHubId `{datahub_id}` is not a DataHub id; expected `datahub-` and 8 "
-            "lowercase letters or digits, e.g. `datahub-meuh9nhn`.",
+            "lowercase letters or digits, e.g. `datahub-meuh9nhn`."
         )
+    # An empty batch never gets here validated (the spec requires `Message`, non-empty).
     batch = list(ctx.get("Message", []))
-    if not batch:
-        ctx.fail("InvalidParameterValue", "The parameter `Message` must hold at least 1 message.")
     if len(batch) > SEND_LIMIT:
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The parameter `Message` holds {len(batch)} messages; one call may send at most "
-            f"{SEND_LIMIT}.",
+            f"{SEND_LIMIT}."
         )
     log = ctx.store.sent.setdefault(datahub_id, [])
     ids = []

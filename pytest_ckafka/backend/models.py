@@ -128,6 +128,9 @@ class Instance:
     describe calls that have seen it, which with ``created_at`` and the backend's
     settings decides when a creating instance starts running. ``attrs`` keeps the other
     members set by create and modify calls, by their request names.
+
+    The defaults are what ``ckafka.state.add_instance()`` seeds: an instance
+    CreateInstancePre would make from the same values (a test holds them to it).
     """
 
     instance_id: str
@@ -140,7 +143,7 @@ class Instance:
     zone_ids: list[int] = field(default_factory=list)
     bandwidth: int = 40
     disk_size: int = 500
-    disk_type: str = "CLOUD_BASIC"
+    disk_type: str = "CLOUD_PREMIUM"
     kafka_version: str = "2.4.1"
     partition_limit: int = 800
     topic_limit: int = 400

@@ -1,5 +1,11 @@
 """Paging, search words and filters, the way CKafka's list actions read them.
 
+The page sizes and filter names are the ones each action's member documents
+state (the spec's :class:`~pytest_ckafka.spec.Member` facts), so a handler
+never types them. Breaking one is a request-shape rule
+(:meth:`~.registry.Context.reject_shape`): refused, or with ``validate=False``
+clamped into range (a page size) or ignored (a filter).
+
 The page is cut with ``islice``, so answering one page of an unfiltered list
 costs the page, not the list: DescribeTopic over 10,000 topics answers its 20
 as fast as over 10.
@@ -7,43 +13,61 @@ as fast as over 10.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import Any, Callable, Optional, TypeVar
+from typing import Callable, Optional, TypeVar
 
+from ..spec import load_spec
 from ..suggest import closest
-from .errors import ApiError
+from .registry import Context
 
-__all__ = ["count_and_page", "filter_values", "keep", "matches", "page", "window"]
+__all__ = [
+    "bounded_number",
+    "count_and_page",
+    "filter_values",
+    "keep",
+    "matches",
+    "page",
+    "window",
+]
 
 T = TypeVar("T")
 
 
-def window(params: Mapping[str, Any], *, default: int, maximum: Optional[int]) -> tuple[int, int]:
-    """``(Offset, Limit)`` from the request, with the action's documented default and maximum.
+def bounded_number(
+    ctx: Context, member: str, *, default: Optional[int] = None, minimum: int = 1
+) -> int:
+    """The int ``member`` with the default and bounds its document states.
 
-    >>> window({"Limit": 5}, default=20, maximum=50)
-    (0, 5)
-    >>> try:
-    ...     window({"Offset": -1}, default=20, maximum=50)
-    ... except ApiError as error:
-    ...     print(error.code)
-    InvalidParameterValue
+    ``default`` and ``minimum`` stand in where the document states none. Out of
+    bounds is refused (``InvalidParameterValue``), or clamped into them when
+    validation is off.
     """
-    offset = params.get("Offset")
-    limit = params.get("Limit")
-    offset = 0 if offset is None else int(offset)
-    limit = default if limit is None else int(limit)
-    if offset < 0:
-        raise ApiError(
-            "InvalidParameterValue", f"The parameter `Offset` must be 0 or more, got {offset}."
-        )
-    if limit < 1 or (maximum is not None and limit > maximum):
-        bound = f"between 1 and {maximum}" if maximum is not None else "1 or more"
-        raise ApiError(
-            "InvalidParameterValue", f"The parameter `Limit` must be {bound}, got {limit}."
-        )
-    return offset, limit
+    facts = load_spec().input_members(ctx.action)[member]
+    low = minimum if facts.minimum is None else facts.minimum
+    high = facts.maximum
+    fallback = facts.default if facts.default is not None else default
+    value = ctx.get(member, fallback)
+    if value is None:  # a handler bug: the call site must give the undocumented default
+        raise RuntimeError(f"{ctx.action}: `{member}` has no documented default; pass one")
+    number = int(value)
+    if number < low or (high is not None and number > high):
+        bound = f"between {low} and {high}" if high is not None else f"{low} or more"
+        ctx.reject_shape(f"The parameter `{member}` must be {bound}, got {number}.")
+        number = max(low, number if high is None else min(number, high))
+    return number
+
+
+def window(ctx: Context, *, default: Optional[int] = None) -> tuple[int, int]:
+    """``(Offset, Limit)`` of a list call, with the action's documented default and maximum.
+
+    ``default`` is the ``Limit`` where the reference documents none. An
+    ``Offset`` below 0 reads as 0 when validation is off.
+    """
+    return (
+        bounded_number(ctx, "Offset", default=0, minimum=0),
+        bounded_number(ctx, "Limit", default=default),
+    )
 
 
 def page(items: Iterable[T], offset: int, limit: int) -> list[T]:
@@ -61,25 +85,33 @@ def matches(word: Optional[str], *texts: str, ignore_case: bool = False) -> bool
     return any(word in text for text in texts)
 
 
-def filter_values(
-    params: Mapping[str, Any], supported: Collection[str], *, member: str = "Filters"
-) -> dict[str, list[str]]:
-    """The request's ``Filters`` as ``{Name: [values]}``; an unsupported name is refused.
+def filter_values(ctx: Context, member: str = "Filters") -> dict[str, list[str]]:
+    """The request's ``Filters`` as ``{Name: [values]}``, by the names its document lists.
 
-    >>> filter_values({"Filters": [{"Name": "ReplicaNum", "Values": ["2"]}]}, ["ReplicaNum"])
-    {'ReplicaNum': ['2']}
+    An unknown name or too many values is refused, or with validation off the
+    filter is ignored (a name the server does not know cannot narrow the list)
+    and every value kept.
     """
+    facts = load_spec().input_members(ctx.action)[member]
+    supported = sorted(facts.filter_names)
     result: dict[str, list[str]] = {}
-    for item in params.get(member) or ():
+    for item in ctx.get(member) or ():
         name = str(item.get("Name", ""))
+        values = [str(v) for v in item.get("Values") or ()]
+        most = facts.filter_values_max
+        if most is not None and len(values) > most:
+            ctx.reject_shape(
+                f"The filter `{name}` has {len(values)} values; at most {most} are allowed."
+            )
         if name not in supported:
-            valid = ", ".join(sorted(supported)) or "(none)"
+            valid = ", ".join(supported) or "(none)"
             message = f"The filter `{name}` is not supported here; valid names: {valid}."
-            best = closest(name, sorted(supported), n=1)
+            best = closest(name, supported, n=1)
             if best:
                 message += f" Did you mean `{best[0]}`?"
-            raise ApiError("InvalidParameterValue", message)
-        result.setdefault(name, []).extend(str(v) for v in item.get("Values") or ())
+            ctx.reject_shape(message)
+            continue
+        result.setdefault(name, []).extend(values)
     return result
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, TypeVar
 
 from ..defaults import DEFAULT_ACCOUNT
 from ..synth import synthesize
-from .errors import ApiError, not_found_code
+from .errors import ApiError, ShapeError, not_found_code
 from .models import Instance, RegionStore, Task, Topic
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class Context:
 
     ``store`` is the :class:`RegionStore` of the calling account and
     region; ``rng`` makes ids (seeded backends make the same ids every run).
+    ``validated`` is False when request validation is off (``validate=False``):
+    the request-shape rules are off then too (:meth:`reject_shape`).
     """
 
     def __init__(
@@ -72,12 +74,15 @@ class Context:
         params: Mapping[str, Any],
         account: str,
         region: str,
+        *,
+        validated: bool = True,
     ) -> None:
         self.backend = backend
         self.action = action
         self.params = params
         self.account = account
         self.region = region
+        self.validated = validated
         self.store: RegionStore = backend.store(account, region)
         self.now: float = backend.clock.now()
         self.rng: random.Random = backend.rng
@@ -92,8 +97,33 @@ class Context:
     # -- failing ---------------------------------------------------------------
 
     def fail(self, code: str, message: str) -> NoReturn:
-        """Answer this call with the error ``code``; nothing may have changed yet."""
+        """Answer this call with the error ``code``; nothing may have changed yet.
+
+        For a business rule, one that reads the state. A rule on the request's
+        values alone is a shape rule: :meth:`reject_shape`.
+        """
         raise ApiError(code, message)
+
+    def reject_shape(self, message: str, code: str = "InvalidParameterValue") -> None:
+        """A request-shape rule is broken: fail the call, unless validation is off.
+
+        Every rule on the request's values alone (a documented range, enum,
+        length or format, a filter name, a page size) is answered through here,
+        the one place ``validate=False`` turns them off. Then this returns and
+        the handler goes on leniently: it clamps a page size into range, ignores
+        an unknown filter, and keeps any other value as sent.
+        """
+        if self.validated:
+            raise ShapeError(code, message)
+
+    def check_shape(self, check: Callable[..., None], *args: Any) -> None:
+        """Run ``check``, a function of shape rules only (it raises :class:`ShapeError`).
+
+        With validation off the check is skipped, as :meth:`reject_shape` would
+        let each of its rules pass.
+        """
+        if self.validated:
+            check(*args)
 
     # -- finding resources ------------------------------------------------------
 

@@ -90,21 +90,21 @@ def _check_vpc(ctx: Context, vip_type: int) -> tuple[str, str]:
     if vip_type == 3:
         for name, value in (("VpcId", vpc_id), ("SubnetId", subnet_id)):
             if not value:
-                ctx.fail(
-                    "MissingParameter",
+                ctx.reject_shape(
                     f"The parameter `{name}` is required when VipType is 3 (VPC).",
+                    "MissingParameter",
                 )
     if vpc_id and not VPC_ID.fullmatch(vpc_id):
-        ctx.fail(
-            "InvalidParameterValue.VpcIdInvalid",
+        ctx.reject_shape(
             f"The VpcId `{vpc_id}` is not a VPC id; "
             "expected `vpc-` and 8 lowercase letters or digits.",
+            "InvalidParameterValue.VpcIdInvalid",
         )
     if subnet_id and not SUBNET_ID.fullmatch(subnet_id):
-        ctx.fail(
-            "InvalidParameterValue.SubnetIdInvalid",
+        ctx.reject_shape(
             f"The SubnetId `{subnet_id}` is not a subnet id; "
             "expected `subnet-` and 8 lowercase letters or digits.",
+            "InvalidParameterValue.SubnetIdInvalid",
         )
     return vpc_id, subnet_id
 
@@ -113,21 +113,19 @@ def _check_public(ctx: Context, vip_type: int) -> None:
     bandwidth = ctx.get("PublicNetwork")
     if vip_type == 1:
         if bandwidth is None:
-            ctx.fail(
-                "MissingParameter",
+            ctx.reject_shape(
                 "The parameter `PublicNetwork` (public bandwidth, a multiple of 3) is required "
                 "when VipType is 1 (public network).",
+                "MissingParameter",
             )
-        if bandwidth <= 0 or bandwidth % 3:
-            ctx.fail(
-                "InvalidParameterValue",
-                f"The parameter `PublicNetwork` must be a positive multiple of 3, got {bandwidth}.",
+        elif bandwidth <= 0 or bandwidth % 3:
+            ctx.reject_shape(
+                f"The parameter `PublicNetwork` must be a positive multiple of 3, got {bandwidth}."
             )
     elif ctx.get("IpWhitelist"):
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             "The parameter `IpWhitelist` only applies to VipType 1 (public network), "
-            f"got VipType {vip_type}.",
+            f"got VipType {vip_type}."
         )
 
 
@@ -138,9 +136,7 @@ def _check_ip(ctx: Context, taken: list[Route]) -> str:
     try:
         ipaddress.IPv4Address(ip)
     except ValueError:
-        ctx.fail(
-            "InvalidParameterValue", f"The parameter `Ip` must be an IPv4 address, got `{ip}`."
-        )
+        ctx.reject_shape(f"The parameter `Ip` must be an IPv4 address, got `{ip}`.")
     for route in taken:
         if route.vip == ip:
             ctx.fail(
@@ -164,18 +160,16 @@ def create_route(ctx: Context) -> Body:
     purge_scheduled(instance, ctx.now)
     vip_type = int(ctx.get("VipType"))
     if vip_type not in _VIP_TYPES:
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The VipType {vip_type} is not valid; valid values: {_describe(_VIP_TYPES)}.",
+        ctx.reject_shape(
+            f"The VipType {vip_type} is not valid; valid values: {_describe(_VIP_TYPES)}."
         )
     access_type = int(ctx.get("AccessType", 0))
-    supported = _ACCESS_BY_VIP_TYPE[vip_type]
-    if access_type not in supported:
+    supported = _ACCESS_BY_VIP_TYPE.get(vip_type, ())
+    if supported and access_type not in supported:
         choices = {k: _ACCESS_TYPES[k] for k in supported}
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The AccessType {access_type} is not supported for VipType {vip_type} "
-            f"({_VIP_TYPES[vip_type]}); valid values: {_describe(choices)}.",
+            f"({_VIP_TYPES[vip_type]}); valid values: {_describe(choices)}."
         )
     vpc_id, subnet_id = _check_vpc(ctx, vip_type)
     _check_public(ctx, vip_type)
@@ -289,17 +283,17 @@ def _parse_schedule(ctx: Context, route: Route, text: str) -> float:
     try:
         when = parse_beijing_datetime(text)
     except ValueError:
+        # Not a shape rule: a schedule the fake cannot read is no time to delete at.
         ctx.fail(
             "InvalidParameterValue",
             f"The parameter `DeleteRouteTime` must be `YYYY-MM-DD HH:MM:SS`, got `{text}`.",
         )
     latest = ctx.now + _SCHEDULE_WINDOW
     if not ctx.now < when <= latest:
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The parameter `DeleteRouteTime` must be within the next 24 hours, after "
             f"{beijing_datetime(ctx.now)} and no later than {beijing_datetime(latest)}; "
-            f"got `{text}`.",
+            f"got `{text}`."
         )
     return when
 

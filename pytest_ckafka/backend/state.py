@@ -52,6 +52,11 @@ _INSTANCE_FIELDS = tuple(
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
 _SEEDED_AGE = 86_400.0
+# add_route's access type by VipType: what CreateRoute would accept for a route added
+# next to the instance's own (VPC, PLAINTEXT) one, and the two defaults side by side
+# (an instance may have one SASL_PLAINTEXT route).
+_VPC_ROUTE = 3
+_ROUTE_ACCESS_TYPES = {_VPC_ROUTE: 1, 1: 3, 7: 0}
 
 
 class State:
@@ -278,14 +283,35 @@ class State:
                 acls.append(acl)
 
     def add_route(
-        self, instance_id: str, *, vip_type: int = 3, vip: str = "10.0.0.20", vport: str = "9092"
+        self,
+        instance_id: str,
+        *,
+        vip_type: int = 3,
+        access_type: Optional[int] = None,
+        vip: str = "10.0.0.20",
+        vport: str = "9092",
     ) -> int:
-        """Add an access route and return its RouteId."""
+        """Add an access route and return its RouteId.
+
+        ``access_type`` defaults by ``vip_type``: SASL_PLAINTEXT (1) for a VPC route
+        (3), SASL_SSL (3) for a public one (1), PLAINTEXT (0) otherwise. A VPC
+        route is in the instance's VPC and subnet.
+        """
         _check("add_route", vip=vip, vport=vport)
+        if access_type is None:
+            access_type = _ROUTE_ACCESS_TYPES.get(vip_type, 0)
         with self.backend.lock:
             instance = self.instance(instance_id)
+            in_vpc = vip_type == _VPC_ROUTE
             route = Route(
-                self.backend.next_number(), vip_type, 0, vip, vport, self.backend.clock.now()
+                self.backend.next_number(),
+                vip_type,
+                access_type,
+                vip,
+                vport,
+                self.backend.clock.now(),
+                vpc_id=instance.vpc_id if in_vpc else "",
+                subnet_id=instance.subnet_id if in_vpc else "",
             )
             instance.routes[route.route_id] = route
         return route.route_id

@@ -3,10 +3,14 @@
 The rules come from the member documents of CreateTopic, ModifyTopicAttributes
 and BatchModifyTopicInfo; where the three disagree (ModifyTopicAttributes'
 ``RetentionMs`` document is a copy of ``SegmentMs``'), the one range that fits
-every document is used. Each check raises the :class:`~.errors.ApiError` a call
-answers when the rule is broken: ``InvalidParameterValue`` for a name, range,
-enum or length, ``MissingParameter`` for a whitelist left out and
-``LimitExceeded`` for the instance's partition budget.
+every document is used. Each check raises the error a call answers when the
+rule is broken. The request-shape rules (:func:`check_name`, :func:`check_values`,
+:func:`check_topic`) raise :class:`~.errors.ShapeError`: ``InvalidParameterValue``
+for a name, range, enum or length, ``MissingParameter`` for a whitelist left
+out; handlers run them through :meth:`~.registry.Context.check_shape`, so
+``validate=False`` turns them off. The business rules (:func:`check_growth`,
+:func:`check_partition_budget`) read the topic and instance as they are and
+always hold.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from .errors import ApiError
+from .errors import ApiError, ShapeError
 from .models import Instance, Topic
 
 __all__ = [
@@ -59,8 +63,8 @@ _NOTE_MAX = 64
 _NOT_CONFIG = frozenset({"InstanceId", "TopicName", "PartitionNum", "ReplicaNum", "Note"})
 
 
-def _bad(message: str) -> ApiError:
-    return ApiError("InvalidParameterValue", message)
+def _bad(message: str) -> ShapeError:
+    return ShapeError("InvalidParameterValue", message)
 
 
 def check_name(name: str) -> None:
@@ -109,7 +113,7 @@ def check_topic(name: str, replicas: int, config: Mapping[str, Any]) -> None:
             f"({replicas}) for topic `{name}`, got {insync}."
         )
     if config.get("EnableWhiteList") == 1 and not config.get("IpWhiteList"):
-        raise ApiError(
+        raise ShapeError(
             "MissingParameter",
             f"The parameter `IpWhiteList` is required when `EnableWhiteList` is 1 "
             f"(topic `{name}`).",
@@ -135,9 +139,10 @@ def check_partition_budget(instance: Instance, name: str, adding: int) -> None:
 def check_growth(instance: Instance, topic: Topic, wanted: int) -> None:
     """``wanted`` partitions must be more than ``topic`` has, and fit the partition budget."""
     if wanted <= topic.partition_num:
-        raise _bad(
+        raise ApiError(
+            "InvalidParameterValue",
             f"Partitions can only be increased: topic `{topic.name}` has "
-            f"{topic.partition_num}, got {wanted}."
+            f"{topic.partition_num}, got {wanted}.",
         )
     check_partition_budget(instance, topic.name, wanted - topic.partition_num)
 

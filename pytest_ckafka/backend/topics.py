@@ -60,19 +60,20 @@ def create_topic(ctx: Context) -> Body:
     replicas = int(ctx.get("ReplicaNum"))
     note = str(ctx.get("Note", ""))
     config = request_config(ctx.params)
-    check_name(name)
+    ctx.check_shape(check_name, name)
     if name in instance.topics:
         ctx.fail(
             "InvalidParameterValue.TopicNameAlreadyExist",
             f"The topic `{name}` already exists in instance `{instance.instance_id}`.",
         )
     if partitions < 1:
+        # Not a shape rule: Kafka has no topic without a partition to model.
         ctx.fail(
             "InvalidParameterValue",
             f"The parameter `PartitionNum` must be 1 or more, got {partitions}.",
         )
-    check_values({"ReplicaNum": replicas, "Note": note, **config})
-    check_topic(name, replicas, config)
+    ctx.check_shape(check_values, {"ReplicaNum": replicas, "Note": note, **config})
+    ctx.check_shape(check_topic, name, replicas, config)
     if len(instance.topics) >= instance.topic_limit:
         ctx.fail(
             "LimitExceeded",
@@ -97,7 +98,7 @@ def create_topic(ctx: Context) -> Body:
 def describe_topic(ctx: Context) -> Body:
     """Topics in creation order: TopicId, TopicName and Note, paged (default 20, at most 50)."""
     instance = ctx.instance()
-    offset, limit = window(ctx.params, default=20, maximum=50)
+    offset, limit = window(ctx)
     word = ctx.get("SearchWord")
     # A plain substring test: matches() is the same for a SearchWord, without a call per name.
     tests = [*_acl_rule_test(ctx), *([lambda t: word in t.name] if word else [])]
@@ -111,15 +112,13 @@ def _ordered(ctx: Context, topics: list[Topic]) -> list[Topic]:
     order_by = ctx.get("OrderBy")
     order_type = ctx.get("OrderType")
     if order_by is not None and order_by not in ("PartitionNum", "CreateTime"):
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             "The parameter `OrderBy` must be one of `PartitionNum`, `CreateTime`; "
-            f"got `{order_by}`.",
+            f"got `{order_by}`."
         )
     if order_type is not None and order_type not in (0, 1):
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `OrderType` must be 0 (ascending) or 1 (descending), got {order_type}.",
+        ctx.reject_shape(
+            f"The parameter `OrderType` must be 0 (ascending) or 1 (descending), got {order_type}."
         )
     # The OrderBy document: with no OrderBy, CreateTime newest first; OrderType (default
     # 0, ascending) applies once OrderBy is given, or when the caller sets it.
@@ -135,9 +134,8 @@ def _ordered(ctx: Context, topics: list[Topic]) -> list[Topic]:
 def describe_topic_detail(ctx: Context) -> Body:
     """Topic details, searched, filtered by ReplicaNum, ordered and paged (default 20)."""
     instance = ctx.instance()
-    # The Limit document gives no maximum ("取值要大于0").
-    offset, limit = window(ctx.params, default=20, maximum=None)
-    filters = filter_values(ctx.params, ["ReplicaNum"])
+    offset, limit = window(ctx)
+    filters = filter_values(ctx)
     tests = _acl_rule_test(ctx)
     word = ctx.get("SearchWord")
     if word:
@@ -147,10 +145,8 @@ def describe_topic_detail(ctx: Context) -> Body:
         wanted = set()
         for value in filters["ReplicaNum"]:
             if not value.lstrip("-").isdigit():
-                ctx.fail(
-                    "InvalidParameterValue",
-                    f"The filter `ReplicaNum` takes whole numbers, got `{value}`.",
-                )
+                ctx.reject_shape(f"The filter `ReplicaNum` takes whole numbers, got `{value}`.")
+                continue  # no topic has that many replicas
             wanted.add(int(value))
         tests.append(lambda t: t.replica_num in wanted)
     selected = list(keep(instance.topics.values(), *tests))
@@ -173,8 +169,8 @@ def modify_topic_attributes(ctx: Context) -> Body:
     changes = request_config(ctx.params)
     replicas = int(ctx.get("ReplicaNum", topic.replica_num))
     note = ctx.get("Note")
-    check_values({"ReplicaNum": replicas, "Note": note, **changes})
-    check_topic(topic.name, replicas, {**topic.config, **changes})
+    ctx.check_shape(check_values, {"ReplicaNum": replicas, "Note": note, **changes})
+    ctx.check_shape(check_topic, topic.name, replicas, {**topic.config, **changes})
     topic.config.update(changes)
     topic.replica_num = replicas
     if note is not None:
@@ -182,7 +178,7 @@ def modify_topic_attributes(ctx: Context) -> Body:
     return ctx.operate()
 
 
-def _batch_item(instance: Instance, item: Mapping[str, Any]) -> Optional[ApiError]:
+def _batch_item(ctx: Context, instance: Instance, item: Mapping[str, Any]) -> Optional[ApiError]:
     """Apply one BatchModifyTopicInfo, all its rules first; the error if one failed."""
     name = str(item.get("TopicName"))
     topic = instance.topics.get(name)
@@ -197,8 +193,8 @@ def _batch_item(instance: Instance, item: Mapping[str, Any]) -> Optional[ApiErro
         if "UncleanLeaderElectionEnable" in changes:  # a bool here, an int everywhere else
             changes["UncleanLeaderElectionEnable"] = int(changes["UncleanLeaderElectionEnable"])
         replicas = topic.replica_num if item.get("ReplicaNum") is None else int(item["ReplicaNum"])
-        check_values({"ReplicaNum": replicas, "Note": item.get("Note"), **changes})
-        check_topic(name, replicas, {**topic.config, **changes})
+        ctx.check_shape(check_values, {"ReplicaNum": replicas, "Note": item.get("Note"), **changes})
+        ctx.check_shape(check_topic, name, replicas, {**topic.config, **changes})
         if partitions is not None and int(partitions) != topic.partition_num:
             check_growth(instance, topic, int(partitions))
     except ApiError as error:
@@ -228,22 +224,22 @@ def batch_modify_topic_attributes(ctx: Context) -> Body:
     instance = ctx.running_instance()
     items = list(ctx.get("Topic", []))
     if not 1 <= len(items) <= _BATCH_MAX:
-        ctx.fail(
-            "InvalidParameterValue",
-            f"The parameter `Topic` takes 1 to {_BATCH_MAX} topics per batch, got {len(items)}.",
+        ctx.reject_shape(
+            f"The parameter `Topic` takes 1 to {_BATCH_MAX} topics per batch, got {len(items)}."
         )
     seen: set[str] = set()
     for item in items:
         name = str(item.get("TopicName"))
         if name in seen:
-            ctx.fail(
-                "InvalidParameterValue.RepetitionValue",
+            # Unvalidated, a topic listed twice is modified twice, in order.
+            ctx.reject_shape(
                 f"The topic `{name}` appears more than once in `Topic`; list each topic once.",
+                "InvalidParameterValue.RepetitionValue",
             )
         seen.add(name)
     results = []
     for item in items:
-        error = _batch_item(instance, item)
+        error = _batch_item(ctx, instance, item)
         results.append(
             {
                 "InstanceId": instance.instance_id,

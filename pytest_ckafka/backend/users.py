@@ -59,15 +59,17 @@ def create_user(ctx: Context) -> Body:
     name = str(ctx.get("Name"))
     password = ctx.get("Password")
     if not _NAME.fullmatch(name):
-        ctx.fail(
-            "InvalidParameterValue",
+        ctx.reject_shape(
             f"The user name `{name}` is invalid: use 1 to 64 letters, digits, `_`, `-` and `.`, "
-            "starting with a letter or a digit.",
+            "starting with a letter or a digit."
         )
     # The spec marks Password optional, but a SASL user cannot sign in without
     # one and the console requires it.
     if password is None:
-        ctx.fail("MissingParameter", f"CreateUser needs a `Password` for the user `{name}`.")
+        ctx.reject_shape(
+            f"CreateUser needs a `Password` for the user `{name}`.", "MissingParameter"
+        )
+        password = ""
     _check_password(ctx, "Password", str(password))
     if name in instance.users:
         ctx.fail(
@@ -83,7 +85,7 @@ def create_user(ctx: Context) -> Body:
 def describe_user(ctx: Context) -> Body:
     """List the users (newest first): paging default 20, SearchWord fuzzy on the name."""
     instance = ctx.instance()
-    offset, limit = window(ctx.params, default=20, maximum=None)
+    offset, limit = window(ctx)
     word = ctx.get("SearchWord")
     # The reference's example lists the newest user (the highest UserId) first.
     users = reversed(instance.users.values())
@@ -135,4 +137,4 @@ def _user(ctx: Context, instance: Instance) -> User:
 def _check_password(ctx: Context, member: str, password: str) -> None:
     problem = password_problem(password)
     if problem:
-        ctx.fail("InvalidParameterValue", f"The parameter `{member}` {problem}.")
+        ctx.reject_shape(f"The parameter `{member}` {problem}.")

@@ -1,0 +1,442 @@
+"""``validate=False`` turns off every request-shape rule, the backend's as well as the spec's.
+
+A shape rule reads the request alone: a documented range, enum, length or
+format, a filter name, a page size. Validated, breaking one is refused; with
+validation off the backend goes on leniently: a page size is clamped into its
+documented bounds, an unknown filter is ignored, any other value is kept as
+sent. Business rules (what exists, duplicates, quotas, timing) hold either way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import pytest
+from tencentcloud.ckafka.v20190819 import models
+
+from pytest_ckafka import CKafkaMock
+from pytest_ckafka.backend import Backend, stateful_actions
+from pytest_ckafka.backend.errors import ShapeError
+from pytest_ckafka.backend.registry import HANDLERS, Handler
+from pytest_ckafka.core import CKafka
+from pytest_ckafka.exceptions import CKafkaAssertionError
+from pytest_ckafka.spec import load_spec
+
+URL = "https://ckafka.tencentcloudapi.com/"
+INSTANCE = "ckafka-00000001"
+PAGE_SIZES = ("Limit", "SinglePartitionRecordNumber")
+
+
+def _answer(fake: CKafka, action: str, params: dict[str, Any]) -> dict[str, Any]:
+    headers = {
+        "Content-Type": "application/json",
+        "X-TC-Action": action,
+        "X-TC-Version": "2019-08-19",
+        "X-TC-Region": "ap-guangzhou",
+    }
+    reply = fake.handle("POST", URL, headers, json.dumps(params).encode())
+    response: dict[str, Any] = json.loads(reply.body)["Response"]
+    return response
+
+
+def _seeded(*, validate: bool, topics: int = 1, messages: int = 30) -> CKafka:
+    fake = CKafka(validate=validate)
+    fake.state.add_instance(INSTANCE, kafka_version="2.8.1")
+    for n in range(topics):
+        fake.state.add_topic(INSTANCE, "orders" if n == 0 else f"t{n:03d}")
+    fake.state.add_messages(INSTANCE, "orders", [f"m{n}" for n in range(messages)])
+    fake.state.add_group(INSTANCE, "billing", offsets={"orders": [0]})
+    return fake
+
+
+# The values of the members a paged action requires.
+_REQUIRED = {
+    "InstanceId": INSTANCE,
+    "ResourceType": 2,
+    "Group": "billing",
+    "Topic": "orders",
+    "Partition": 0,
+    "Offset": 0,
+}
+
+
+def _paged() -> list[tuple[str, str, int]]:
+    """``(action, member, bad value)``: each stateful page size just outside its bounds."""
+    cases = []
+    spec = load_spec()
+    for action in stateful_actions():
+        for name, member in spec.input_members(action).items():
+            if name not in PAGE_SIZES:
+                continue
+            cases.append((action, name, (member.minimum or 1) - 1))
+            if member.maximum is not None:
+                cases.append((action, name, member.maximum + 1))
+    return cases
+
+
+def _base(action: str) -> dict[str, Any]:
+    members = load_spec().input_members(action)
+    return {name: _REQUIRED[name] for name, member in members.items() if member.required}
+
+
+def test_every_paged_stateful_action_is_covered() -> None:
+    actions = {action for action, _, _ in _paged()}
+    assert actions == {
+        "DescribeACL",
+        "DescribeConsumerGroup",
+        "DescribeGroup",
+        "DescribeGroupOffsets",
+        "DescribeInstances",
+        "DescribeInstancesDetail",
+        "DescribeRegion",
+        "DescribeTopic",
+        "DescribeTopicDetail",
+        "DescribeUser",
+        "FetchMessageListByOffset",
+        "FetchMessageListByTimestamp",
+    }
+
+
+@pytest.mark.parametrize(("action", "member", "value"), _paged())
+def test_a_page_size_out_of_bounds_is_refused_validated_and_clamped_without(
+    action: str, member: str, value: int
+) -> None:
+    facts = load_spec().input_members(action)[member]
+    low, high = facts.minimum or 1, facts.maximum
+    bound = f"between {low} and {high}" if high is not None else f"{low} or more"
+    params = {**_base(action), member: value}
+    assert _answer(_seeded(validate=True), action, params)["Error"] == {
+        "Code": "InvalidParameterValue",
+        "Message": f"The parameter `{member}` must be {bound}, got {value}.",
+    }
+    clamped = min(max(value, low), high if high is not None else value)
+    fake = _seeded(validate=False)
+    lenient = _answer(fake, action, params)
+    exact = _answer(fake, action, {**params, member: clamped})
+    assert "Error" not in lenient
+    assert lenient["Result"] == exact["Result"]
+
+
+def test_validate_false_clamps_describe_topic_limit_to_its_documented_maximum(
+    pytester: pytest.Pytester,
+) -> None:
+    # The reported case: 60 topics, Limit=100, validate=False.
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(
+        """
+        import pytest
+        from tencentcloud.ckafka.v20190819 import models
+
+
+        @pytest.mark.ckafka(validate=False)
+        def test_list_all_topics(ckafka, ckafka_client):
+            instance_id = ckafka.state.add_instance()
+            for n in range(60):
+                ckafka.state.add_topic(instance_id, f"topic-{n:02d}")
+            request = models.DescribeTopicRequest()
+            request.InstanceId, request.Limit = instance_id, 100
+            result = ckafka_client.DescribeTopic(request).Result
+            assert (len(result.TopicList), result.TotalCount) == (50, 60)
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+@pytest.mark.ckafka(validate=False)
+async def test_validate_false_clamps_the_page_for_the_async_client_too(
+    ckafka: CKafkaMock, ckafka_client_async: Any
+) -> None:
+    for n in range(25):
+        ckafka.state.add_instance(name=f"shop-{n:02d}")
+    request = models.DescribeInstancesDetailRequest()
+    request.Limit, request.Offset = 100, -3
+    result = (await ckafka_client_async.DescribeInstancesDetail(request)).Result
+    assert (len(result.InstanceList), result.TotalCount) == (20, 25)
+    assert result.InstanceList[0].InstanceName == "shop-00"
+
+
+def test_validate_false_reads_at_most_the_documented_records_per_partition() -> None:
+    params = {**_base("FetchMessageListByOffset"), "SinglePartitionRecordNumber": 100}
+    records = _answer(_seeded(validate=False), "FetchMessageListByOffset", params)["Result"]
+    assert [r["Offset"] for r in records] == list(range(20))
+
+
+# -- filters -------------------------------------------------------------------------------
+
+
+def _topic_names(response: dict[str, Any]) -> list[str]:
+    return [t["TopicName"] for t in response["Result"]["TopicList"]]
+
+
+def test_an_unknown_filter_is_refused_validated_and_ignored_without() -> None:
+    params = {"InstanceId": INSTANCE, "Filters": [{"Name": "ReplicaNumber", "Values": ["3"]}]}
+    assert _answer(_seeded(validate=True), "DescribeTopicDetail", params)["Error"] == {
+        "Code": "InvalidParameterValue",
+        "Message": "The filter `ReplicaNumber` is not supported here; valid names: ReplicaNum. "
+        "Did you mean `ReplicaNum`?",
+    }
+    lenient = _answer(_seeded(validate=False, topics=2), "DescribeTopicDetail", params)
+    assert sorted(_topic_names(lenient)) == ["orders", "t001"]
+
+
+def test_more_filter_values_than_documented_are_read_without_validation() -> None:
+    ids = [INSTANCE] + [f"ckafka-{n:08d}" for n in range(2, 12)]
+    params = {"Filters": [{"Name": "InstanceId", "Values": ids}]}
+    assert _answer(_seeded(validate=True), "DescribeInstancesDetail", params)["Error"] == {
+        "Code": "InvalidParameterValue",
+        "Message": "The filter `InstanceId` has 11 values; at most 10 are allowed.",
+    }
+    lenient = _answer(_seeded(validate=False), "DescribeInstancesDetail", params)
+    assert [i["InstanceId"] for i in lenient["Result"]["InstanceList"]] == [INSTANCE]
+
+
+def test_an_undocumented_filter_value_matches_nothing_without_validation() -> None:
+    params = {"InstanceId": INSTANCE, "Filters": [{"Name": "GroupState", "Values": ["Dead"]}]}
+    assert _answer(_seeded(validate=True), "DescribeGroup", params)["Error"]["Message"] == (
+        "The GroupState filter value `Dead` is not supported; valid values: Empty, Stable."
+    )
+    lenient = _answer(_seeded(validate=False), "DescribeGroup", params)
+    assert lenient["Result"]["GroupList"] == []
+
+
+# -- every other shape rule ---------------------------------------------------------------
+
+_NETWORK = {"VpcId": "vpc-1a2b3c4d", "SubnetId": "subnet-1a2b3c4d", "ZoneId": 100003}
+_TOPIC = {"InstanceId": INSTANCE, "TopicName": "audit", "PartitionNum": 1, "ReplicaNum": 2}
+_ROUTE = {"InstanceId": INSTANCE, "VipType": 3, **_NETWORK}
+_ROUTE.pop("ZoneId")
+
+# (rule, action, params breaking it, the code a validated call answers)
+SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
+    (
+        "DiskType enum",
+        "CreatePostPaidInstance",
+        {**_NETWORK, "DiskType": "CLOUD_BASIC"},
+        "InvalidParameterValue",
+    ),
+    (
+        "BandWidth range",
+        "CreatePostPaidInstance",
+        {**_NETWORK, "BandWidth": 10},
+        "InvalidParameterValue",
+    ),
+    (
+        "VpcId format",
+        "CreatePostPaidInstance",
+        {**_NETWORK, "VpcId": "vpc-1"},
+        "InvalidParameterValue.VpcIdInvalid",
+    ),
+    (
+        "ZoneId sold in region",
+        "CreatePostPaidInstance",
+        {**_NETWORK, "ZoneId": 999999},
+        "InvalidParameterValue.ZoneNotSupport",
+    ),
+    (
+        "Period range",
+        "CreateInstancePre",
+        {**_NETWORK, "InstanceName": "shop", "Period": "48m", "InstanceType": 1},
+        "InvalidParameterValue",
+    ),
+    (
+        "MaxMessageByte range",
+        "ModifyInstanceAttributes",
+        {"InstanceId": INSTANCE, "MaxMessageByte": 10},
+        "InvalidParameterValue",
+    ),
+    ("RetentionMs range", "CreateTopic", {**_TOPIC, "RetentionMs": 1000}, "InvalidParameterValue"),
+    (
+        "topic name format",
+        "CreateTopic",
+        {**_TOPIC, "TopicName": "audit log"},
+        "InvalidParameterValue",
+    ),
+    ("ReplicaNum range", "CreateTopic", {**_TOPIC, "ReplicaNum": 5}, "InvalidParameterValue"),
+    (
+        "CleanUpPolicy enum",
+        "ModifyTopicAttributes",
+        {"InstanceId": INSTANCE, "TopicName": "orders", "CleanUpPolicy": "keep"},
+        "InvalidParameterValue",
+    ),
+    (
+        "topic listed twice",
+        "BatchModifyTopicAttributes",
+        {"InstanceId": INSTANCE, "Topic": [{"TopicName": "orders"}, {"TopicName": "orders"}]},
+        "InvalidParameterValue.RepetitionValue",
+    ),
+    (
+        "OrderBy enum",
+        "DescribeTopicDetail",
+        {"InstanceId": INSTANCE, "OrderBy": "Name"},
+        "InvalidParameterValue",
+    ),
+    (
+        "user name format",
+        "CreateUser",
+        {"InstanceId": INSTANCE, "Name": "-alice", "Password": "Secret-123"},
+        "InvalidParameterValue",
+    ),
+    (
+        "password strength",
+        "CreateUser",
+        {"InstanceId": INSTANCE, "Name": "alice", "Password": "password"},
+        "InvalidParameterValue",
+    ),
+    (
+        "operation for resource type",
+        "CreateAcl",
+        {
+            "InstanceId": INSTANCE,
+            "ResourceType": 2,
+            "ResourceName": "orders",
+            "Operation": 9,
+            "PermissionType": 3,
+        },
+        "InvalidParameterValue",
+    ),
+    (
+        "Principal prefix",
+        "CreateAcl",
+        {
+            "InstanceId": INSTANCE,
+            "ResourceType": 2,
+            "ResourceName": "orders",
+            "Operation": 3,
+            "PermissionType": 3,
+            "Principal": "alice",
+        },
+        "InvalidParameterValue",
+    ),
+    ("VPC route without VpcId", "CreateRoute", {**_ROUTE, "VpcId": ""}, "MissingParameter"),
+    ("VipType enum", "CreateRoute", {**_ROUTE, "VipType": 5}, "InvalidParameterValue"),
+    ("Ip format", "CreateRoute", {**_ROUTE, "Ip": "10.0.0"}, "InvalidParameterValue"),
+    (
+        "ShiftTimestamp range",
+        "ModifyGroupOffsets",
+        {
+            "InstanceId": INSTANCE,
+            "Group": "billing",
+            "Topics": ["orders"],
+            "Strategy": 1,
+            "ShiftTimestamp": -5,
+        },
+        "InvalidParameterValue",
+    ),
+    (
+        "StartTime in milliseconds",
+        "FetchMessageListByTimestamp",
+        {"InstanceId": INSTANCE, "Topic": "orders", "StartTime": 1_700_000_000},
+        "InvalidParameterValue",
+    ),
+    (
+        "DataHubId format",
+        "SendMessage",
+        {"DataHubId": "hub-1", "Message": [{"Body": "x"}]},
+        "InvalidParameterValue",
+    ),
+    ("Business enum", "DescribeRegion", {"Business": "kafka"}, "InvalidParameterValue"),
+]
+
+
+@pytest.mark.parametrize(("rule", "action", "params", "code"), SHAPE_RULES)
+def test_a_shape_rule_is_refused_validated_and_off_without_validation(
+    rule: str, action: str, params: dict[str, Any], code: str
+) -> None:
+    assert _answer(_seeded(validate=True), action, params)["Error"]["Code"] == code
+    lenient = _answer(_seeded(validate=False), action, params)
+    assert "Error" not in lenient, lenient
+
+
+def test_a_value_kept_as_sent_is_what_describe_answers() -> None:
+    fake = _seeded(validate=False)
+    fake.state.configure(ready_after_describes=0)
+    params = {**_NETWORK, "DiskType": "CLOUD_BASIC", "InstanceName": "legacy"}
+    created = _answer(fake, "CreatePostPaidInstance", params)["Result"]["Data"]["InstanceId"]
+    detail = _answer(fake, "DescribeInstancesDetail", {"InstanceId": created})["Result"]
+    assert detail["InstanceList"][0]["DiskType"] == "CLOUD_BASIC"
+
+
+# -- business rules hold either way --------------------------------------------------------
+
+BUSINESS_RULES: list[tuple[str, dict[str, Any], str]] = [
+    ("DescribeTopic", {"InstanceId": "ckafka-99999999"}, "InvalidParameterValue.InstanceNotExist"),
+    (
+        "CreateTopic",
+        {**_TOPIC, "TopicName": "orders"},
+        "InvalidParameterValue.TopicNameAlreadyExist",
+    ),
+    (
+        "CreatePartition",
+        {"InstanceId": INSTANCE, "TopicName": "orders", "PartitionNum": 1},
+        "InvalidParameterValue",
+    ),
+    ("DeleteInstancePost", {"InstanceId": INSTANCE}, "UnsupportedOperation"),
+    (
+        "FetchMessageByOffset",
+        {"InstanceId": INSTANCE, "Topic": "orders", "Partition": 0, "Offset": 30},
+        "ResourceNotFound",
+    ),
+    # Not shape rules: the fake cannot model what they refuse.
+    ("CreateTopic", {**_TOPIC, "PartitionNum": 0}, "InvalidParameterValue"),
+    ("CreatePostPaidInstance", {**_NETWORK, "InstanceNum": 0}, "InvalidParameterValue"),
+]
+
+
+@pytest.mark.parametrize("validate", [True, False])
+@pytest.mark.parametrize(("action", "params", "code"), BUSINESS_RULES)
+def test_business_rules_hold_with_or_without_validation(
+    action: str, params: dict[str, Any], code: str, validate: bool
+) -> None:
+    assert _answer(_seeded(validate=validate), action, params)["Error"]["Code"] == code
+
+
+def test_a_topic_deleted_within_a_minute_is_refused_without_validation_too() -> None:
+    fake = _seeded(validate=False)
+    assert "Error" not in _answer(fake, "CreateTopic", _TOPIC)
+    deleted = _answer(fake, "DeleteTopic", {"InstanceId": INSTANCE, "TopicName": "audit"})
+    assert deleted["Error"]["Code"] == "UnsupportedOperation.FrequencyTopicDeleteOperate"
+
+
+def test_a_shape_rule_enforced_without_validation_is_a_bug_not_an_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def rogue(ctx: Any) -> dict[str, Any]:
+        raise ShapeError("InvalidParameterValue", "The parameter `Business` is wrong.")
+
+    monkeypatch.setitem(HANDLERS, "DescribeRegion", Handler("DescribeRegion", rogue, "test"))
+    with pytest.raises(CKafkaAssertionError) as info:
+        Backend().answer("DescribeRegion", {}, None, None, validated=False)
+    assert str(info.value) == (
+        "pytest-ckafka bug: the stateful DescribeRegion enforced a request-shape rule with "
+        "validation off (InvalidParameterValue: The parameter `Business` is wrong.); it must "
+        "go through Context.reject_shape"
+    )
+
+
+def _first_topic(response: dict[str, Any]) -> Optional[str]:
+    listed = response["Result"]["TopicList"]
+    return listed[0]["TopicName"] if listed else None
+
+
+def test_a_negative_offset_reads_from_the_start_without_validation() -> None:
+    params = {"InstanceId": INSTANCE, "Offset": -5, "Limit": 1}
+    assert _answer(_seeded(validate=True), "DescribeTopic", params)["Error"]["Message"] == (
+        "The parameter `Offset` must be 0 or more, got -5."
+    )
+    assert _first_topic(_answer(_seeded(validate=False, topics=3), "DescribeTopic", params)) == (
+        "orders"
+    )
+
+
+def test_a_negative_message_offset_holds_no_message_without_validation() -> None:
+    params = {"InstanceId": INSTANCE, "Topic": "orders", "Partition": 0, "Offset": -1}
+    assert _answer(_seeded(validate=True), "FetchMessageByOffset", params)["Error"] == {
+        "Code": "InvalidParameterValue",
+        "Message": "The parameter `Offset` must be 0 or more, got -1.",
+    }
+    assert _answer(_seeded(validate=False), "FetchMessageByOffset", params)["Error"] == {
+        "Code": "ResourceNotFound",
+        "Message": "There is no message at offset -1 of partition 0 of topic `orders`; "
+        "the partition has offsets 0 to 29.",
+    }

@@ -1,0 +1,244 @@
+"""Every ``ckafka.state.add_*`` default is something the fake's own create action accepts.
+
+A seed skips validation and the handlers' rules, so a default the API would
+refuse (an instance on a ``CLOUD_BASIC`` disk) seeds a state no real account
+can reach. Each test builds the create request a client would send for the
+seeded resource, runs it through request validation and the backend's rules on
+a fresh fake, and checks it makes the same resource.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+from typing import Any, Callable, Optional
+
+import pytest
+
+from pytest_ckafka.backend import State
+from pytest_ckafka.backend.models import Acl, Instance, Route, Topic
+from pytest_ckafka.core import CKafka
+from pytest_ckafka.spec import load_spec
+
+URL = "https://ckafka.tencentcloudapi.com/"
+INSTANCE = "ckafka-00000001"
+
+
+def _call(fake: CKafka, action: str, params: dict[str, Any]) -> dict[str, Any]:
+    headers = {
+        "Content-Type": "application/json",
+        "X-TC-Action": action,
+        "X-TC-Version": "2019-08-19",
+        "X-TC-Region": "ap-guangzhou",
+    }
+    reply = fake.handle("POST", URL, headers, json.dumps(params).encode())
+    response: dict[str, Any] = json.loads(reply.body)["Response"]
+    assert "Error" not in response, f"{action} {params} refused: {response['Error']}"
+    return response
+
+
+def _defaults(method: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        name: p.default
+        for name, p in inspect.signature(method).parameters.items()
+        if p.default is not p.empty
+    }
+
+
+# -- instances ---------------------------------------------------------------------------
+
+# Instance field -> the create member that sets it.
+_INSTANCE_MEMBERS = {
+    "vpc_id": "VpcId",
+    "subnet_id": "SubnetId",
+    "zone_id": "ZoneId",
+    "zone_ids": "ZoneIds",
+    "bandwidth": "BandWidth",
+    "disk_size": "DiskSize",
+    "disk_type": "DiskType",
+    "kafka_version": "KafkaVersion",
+    "partition_limit": "Partition",
+    "topic_limit": "TopicNum",
+    "msg_retention_time": "MsgRetentionTime",
+    "renew_flag": "RenewFlag",
+    "tags": "Tags",
+}
+# Instance fields no create member sets, and why.
+_NOT_REQUESTED = {
+    "instance_id": "assigned by CKafka",
+    "name": "InstanceName, compared on its own",
+    "status": "0 while creating, then 1",
+    "created_at": "the clock",
+    "pay_mode": "chooses the create action",
+    "vip": "assigned by CKafka",
+    "vport": "assigned by CKafka",
+    "attrs": "the members the model does not keep in fields",
+    "topics": "added later",
+    "groups": "added later",
+    "users": "added later",
+    "acls": "added later",
+    "routes": "added later",
+    "describes": "counts describe calls",
+}
+_CREATE = {"PREPAID": "CreateInstancePre", "POSTPAID_BY_HOUR": "CreatePostPaidInstance"}
+# Members a create needs that the model does not keep.
+_CREATE_EXTRAS = {
+    "CreateInstancePre": {"Period": "1m", "InstanceType": 1},
+    "CreatePostPaidInstance": {},
+}
+
+
+def test_every_instance_field_is_set_by_a_create_member_or_says_why_not() -> None:
+    fields = {f.name for f in dataclasses.fields(Instance)}
+    assert fields == set(_INSTANCE_MEMBERS) | set(_NOT_REQUESTED)
+    assert Instance.__dataclass_fields__["pay_mode"].default in _CREATE
+
+
+@pytest.mark.parametrize("pay_mode", [None, *_CREATE])
+def test_a_seeded_instance_is_one_its_create_action_makes(pay_mode: Optional[str]) -> None:
+    seeding = CKafka()
+    attributes = {} if pay_mode is None else {"pay_mode": pay_mode}
+    seeded = seeding.state.instance(seeding.state.add_instance(INSTANCE, **attributes))
+    action = _CREATE[seeded.pay_mode]
+    members = load_spec().input_members(action)
+    request = {"InstanceName": seeded.name, **_CREATE_EXTRAS[action]}
+    for field, member in _INSTANCE_MEMBERS.items():
+        value = getattr(seeded, field)
+        if member in members and value != []:
+            request[member] = value
+
+    creating = CKafka()
+    creating.state.configure(ready_after_describes=0)
+    data = _call(creating, action, request)["Result"]["Data"]
+    created = creating.state.instance(data["InstanceId"])
+    assert {f: getattr(created, f) for f in _INSTANCE_MEMBERS} == {
+        f: getattr(seeded, f) for f in _INSTANCE_MEMBERS
+    }
+    assert (created.name, created.pay_mode) == (seeded.name, seeded.pay_mode)
+
+
+# -- what lives in an instance -----------------------------------------------------------
+
+
+def _fresh() -> CKafka:
+    fake = CKafka()
+    fake.state.add_instance(INSTANCE)
+    return fake
+
+
+def _topic_request(topic: Topic) -> dict[str, Any]:
+    return {
+        "InstanceId": INSTANCE,
+        "TopicName": topic.name,
+        "PartitionNum": topic.partition_num,
+        "ReplicaNum": topic.replica_num,
+        "Note": topic.note,
+        **topic.config,
+    }
+
+
+def test_a_seeded_topic_is_one_create_topic_makes() -> None:
+    assert set(_defaults(State.add_topic)) == {"partitions", "replicas", "note", "created_at"}
+    seeding = _fresh()
+    seeding.state.add_topic(INSTANCE, "orders")
+    seeded = seeding.state.topic(INSTANCE, "orders")
+    creating = _fresh()
+    _call(creating, "CreateTopic", _topic_request(seeded))
+    created = creating.state.topic(INSTANCE, "orders")
+    assert (created.partition_num, created.replica_num, created.note, created.config) == (
+        seeded.partition_num,
+        seeded.replica_num,
+        seeded.note,
+        seeded.config,
+    )
+
+
+def test_a_seeded_user_is_one_create_user_makes() -> None:
+    assert _defaults(State.add_user) == {}  # nothing to default: name and password are given
+    seeding = _fresh()
+    seeding.state.add_user(INSTANCE, "alice", "Secret-123")
+    (seeded,) = seeding.state.users(INSTANCE)
+    creating = _fresh()
+    _call(
+        creating,
+        "CreateUser",
+        {"InstanceId": INSTANCE, "Name": seeded.name, "Password": seeded.password},
+    )
+    (created,) = creating.state.users(INSTANCE)
+    assert (created.name, created.password) == (seeded.name, seeded.password)
+
+
+def _acl_request(acl: Acl) -> dict[str, Any]:
+    return {
+        "InstanceId": INSTANCE,
+        "ResourceType": acl.resource_type,
+        "ResourceName": acl.resource_name,
+        "Operation": acl.operation,
+        "PermissionType": acl.permission_type,
+        "Principal": acl.principal,
+        "Host": acl.host,
+    }
+
+
+def test_a_seeded_acl_is_one_create_acl_makes() -> None:
+    assert set(_defaults(State.add_acl)) == {"resource_type", "principal", "host"}
+    seeding = _fresh()
+    seeding.state.add_acl(INSTANCE, "orders", operation=3, permission_type=3)
+    (seeded,) = seeding.state.acls(INSTANCE)
+    creating = _fresh()
+    _call(creating, "CreateAcl", _acl_request(seeded))
+    assert creating.state.acls(INSTANCE) == [seeded]
+
+
+def _route_request(route: Route) -> dict[str, Any]:
+    request: dict[str, Any] = {
+        "InstanceId": INSTANCE,
+        "VipType": route.vip_type,
+        "AccessType": route.access_type,
+        "Ip": route.vip,
+    }
+    if route.vpc_id:
+        request.update(VpcId=route.vpc_id, SubnetId=route.subnet_id)
+    if route.vip_type == 1:
+        request["PublicNetwork"] = 3  # public bandwidth: a create needs it, the model drops it
+    return request
+
+
+def test_seeded_routes_of_every_vip_type_are_ones_create_route_makes() -> None:
+    assert set(_defaults(State.add_route)) == {"vip_type", "access_type", "vip", "vport"}
+    seeding, creating = _fresh(), _fresh()
+    # Every VipType CreateRoute documents, each with its default access type, side by side.
+    for vip_type, vip in ((3, "10.0.0.20"), (1, "203.0.113.9"), (7, "10.0.0.30")):
+        seeding.state.add_route(INSTANCE, vip_type=vip_type, vip=vip)
+    for seeded in seeding.state.routes(INSTANCE):
+        _call(creating, "CreateRoute", _route_request(seeded))
+    kept = ("vip_type", "access_type", "vip", "vpc_id", "subnet_id")
+    assert [[getattr(r, f) for f in kept] for r in creating.state.routes(INSTANCE)] == [
+        [getattr(r, f) for f in kept] for r in seeding.state.routes(INSTANCE)
+    ]
+
+
+# Seeding helpers with no create action, and why.
+_NO_CREATE_ACTION = {
+    "add_group": "consumers make groups, not the API (the fake has no CreateConsumer state)",
+    "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
+}
+_COVERED = {
+    "add_instance",
+    "add_topic",
+    "add_user",
+    "add_acl",
+    "add_route",
+}
+
+
+def test_every_seeding_helper_is_checked_against_its_create_action() -> None:
+    helpers = {name for name in dir(State) if name.startswith("add_")}
+    assert helpers == _COVERED | set(_NO_CREATE_ACTION)
+
+
+def test_a_seeded_group_defaults_to_a_state_describe_group_filters_on() -> None:
+    states = load_spec().input_members("DescribeGroup")["Filters"]
+    assert "GroupState" in states.filter_names
+    assert _defaults(State.add_group)["state"] in ("Empty", "Stable")
