@@ -105,6 +105,7 @@ class CKafka(HandlingMixin):
         self._stubs = StubRegistry()
         self._unmatched = _FirstProblems()
         self._misses = _FirstProblems()
+        self._reported_unused: list[Stub] = []  # raised by verify(): not raised again
         self._made_while_recording: set[str] = set()  # see is_synthetic
         self._lock = threading.Lock()
 
@@ -253,26 +254,56 @@ class CKafka(HandlingMixin):
         self._check_action(action)
         self.calls.assert_not_called(action)
 
-    def reset(self) -> None:
-        """Forget stubs, calls, the stateful backend's resources and pending teardown problems."""
+    def reset(self, *, state: bool = False) -> None:
+        """Forget stubs, calls and pending teardown problems; ``state=True``: resources too.
+
+        The stateful backend's resources (:attr:`state`) are kept unless
+        ``state=True``, as ``responses.reset()`` forgets registered answers and
+        calls, not the world they answer about. Credentials, endpoints and the
+        clock are always kept. Narrower: ``calls.clear()`` forgets only the call
+        log, ``state.reset()`` only the resources.
+
+        >>> fake = CKafka()
+        >>> _ = fake.state.add_instance("ckafka-1")
+        >>> fake.reset()
+        >>> [i.instance_id for i in fake.state.instances()]
+        ['ckafka-1']
+        >>> fake.reset(state=True)
+        >>> fake.state.instances()
+        []
+        """
         self._stubs.clear()
-        self.state.reset()
+        if state:
+            self.state.reset()
         self.calls.clear()
         with self._lock:
             self._unmatched.clear()
             self._misses.clear()
+            self._reported_unused.clear()
             self._made_while_recording.clear()
 
     def verify(self, *, assert_all_used: bool = True) -> None:
-        """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
+        """Raise for problems a test should fail on: strict misses, unused ``times`` stubs.
+
+        A problem raised here is consumed: a later :meth:`verify` (the fixture's,
+        at teardown) does not raise it again, so a test that checks it with
+        ``pytest.raises`` passes, and a test that fails on it fails once.
+        """
         __tracebackhide__ = True
         with self._lock:
-            unmatched, misses = self._unmatched.text(), self._misses.text()
-        if misses:
-            raise CassetteMissError(misses)
-        if unmatched:
-            raise UnmatchedCallError(unmatched)
-        unused = self._stubs.unused()
+            # The misses first: a cassette miss explains the strict misses after it.
+            for problems, error in (
+                (self._misses, CassetteMissError),
+                (self._unmatched, UnmatchedCallError),
+            ):
+                text = problems.text()
+                if text:
+                    problems.clear()
+                    raise error(text)
+            reported = self._reported_unused
+            unused = [s for s in self._stubs.unused() if not any(s is r for r in reported)]
+            if assert_all_used:
+                reported.extend(unused)
         if assert_all_used and unused:
             lines = "\n".join(f"  {stub.describe()}" for stub in unused)
             raise UnusedStubsError(
