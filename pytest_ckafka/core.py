@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Callable, Optional, Protocol, Union
+from urllib.parse import urlsplit
 
 from .backend import ApiError, Backend, State
 from .bodycheck import check_body
@@ -40,6 +41,8 @@ from .hosts import Endpoints
 from .limits import check_data, clip, clip_quoted
 from .policy import PolicyLike
 from .protocol import ParsedRequest, ProtocolError, parse_request
+from .recognize import is_ckafka_request
+from .scrub_values import is_server_endpoint
 from .signing import AuthError, CredentialStore, authenticate
 from .spec import load_spec
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
@@ -369,6 +372,25 @@ class CKafka(HandlingMixin):
                 self._misses.add(message)
             raise CassetteMissError(message)
         return _for_method(reply, method)
+
+    def intercepts(
+        self, method: str, url: str, headers: Mapping[str, str], body: Union[bytes, str, None]
+    ) -> bool:
+        """True if this fake takes the request: what the transports ask of every request.
+
+        A request to a registered endpoint is the fake's; so is a CKafka API call
+        to any other host (see :mod:`.recognize`), so that a client pointed at an
+        endpoint nobody registered is still answered, logged, recorded and
+        replayed instead of passing by unseen. One exception keeps a test's own
+        server working: without a cassette, a call to a ``FakeServer`` running in
+        this process is left to that server, which answers and logs it itself.
+        """
+        netloc = urlsplit(url).netloc
+        if self.endpoints.matches(netloc):
+            return True
+        if not is_ckafka_request(method, url, headers, body):
+            return False
+        return self.cassette is not None or not is_server_endpoint(netloc)
 
     def passes_through(
         self, method: str, url: str, headers: Mapping[str, str], body: Union[bytes, str, None]
