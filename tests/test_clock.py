@@ -191,7 +191,7 @@ def test_the_default_is_real_again_in_the_next_test():
     assert retry_on.__defaults__ == (3, time.sleep)
 """
     )
-    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
+    pytester.runpytest().assert_outcomes(passed=3)
 
 
 def test_patch_defaults_swaps_keyword_only_async_method_and_wrapped_defaults() -> None:
