@@ -180,7 +180,7 @@ class CassetteSession:
                 mode,
                 scrubbers,
                 fake.is_synthetic,
-                fake.endpoints.matches,
+                fake.intercepts,
                 credentials=fake.credentials,
                 run=run,
             )

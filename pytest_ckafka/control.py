@@ -349,7 +349,7 @@ def _delete_credentials(fake: CKafka, body: bytes) -> dict[str, Any]:
 
 
 def _reset(fake: CKafka, body: bytes) -> dict[str, Any]:
-    fake.reset()
+    fake.reset(state=True)
     return {"reset": True}
 
 

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any, Callable, Optional, Protocol, Union
+from urllib.parse import urlsplit
 
 from .backend import ApiError, Backend, State
 from .bodycheck import check_body
@@ -40,6 +41,8 @@ from .hosts import Endpoints
 from .limits import check_data, clip, clip_quoted
 from .policy import PolicyLike
 from .protocol import ParsedRequest, ProtocolError, parse_request
+from .recognize import is_ckafka_request
+from .scrub_values import is_server_endpoint
 from .signing import AuthError, CredentialStore, authenticate
 from .spec import load_spec
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
@@ -105,6 +108,7 @@ class CKafka(HandlingMixin):
         self._stubs = StubRegistry()
         self._unmatched = _FirstProblems()
         self._misses = _FirstProblems()
+        self._reported_unused: list[Stub] = []  # raised by verify(): not raised again
         self._made_while_recording: set[str] = set()  # see is_synthetic
         self._lock = threading.Lock()
 
@@ -262,26 +266,56 @@ class CKafka(HandlingMixin):
         self._check_action(action)
         self.calls.assert_not_called(action)
 
-    def reset(self) -> None:
-        """Forget stubs, calls, the stateful backend's resources and pending teardown problems."""
+    def reset(self, *, state: bool = False) -> None:
+        """Forget stubs, calls and pending teardown problems; ``state=True``: resources too.
+
+        The stateful backend's resources (:attr:`state`) are kept unless
+        ``state=True``, as ``responses.reset()`` forgets registered answers and
+        calls, not the world they answer about. Credentials, endpoints and the
+        clock are always kept. Narrower: ``calls.clear()`` forgets only the call
+        log, ``state.reset()`` only the resources.
+
+        >>> fake = CKafka()
+        >>> _ = fake.state.add_instance("ckafka-1")
+        >>> fake.reset()
+        >>> [i.instance_id for i in fake.state.instances()]
+        ['ckafka-1']
+        >>> fake.reset(state=True)
+        >>> fake.state.instances()
+        []
+        """
         self._stubs.clear()
-        self.state.reset()
+        if state:
+            self.state.reset()
         self.calls.clear()
         with self._lock:
             self._unmatched.clear()
             self._misses.clear()
+            self._reported_unused.clear()
             self._made_while_recording.clear()
 
     def verify(self, *, assert_all_used: bool = True) -> None:
-        """Raise for problems a test should fail on: strict misses, unused ``times`` stubs."""
+        """Raise for problems a test should fail on: strict misses, unused ``times`` stubs.
+
+        A problem raised here is consumed: a later :meth:`verify` (the fixture's,
+        at teardown) does not raise it again, so a test that checks it with
+        ``pytest.raises`` passes, and a test that fails on it fails once.
+        """
         __tracebackhide__ = True
         with self._lock:
-            unmatched, misses = self._unmatched.text(), self._misses.text()
-        if misses:
-            raise CassetteMissError(misses)
-        if unmatched:
-            raise UnmatchedCallError(unmatched)
-        unused = self._stubs.unused()
+            # The misses first: a cassette miss explains the strict misses after it.
+            for problems, error in (
+                (self._misses, CassetteMissError),
+                (self._unmatched, UnmatchedCallError),
+            ):
+                text = problems.text()
+                if text:
+                    problems.clear()
+                    raise error(text)
+            reported = self._reported_unused
+            unused = [s for s in self._stubs.unused() if not any(s is r for r in reported)]
+            if assert_all_used:
+                reported.extend(unused)
         if assert_all_used and unused:
             lines = "\n".join(f"  {stub.describe()}" for stub in unused)
             raise UnusedStubsError(
@@ -347,6 +381,25 @@ class CKafka(HandlingMixin):
                 self._misses.add(message)
             raise CassetteMissError(message)
         return _for_method(reply, method)
+
+    def intercepts(
+        self, method: str, url: str, headers: Mapping[str, str], body: Union[bytes, str, None]
+    ) -> bool:
+        """True if this fake takes the request: what the transports ask of every request.
+
+        A request to a registered endpoint is the fake's; so is a CKafka API call
+        to any other host (see :mod:`.recognize`), so that a client pointed at an
+        endpoint nobody registered is still answered, logged, recorded and
+        replayed instead of passing by unseen. One exception keeps a test's own
+        server working: without a cassette, a call to a ``FakeServer`` running in
+        this process is left to that server, which answers and logs it itself.
+        """
+        netloc = urlsplit(url).netloc
+        if self.endpoints.matches(netloc):
+            return True
+        if not is_ckafka_request(method, url, headers, body):
+            return False
+        return self.cassette is not None or not is_server_endpoint(netloc)
 
     def passes_through(
         self, method: str, url: str, headers: Mapping[str, str], body: Union[bytes, str, None]

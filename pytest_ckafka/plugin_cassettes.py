@@ -70,10 +70,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Remember whether the test failed: a failed run must not write its cassette."""
+    """Remember whether the test failed: a failed run must not write its cassette.
+
+    An expected failure (``xfail``) failed too: teardown must not raise its error again.
+    """
     report = yield
     if report.when == "call" or report.failed:
-        item.stash[FAILED_KEY] = item.stash.get(FAILED_KEY, False) or report.failed
+        failed = report.failed or (report.skipped and hasattr(report, "wasxfail"))
+        item.stash[FAILED_KEY] = item.stash.get(FAILED_KEY, False) or failed
     return report
 
 

@@ -169,7 +169,10 @@ def ckafka_policy(pytestconfig: pytest.Config) -> Policy:
 
 @pytest.fixture
 def ckafka_clock(ckafka: CKafkaMock) -> Iterator[Clock]:
-    """The ``ckafka`` fake clock, with ``time.sleep``/``asyncio.sleep`` recorded for the test."""
+    """The ``ckafka`` fake clock, with ``time.sleep``/``asyncio.sleep`` recorded for the test.
+
+    A sleep bound as a default argument is reached with ``ckafka_clock.patch_defaults(func)``.
+    """
     with ckafka.clock.patched() as clock:
         yield clock
 

@@ -16,7 +16,7 @@ in-process ``FakeServer`` the calls went to count as secrets too.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import parse_qs, urlsplit
@@ -35,9 +35,10 @@ __all__ = ["Recorder"]
 class Recorder:
     """Records one test's network calls to ``path`` (``mode`` is a pytest-ckafka record mode).
 
-    In ``rewrite`` mode, ``run`` is the test run the test belongs to: the run's
-    first save replaces the cassette and later ones add to it. Without a run,
-    every save replaces it.
+    ``is_ckafka_call(method, url, headers, body)`` picks, from what vcrpy saw, the
+    calls the cassette keeps (``CKafka.intercepts``). In ``rewrite`` mode, ``run``
+    is the test run the test belongs to: the run's first save replaces the
+    cassette and later ones add to it. Without a run, every save replaces it.
     """
 
     def __init__(
@@ -46,14 +47,14 @@ class Recorder:
         mode: str,
         scrubbers: Scrubbers,
         is_synthetic: Callable[[str], bool],
-        is_ckafka_host: Callable[[str], bool],
+        is_ckafka_call: Callable[[str, str, Mapping[str, str], bytes], bool],
         credentials: Optional[CredentialStore] = None,
         run: Optional[RewriteRun] = None,
     ) -> None:
         self.path = path
         self._credentials = credentials
         self._run = run
-        self._is_ckafka_host = is_ckafka_host
+        self._is_ckafka_call = is_ckafka_call
         self.mode = mode
         self._scrubbers = scrubbers
         self._is_synthetic = is_synthetic
@@ -86,9 +87,9 @@ class Recorder:
         data = self._captured or {"requests": [], "responses": []}
         calls: list[tuple[Any, dict[str, str], bytes, str, Any, bytes]] = []
         for request, response in zip(data["requests"], data["responses"]):
-            if not self._is_ckafka_host(urlsplit(request.uri).netloc):
-                continue  # vcrpy saw the test's other traffic too; the cassette is CKafka's
             body = _as_bytes(request.body)
+            if not self._is_ckafka_call(request.method, request.uri, request.headers, body):
+                continue  # vcrpy saw the test's other traffic too; the cassette is CKafka's
             response_body = _as_bytes(response.get("body", {}).get("string"))
             if self._produced_here(response_body):
                 continue

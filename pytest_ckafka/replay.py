@@ -187,7 +187,9 @@ class Replayer:
         call_params = self._scrubbed(parsed)
         call_host = _normal_host(host)
         key = self.key(parsed, host)
-        lines = [f"pytest-ckafka: no recorded answer for this {parsed.action} call.", ""]
+        missing = not self.existed and not self._count
+        where = f": the cassette {shown_path(self.path)} does not exist" if missing else ""
+        lines = [f"pytest-ckafka: no recorded answer for this {parsed.action} call{where}.", ""]
         lines += self._describe_call(parsed, call_params, call_host)
         lines.append("")
         with self._lock:
@@ -203,9 +205,13 @@ class Replayer:
                 f"{'was' if recorded == 1 else 'were'} already played ({', '.join(same)}): "
                 "the test made this call more times than the recording did."
             )
+        elif missing:
+            lines.append(
+                "Nothing has been recorded at that path yet (if the cassette was moved, check "
+                "the marker's name and the ini option ckafka_cassette_dir)."
+            )
         elif not self._count:
-            where = "" if self.existed else " (the file does not exist)"
-            lines.append(f"The cassette has no interactions at all{where}.")
+            lines.append("The cassette has no interactions at all.")
         else:
             lines += self._closest(parsed, call_params, call_host, key)
         if self._unreadable:
@@ -221,8 +227,8 @@ class Replayer:
         else:
             lines += [
                 "",
-                "To record this call into the cassette, run:",
-                "  " + _record_command(nodeid),
+                "To record it, run:" if missing else "To record this call into the cassette, run:",
+                "  " + _record_command(nodeid, "once" if missing else "new_episodes"),
             ]
         return "\n".join(lines)
 
@@ -242,6 +248,8 @@ class Replayer:
         size = {0: "no interactions", 1: "1 interaction"}.get(
             self._count, f"{self._count} interactions"
         )
+        if not self.existed and not self._count:
+            size = "does not exist"
         lines = [
             f"  action:   {parsed.action or '(none)'}",
             f"  version:  {parsed.version or '(none)'}",
@@ -455,7 +463,7 @@ def _short(text: str) -> str:
     return text[: _SHOWN_PARAMS_CHARS - 1] + "…"
 
 
-def _record_command(nodeid: Optional[str]) -> str:
+def _record_command(nodeid: Optional[str], mode: str) -> str:
     # Single quotes keep a parametrized id (brackets, spaces) one shell word.
     node = " '" + nodeid.replace("'", "'\"'\"'") + "'" if nodeid else ""
-    return f"pytest{node} --ckafka-record-mode=new_episodes"
+    return f"pytest{node} --ckafka-record-mode={mode}"

@@ -45,6 +45,7 @@ __all__ = [
     "SecretValues",
     "credential_secrets",
     "encoded_forms",
+    "is_server_endpoint",
     "register_server",
     "server_secrets",
     "unregister_server",
@@ -284,6 +285,16 @@ def unregister_server(endpoint: str) -> None:
     """Forget the server at ``endpoint`` (a no-op if none is registered)."""
     with _SERVERS_LOCK:
         _SERVERS.pop(endpoint.lower(), None)
+
+
+def is_server_endpoint(netloc: str) -> bool:
+    """True while a ``FakeServer`` of this process listens at ``netloc`` (``host:port``).
+
+    Such a server answers and logs its own calls, so the ``ckafka`` fixture lets a
+    client reach it (see ``CKafka.intercepts``).
+    """
+    with _SERVERS_LOCK:
+        return netloc.lower().rpartition("@")[2] in _SERVERS
 
 
 def server_secrets(netloc: str) -> list[str]:

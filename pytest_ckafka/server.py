@@ -542,9 +542,9 @@ class FakeServer(CKafka):
         if exc_info[0] is None:
             self.verify(assert_all_used=self.assert_all_used)
 
-    def reset(self) -> None:
-        """Forget stubs, calls, rejections and recorded server problems."""
-        super().reset()
+    def reset(self, *, state: bool = False) -> None:
+        """As :meth:`CKafka.reset`; also forget rejections and recorded server problems."""
+        super().reset(state=state)
         with self._guard:
             self.rejections.clear()
             self.problems.clear()

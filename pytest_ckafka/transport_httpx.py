@@ -1,7 +1,8 @@
 """Adapter: answer ``httpx`` calls (sync and async) to CKafka endpoints through ``respx``.
 
-One catch-all route decides per request: a CKafka endpoint gets the core's
-answer; any other host falls through to a respx router started after this one
+One catch-all route decides per request: a call ``CKafka.intercepts`` (a
+registered endpoint, or a CKafka API request to any host) gets the core's
+answer; anything else falls through to a respx router started after this one
 (for example a test's own ``respx_mock``) or, if there is none, passes through
 to the network untouched.
 """
@@ -49,7 +50,9 @@ class HttpxTransport:
     def _side_effect(
         self, request: httpx.Request
     ) -> Optional[Union[httpx.Response, httpx.Request]]:
-        if not self._core.endpoints.matches(request.url.netloc.decode("ascii")):
+        if not self._core.intercepts(
+            request.method, str(request.url), request.headers, _body(request)
+        ):
             routers = HTTPCoreMocker.routers
             if routers and routers[-1] is not self._router:
                 return None  # unmatched here: the next router gets its turn
@@ -68,3 +71,11 @@ class HttpxTransport:
         if reply.raise_kind == "connection_error":
             raise httpx.ConnectError("pytest-ckafka: simulated connection refused", request=request)
         return httpx.Response(reply.status, headers=dict(reply.headers), content=reply.body)
+
+
+def _body(request: httpx.Request) -> bytes:
+    """The body, if httpx has read it: a streamed upload to another host stays unread."""
+    try:
+        return request.content
+    except httpx.RequestNotRead:
+        return b""

@@ -1,12 +1,13 @@
-"""Adapter: answer ``requests`` calls to CKafka endpoints through ``responses``.
+"""Adapter: answer ``requests`` calls to CKafka through ``responses``.
 
-Calls to other hosts pass through to whatever ``HTTPAdapter.send`` was in place
-when the mock started, so another mock started earlier, or a real local server,
-keeps working. ``responses``' default mock (``@responses.activate``, the
-``responses`` module functions) is told to pass CKafka calls through to this one
-while it runs, since a test that uses both would otherwise have its CKafka calls
-refused by ``responses``.
-"""
+A call is CKafka's when ``CKafka.intercepts`` says so: a registered endpoint, or
+a CKafka API request to any host. Other calls pass through to whatever
+``HTTPAdapter.send`` was in place when the mock started, so another mock started
+earlier, or a real local server, keeps working. ``responses``' default mock
+(``@responses.activate``, the ``responses`` module functions) is told to pass
+calls to the registered endpoints through to this one while it runs, since a
+test that uses both would otherwise have its CKafka calls refused by
+``responses``."""
 
 from __future__ import annotations
 
@@ -83,13 +84,13 @@ class RequestsTransport:
         self._default_saved = None
 
     def _is_ckafka(self, request: requests.PreparedRequest) -> tuple[bool, str]:
-        host = urlsplit(request.url or "").netloc
-        if not self._core.endpoints.matches(host):
-            return False, f"{host} is not a CKafka endpoint"
+        method, url = request.method or "GET", request.url or ""
+        if not self._core.intercepts(method, url, request.headers, request.body):
+            return False, f"{urlsplit(url).netloc} is not a CKafka endpoint"
         # A recording cassette gets unanswered calls from the network: not matching
         # here sends them on through the passthru to the real adapter (and vcrpy).
         if self._core.cassette is not None and self._core.passes_through(
-            request.method or "GET", request.url or "", request.headers, request.body
+            method, url, request.headers, request.body
         ):
             return False, "recorded from the network"
         return True, ""

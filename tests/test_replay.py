@@ -552,14 +552,21 @@ def test_miss_message_for_an_empty_cassette() -> None:
     )
 
 
-def test_miss_message_for_a_missing_cassette_without_a_node_id() -> None:
+def test_miss_message_for_a_missing_cassette_says_so_and_records_it_once() -> None:
     text = miss(replayer([], existed=False), call("DescribeTopic", {}), nodeid=None)
+    assert text.splitlines()[0] == (
+        "pytest-ckafka: no recorded answer for this DescribeTopic call: "
+        "the cassette cassettes/test_topics/test_list.yaml does not exist."
+    )
+    shown = "  cassette: cassettes/test_topics/test_list.yaml (does not exist, record mode 'none')"
+    assert shown in text.splitlines()
     assert lines_after_cassette(text) == [
         "",
-        "The cassette has no interactions at all (the file does not exist).",
+        "Nothing has been recorded at that path yet (if the cassette was moved, check the "
+        "marker's name and the ini option ckafka_cassette_dir).",
         "",
-        "To record this call into the cassette, run:",
-        "  pytest --ckafka-record-mode=new_episodes",
+        "To record it, run:",
+        "  pytest --ckafka-record-mode=once",
     ]
 
 

@@ -580,7 +580,7 @@ def test_the_recorder_scrubs_every_response_of_all_known_keys(tmp_path: Path) ->
         )
     path = tmp_path / "c.yaml"
     recorder = Recorder(
-        path, "all", Scrubbers(), lambda _: False, lambda _: True, credentials=store
+        path, "all", Scrubbers(), lambda _: False, lambda *_: True, credentials=store
     )
 
     class _Started:  # what vcrpy would have captured; stop() only exits it
