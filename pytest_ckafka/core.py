@@ -78,6 +78,7 @@ class CKafka(HandlingMixin):
         *,
         strict: bool = False,
         endpoints: Iterable[str] = (),
+        passthrough: Iterable[str] = (),
         policy: PolicyLike = None,
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
@@ -94,6 +95,8 @@ class CKafka(HandlingMixin):
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
         self.auth_now: Callable[[], float] = time.time
         self.endpoints = Endpoints(endpoints)
+        self.passthrough = Endpoints(passthrough, public=False)
+        """Hosts whose CKafka calls reach the network untouched (:meth:`add_passthrough`)."""
         self.calls = CallLog(max_calls)
         """Every call answered, the last ``max_calls`` of them (see :class:`CallLog`)."""
         self.clock = clock or Clock()
@@ -236,6 +239,22 @@ class CKafka(HandlingMixin):
         """Intercept ``endpoint`` too, e.g. ``"127.0.0.1:9100"`` for a custom HttpProfile."""
         self.endpoints.add(endpoint)
         self._endpoints_changed()
+
+    def add_passthrough(self, endpoint: str) -> None:
+        """Let CKafka calls to ``endpoint`` (``"127.0.0.1:9100"``) reach it untouched.
+
+        A CKafka API call to any host is the fake's (see :meth:`intercepts`);
+        this is the way out for a real server the test means to talk to, such
+        as a ``pytest-ckafka serve`` in another process, as ``responses``'
+        ``add_passthru`` is. A registered endpoint (:meth:`add_endpoint`) wins.
+
+        >>> fake = CKafka()
+        >>> fake.add_passthrough("127.0.0.1:9100")
+        >>> headers = {"X-TC-Action": "DescribeInstances", "X-TC-Version": "2019-08-19"}
+        >>> fake.intercepts("POST", "http://127.0.0.1:9100/", headers, b"{}")
+        False
+        """
+        self.passthrough.add(endpoint)
 
     def _endpoints_changed(self) -> None:
         """Hook for transports that must re-register their URL patterns (see mocking)."""
@@ -390,14 +409,14 @@ class CKafka(HandlingMixin):
         A request to a registered endpoint is the fake's; so is a CKafka API call
         to any other host (see :mod:`.recognize`), so that a client pointed at an
         endpoint nobody registered is still answered, logged, recorded and
-        replayed instead of passing by unseen. One exception keeps a test's own
-        server working: without a cassette, a call to a ``FakeServer`` running in
-        this process is left to that server, which answers and logs it itself.
+        replayed instead of passing by unseen. Two exceptions: hosts given to
+        :meth:`add_passthrough`, and, without a cassette, a ``FakeServer`` running
+        in this process, which answers and logs its calls itself.
         """
         netloc = urlsplit(url).netloc
         if self.endpoints.matches(netloc):
             return True
-        if not is_ckafka_request(method, url, headers, body):
+        if self.passthrough.matches(netloc) or not is_ckafka_request(method, url, headers, body):
             return False
         return self.cassette is not None or not is_server_endpoint(netloc)
 

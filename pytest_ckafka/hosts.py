@@ -95,7 +95,8 @@ class Endpoints:
     ``127.0.0.1:9100`` never swallows other local services.
     """
 
-    def __init__(self, extra: Iterable[str] = ()) -> None:
+    def __init__(self, extra: Iterable[str] = (), *, public: bool = True) -> None:
+        self._public = public  # the public CKafka endpoints match too
         self._extra: list[str] = []
         self._with_port: set[str] = set()
         self._portless: set[str] = set()
@@ -127,7 +128,9 @@ class Endpoints:
         name, port = _split_port(host)
         if port not in _DEFAULT_PORTS:
             return False
-        return name in self._portless or _DEFAULT_HOST_RE.fullmatch(name) is not None
+        if name in self._portless:
+            return True
+        return self._public and _DEFAULT_HOST_RE.fullmatch(name) is not None
 
     def hosts(self) -> set[str]:
         """The host part of every extra endpoint (``127.0.0.1:9100`` -> ``127.0.0.1``).
@@ -144,7 +147,10 @@ class Endpoints:
         return self._pattern
 
     def _build_pattern(self) -> re.Pattern[str]:
-        portless = [*DEFAULT_HOST_PATTERNS, *(re.escape(h) for h in sorted(self._portless))]
+        public = DEFAULT_HOST_PATTERNS if self._public else ()
+        portless = [*public, *(re.escape(h) for h in sorted(self._portless))]
+        if not portless:
+            portless = ["(?!)"]  # matches nothing
         alternatives = [f"(?:{'|'.join(portless)})(?::(?:80|443))?"]
         alternatives += [re.escape(h) for h in sorted(self._with_port)]
         return re.compile(

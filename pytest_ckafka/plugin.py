@@ -70,6 +70,7 @@ MARKER_OPTIONS = (
     "strict",
     "assert_all_used",
     "endpoints",
+    "passthrough",
     "strict_auth",
     "validate",
     "stateful",
@@ -149,10 +150,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "ckafka(strict=None, assert_all_used=True, endpoints=(), strict_auth=False, "
+        "ckafka(strict=None, assert_all_used=True, endpoints=(), passthrough=(), "
+        "strict_auth=False, "
         f"validate=True, stateful=None, max_calls={DEFAULT_MAX_CALLS}): configure the ckafka "
         "fixture for this test (strict mode: only stubs answer; unused-stub check; extra "
-        "endpoints; signature checks against ckafka.add_credentials; request validation "
+        "endpoints; hosts whose CKafka calls reach the network untouched; signature "
+        "checks against ckafka.add_credentials; request validation "
         "against the spec; the stateful backend, on unless strict; how many calls "
         "ckafka.calls keeps, None: all).",
     )
@@ -241,6 +244,7 @@ def ckafka(
     fake = CKafkaMock(
         strict=bool(strict),
         endpoints=endpoints,
+        passthrough=options.get("passthrough", ()),
         assert_all_used=assert_all_used,
         policy=ckafka_policy,
         strict_auth=bool(options.get("strict_auth", False)),

@@ -214,3 +214,49 @@ def test_every_protocol_is_intercepted_on_any_host(
     for answer in (by_requests, by_httpx):
         assert answer.json()["Response"]["Result"][0]["RegionCode"] == "gz"
     assert [c.action for c in ckafka.calls] == ["DescribeRegion", "DescribeRegion"]
+
+
+def test_a_passthrough_host_reaches_an_out_of_process_server(pytester: pytest.Pytester) -> None:
+    """``passthrough`` is the way out for a server the test means to talk to (``add_passthru``)."""
+    pytester.makepyfile(
+        textwrap.dedent(
+            """
+            import subprocess
+            import sys
+
+            import pytest
+            import requests
+
+            HEADERS = {"X-TC-Action": "DescribeRegion", "X-TC-Version": "2019-08-19"}
+
+
+            @pytest.fixture(scope="module")
+            def served():
+                command = [sys.executable, "-m", "pytest_ckafka", "serve", "--port", "0"]
+                process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+                line = process.stdout.readline()
+                yield line.rsplit("(endpoint ", 1)[1].rstrip(")\\n")
+                process.terminate()
+                process.wait(10)
+
+
+            def test_intercepted_by_default(ckafka, served):
+                ckafka.fail("DescribeRegion", "InternalError")
+                answer = requests.post(f"http://{served}/", json={}, headers=HEADERS, timeout=5)
+                assert answer.json()["Response"]["Error"]["Code"] == "InternalError"
+                assert len(ckafka.calls) == 1
+
+
+            def test_passed_through(ckafka, served):
+                ckafka.add_passthrough(served)
+                ckafka.fail("DescribeRegion", "InternalError", times=None)
+                answer = requests.post(f"http://{served}/", json={}, headers=HEADERS, timeout=5)
+                assert "Error" not in answer.json()["Response"]  # the server's own answer
+                assert len(ckafka.calls) == 0
+                calls = requests.get(f"http://{served}/_ckafka/calls", timeout=5).json()["calls"]
+                assert [c["action"] for c in calls][-1] == "DescribeRegion"
+                ckafka.reset()  # the unused stub is not the point here
+            """
+        )
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)

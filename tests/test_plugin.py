@@ -39,9 +39,10 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.ckafka(strict=None, assert_all_used=True, endpoints=(), "
-            "strict_auth=False, validate=True, stateful=None, max_calls=10000): configure the "
-            "ckafka fixture for this test (strict mode: only stubs answer; unused-stub check; "
-            "extra endpoints; signature checks against ckafka.add_credentials; request "
+            "passthrough=(), strict_auth=False, validate=True, stateful=None, max_calls=10000): "
+            "configure the ckafka fixture for this test (strict mode: only stubs answer; "
+            "unused-stub check; extra endpoints; hosts whose CKafka calls reach the network "
+            "untouched; signature checks against ckafka.add_credentials; request "
             "validation against the spec; the stateful backend, on unless strict; how many "
             "calls ckafka.calls keeps, None: all)."
         ]
@@ -256,7 +257,7 @@ def test_x(ckafka):
             + re.escape(
                 '@pytest.mark.ckafka: unknown option "strickt": '
                 'did you mean "strict"? Valid choices: assert_all_used, endpoints, max_calls, '
-                "stateful, strict, strict_auth, validate."
+                "passthrough, stateful, strict, strict_auth, validate."
             )
             + "$"
         ]
