@@ -6,7 +6,7 @@ the fake answers every attempt with it: the call must raise after one attempt,
 and the code and RequestId must be reachable from the exception (message, args,
 attributes, ``__cause__``/``__context__``) or from the log records of the call.
 A ``SystemExit`` is how a program raises: exiting non-zero counts as raising,
-with what it printed as a place the code and RequestId may be (see ``evidence``).
+and the code and RequestId must then be in what it printed (see ``evidence``).
 Sleeps are recorded by a fake clock, never slept. When something else answers
 first (request validation, ``strict_auth``), the code was never injected and the
 verdict says so instead of blaming the client.
@@ -17,9 +17,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Union, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union, cast
 
 from .catalog import ERROR_CODES, lookup_code
 from .evidence import Evidence, describe_exception, exception_texts, exit_status
@@ -28,6 +27,7 @@ from .faults import FAULT_KINDS
 from .policy import Policy, PolicyLike, as_policy
 from .stubs import ANY_ACTION
 from .suggest import unknown_name_message
+from .verdicts import MatrixReport, Outcome, Verdict
 
 if TYPE_CHECKING:
     from .calls import Call
@@ -47,73 +47,6 @@ __all__ = [
 
 DEFAULT_ATTEMPTS = 2
 STORM_FACTOR = 5  # attempts beyond (K+1) * STORM_FACTOR are a retry storm: the loop is cut
-
-Outcome = Literal["handled", "mishandled", "not injected"]
-"""What one check found: ``not injected`` when something answered before the code could."""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of one ``assert_handles``: what was expected, what was seen."""
-
-    code: str
-    action: str
-    expected: str  # "retry" or "raise"
-    observed: str
-    ok: bool
-    attempts: int
-    sleeps: tuple[float, ...] = ()
-    problem: str = ""
-    request_id: Optional[str] = None
-    injected: int = 0  # answers that carried the injected code: 0 when refused first
-    reason: str = ""  # why the policy expects ``expected``
-
-    @property
-    def outcome(self) -> Outcome:
-        """``handled``, ``mishandled``, or ``not injected`` (refused before the code was sent)."""
-        if self.ok:
-            return "handled"
-        return "mishandled" if self.injected else "not injected"
-
-    def message(self) -> str:
-        """The failure message a user reads (empty when the verdict is ok)."""
-        return self.problem
-
-
-@dataclass
-class MatrixReport:
-    """Every verdict of :func:`check_error_handling`, with a printable table."""
-
-    verdicts: list[Verdict] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every code was handled as the policy says."""
-        return all(v.ok for v in self.verdicts)
-
-    @property
-    def mishandled(self) -> list[Verdict]:
-        """The verdicts that failed (``not injected`` ones too: nothing was checked)."""
-        return [v for v in self.verdicts if not v.ok]
-
-    def __iter__(self) -> Iterator[Verdict]:
-        return iter(self.verdicts)
-
-    def __len__(self) -> int:
-        return len(self.verdicts)
-
-    def table(self) -> str:
-        """``code | expected | observed | verdict`` as aligned text."""
-        rows = [("code", "expected", "observed", "verdict")]
-        rows += [
-            (v.code, v.expected, v.observed, v.outcome if v.ok else v.outcome.upper())
-            for v in self.verdicts
-        ]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        return "\n".join(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-            for row in rows
-        )
 
 
 def _check_code(code: str) -> str:
@@ -386,8 +319,7 @@ def judge(
             printed = ""
             texts = list(exception_texts(error))
             places = (
-                "the exception (message, args, attributes, __cause__/__context__) nor in "
-                + records
+                "the exception (message, args, attributes, __cause__/__context__) nor in " + records
             )
         texts += evidence.log_texts()
         missing = [(label, n) for label, n in needles if not any(n in text for text in texts)]
