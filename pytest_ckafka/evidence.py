@@ -64,7 +64,9 @@ class Evidence:
         try:
             yield self
         finally:
-            # Code that replaced a stream itself (and did not put ours back) keeps its own.
+            # Code that replaced a stream itself (or a concurrent collection that started
+            # later) keeps its own; ours then only passes writes through.
+            out.active = err.active = False
             if sys.stdout is out:
                 sys.stdout = out.stream
             if sys.stderr is err:
@@ -90,10 +92,12 @@ class _Tee:
 
     def __init__(self, stream: TextIO, evidence: Evidence) -> None:
         self.stream = stream
+        self.active = True
         self._evidence = evidence
 
     def write(self, text: str) -> int:
-        self._evidence._keep(str(text))
+        if self.active:
+            self._evidence._keep(str(text))
         return self.stream.write(text)
 
     def writelines(self, lines: Iterable[str]) -> None:

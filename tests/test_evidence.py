@@ -41,6 +41,22 @@ def test_a_stream_the_code_replaced_for_good_is_left_alone() -> None:
         sys.stdout = before
 
 
+def test_overlapping_collections_keep_only_their_own_output() -> None:
+    first, second = Evidence(), Evidence()
+    before = sys.stdout
+    outer, inner = first.collecting(), second.collecting()
+    outer.__enter__()
+    inner.__enter__()  # another thread's check, started later
+    outer.__exit__(None, None, None)  # ends first: the later tee stays installed
+    print("after the first")
+    inner.__exit__(None, None, None)
+    print("after both")
+    left = sys.stdout
+    sys.stdout = before
+    assert first.printed() == "" and second.printed() == "after the first\n"
+    assert left is not before and getattr(left, "active", None) is False  # passes through
+
+
 def test_log_records_with_the_exception_they_carry() -> None:
     evidence = Evidence()
     with evidence.collecting():
