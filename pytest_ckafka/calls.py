@@ -60,7 +60,8 @@ class Call:
     secret_id: Optional[str]
     language: Optional[str]
     reply: Reply
-    # "stub", "cassette", "state", "default", "invalid" (spec validation), "protocol"...
+    # "stub", "injected" (by assert_handles), "cassette", "state", "default",
+    # "invalid" (spec validation), "auth" (strict_auth), "protocol", "unmatched", "network"
     answered_by: str
     account: Optional[str] = None
     """The stateful account the call acted in (with ``strict_auth``, its verified key's);

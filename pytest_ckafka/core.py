@@ -499,7 +499,9 @@ class CKafka(HandlingMixin):
                     f"pytest-ckafka: {action} was attempted {stub.used} times while "
                     f"{stub.code or stub.fault} was injected; stopping the retry loop"
                 )
-            return stub.reply(action, request_id, default_body_json(action)), "stub"
+            # "injected": assert_handles' own stub, told apart from the test's in the report.
+            by = "injected" if stub.injected else "stub"
+            return stub.reply(action, request_id, default_body_json(action)), by
         if self.cassette is not None:
             recorded = self.cassette.answer(parsed, parsed.host, request_id)
             if recorded is not None:

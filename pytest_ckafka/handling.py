@@ -5,27 +5,32 @@ succeeds: the call must return after exactly K+1 attempts. For a ``raise`` code
 the fake answers every attempt with it: the call must raise after one attempt,
 and the code and RequestId must be reachable from the exception (message, args,
 attributes, ``__cause__``/``__context__``) or from the log records of the call.
-Sleeps are recorded by a fake clock, never slept.
+A ``SystemExit`` is how a program raises: exiting non-zero counts as raising,
+and the code and RequestId must then be in what it printed (see ``evidence``).
+Sleeps are recorded by a fake clock, never slept. When something else answers
+first (request validation, ``strict_auth``), the code was never injected and the
+verdict says so instead of blaming the client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import logging
 import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union, cast
 
 from .catalog import ERROR_CODES, lookup_code
+from .evidence import Evidence, describe_exception, exception_texts, exit_status
 from .exceptions import CKafkaUsageError, HandlingError, RetryStorm, UnknownErrorCodeError
 from .faults import FAULT_KINDS
 from .policy import Policy, PolicyLike, as_policy
 from .stubs import ANY_ACTION
 from .suggest import unknown_name_message
+from .verdicts import MatrixReport, Outcome, Verdict
 
 if TYPE_CHECKING:
+    from .calls import Call
     from .core import CKafka
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "STORM_FACTOR",
     "HandlingMixin",
     "MatrixReport",
+    "Outcome",
     "Verdict",
     "assert_handles",
     "check_error_handling",
@@ -41,61 +47,6 @@ __all__ = [
 
 DEFAULT_ATTEMPTS = 2
 STORM_FACTOR = 5  # attempts beyond (K+1) * STORM_FACTOR are a retry storm: the loop is cut
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of one ``assert_handles``: what was expected, what was seen."""
-
-    code: str
-    action: str
-    expected: str  # "retry" or "raise"
-    observed: str
-    ok: bool
-    attempts: int
-    sleeps: tuple[float, ...] = ()
-    problem: str = ""
-    request_id: Optional[str] = None
-
-    def message(self) -> str:
-        """The failure message a user reads (empty when the verdict is ok)."""
-        return self.problem
-
-
-@dataclass
-class MatrixReport:
-    """Every verdict of :func:`check_error_handling`, with a printable table."""
-
-    verdicts: list[Verdict] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every code was handled as the policy says."""
-        return all(v.ok for v in self.verdicts)
-
-    @property
-    def mishandled(self) -> list[Verdict]:
-        """The verdicts that failed."""
-        return [v for v in self.verdicts if not v.ok]
-
-    def __iter__(self) -> Iterator[Verdict]:
-        return iter(self.verdicts)
-
-    def __len__(self) -> int:
-        return len(self.verdicts)
-
-    def table(self) -> str:
-        """``code | expected | observed | verdict`` as aligned text."""
-        rows = [("code", "expected", "observed", "verdict")]
-        rows += [
-            (v.code, v.expected, v.observed, "handled" if v.ok else "MISHANDLED")
-            for v in self.verdicts
-        ]
-        widths = [max(len(row[i]) for row in rows) for i in range(4)]
-        return "\n".join(
-            "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-            for row in rows
-        )
 
 
 def _check_code(code: str) -> str:
@@ -154,52 +105,47 @@ def _run_in_new_loop(factory: Callable[[], Any]) -> Any:
         loop.close()
 
 
-class _LogCapture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def _exception_texts(exc: BaseException) -> Iterator[str]:
-    seen: set[int] = set()
-    pending: list[Optional[BaseException]] = [exc]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield str(current)
-        yield repr(current)
-        yield from (str(arg) for arg in current.args)
-        for value in vars(current).values() if hasattr(current, "__dict__") else ():
-            if isinstance(value, (str, bytes, int)):
-                yield str(value)
-        pending.append(current.__cause__)
-        # ``raise ... from None`` hides the context from the traceback a user reads.
-        if not current.__suppress_context__:
-            pending.append(current.__context__)
-
-
-def _log_texts(records: Iterable[logging.LogRecord]) -> Iterator[str]:
-    for record in records:
-        try:
-            yield record.getMessage()
-        except Exception:  # a broken log call in user code must not hide the verdict
-            yield str(record.msg)
-        if record.exc_info and record.exc_info[1] is not None:
-            yield from _exception_texts(record.exc_info[1])
-
-
 def _attempts(n: int) -> str:
     return f"{n} attempt{'s' if n != 1 else ''}"
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}({text!r})" if text else type(exc).__name__
+def _ending(error: Optional[BaseException]) -> str:
+    """How ``call()`` ended, as the end of a sentence: ``raised X('...')``."""
+    if error is None:
+        return "returned"
+    if isinstance(error, SystemExit):
+        return f"exited with code {exit_status(error)} ({describe_exception(error)})"
+    return f"raised {describe_exception(error)}"
+
+
+# What can answer a call before an injected code (see CKafka.handle): the label in
+# the call log, its name in a verdict, and what the user can do about it.
+_REFUSERS: dict[str, tuple[str, str]] = {
+    "invalid": (
+        "request validation",
+        "The real API refuses this request too: fix the request the code under test sends "
+        "(validate=False turns the check off, if the spec is wrong).",
+    ),
+    "auth": (
+        "the signature check (strict_auth)",
+        "Sign with a key registered with add_credentials(...), or leave strict_auth off.",
+    ),
+    "protocol": (
+        "the protocol check",
+        "The real API refuses this request too: fix how the code under test sends it.",
+    ),
+}
+
+
+def _refusal(made: list[Call], code: str) -> tuple[str, str, str]:
+    """Who answered ``made`` instead of the injected ``code``: (who, observed, what it said)."""
+    refused = next((c for c in made if c.answered_by in _REFUSERS), None)
+    if refused is None:  # another client took the injected answers (a shared server)
+        return "something else", f"{code} never answered", f"No call was answered with {code}."
+    who, hint = _REFUSERS[refused.answered_by]
+    error = (refused.response or {}).get("Response", {}).get("Error", {})
+    said = f"{who[0].upper()}{who[1:]} answered {refused.error_code}: {error.get('Message', '')}"
+    return who, f"refused by {who} ({refused.error_code})", f"{said}\n{hint}"
 
 
 def judge(
@@ -213,7 +159,12 @@ def judge(
     policy: PolicyLike = None,
     backoff: bool = False,
 ) -> Verdict:
-    """Run ``call`` with ``code`` injected and return the :class:`Verdict` (never raises it)."""
+    """Run ``call`` with ``code`` injected and return the :class:`Verdict` (never raises it).
+
+    ``call()`` ending in ``SystemExit`` (a CLI's ``sys.exit(1)``) counts as raising,
+    and what it printed counts for the Code and RequestId; exit status 0 counts as
+    returning. ``KeyboardInterrupt`` and pytest's outcomes propagate.
+    """
     kind = _check_code(code)
     if not callable(call):
         raise CKafkaUsageError(
@@ -240,34 +191,36 @@ def judge(
     stub.injected = True
     stub.abort_after = (failures + 1) * STORM_FACTOR
     start = fake.calls.total  # not len(): a full log stays the same length
-    capture = _LogCapture()
-    root = logging.getLogger()
-    root.addHandler(capture)
+    evidence = Evidence()
     mark = fake.clock.mark()
     error: Optional[BaseException] = None
     try:
-        with fake.clock.patched():
+        with fake.clock.patched(), evidence.collecting():
             _run(call)
     except RetryStorm as exc:
         error = exc
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit(1) is how a CLI or an Ansible module fails
         error = exc
     finally:
-        root.removeHandler(capture)
         fake.remove(stub)
+    status = exit_status(error) if isinstance(error, SystemExit) else None
+    if status == 0:  # success: click, in standalone mode, exits even when all went well
+        error = None
+    returned = "exited with code 0" if status == 0 else "returned"
     made = [c for c in fake.calls.since(start) if action is None or c.action == action]
     tried = len(made)
     acted = action or (made[0].action if made else "(no call)")
-    failed_ids = [c.request_id for c in made if c.error_code is not None]
+    hits = [c for c in made if c.answered_by == "injected"]
+    failed_ids = [c.request_id for c in hits if c.error_code is not None]
     request_id = failed_ids[0] if failed_ids else None
     sleeps = tuple(fake.clock.since(mark))
+    reason = chosen.reason(code)
 
-    def verdict(observed: str, problem: str = "") -> Verdict:
+    def verdict(observed: str, problem: str = "", *, headline: str = "") -> Verdict:
         if problem:
-            problem = (
-                f"{acted}: {code} was mishandled (policy: {expected}, {chosen.reason(code)}).\n"
-                f"{problem}\nAttempts seen: {tried}"
-                + (f"; sleeps: {', '.join(f'{s:g}s' for s in sleeps)}" if sleeps else "")
+            headline = headline or f"{code} was mishandled (policy: {expected}, {reason})."
+            problem = f"{acted}: {headline}\n{problem}\nAttempts seen: {tried}" + (
+                f"; sleeps: {', '.join(f'{s:g}s' for s in sleeps)}" if sleeps else ""
             )
         return Verdict(
             code=code,
@@ -279,11 +232,20 @@ def judge(
             sleeps=sleeps,
             problem=problem,
             request_id=request_id,
+            injected=len(hits),
+            reason=reason,
         )
 
     if tried == 0:
-        outcome = f"raised {_describe(error)}" if error else "returned"
-        return verdict("no API call", f"call() made no {acted} call at all ({outcome}).")
+        return verdict("no API call", f"call() made no {acted} call at all ({_ending(error)}).")
+    if not hits:
+        who, observed, said = _refusal(made, code)
+        return verdict(
+            observed,
+            f"{said}\ncall() {_ending(error)}.",
+            headline=f"{code} was never injected: {who} refused the request first, so its "
+            "handling was not checked.",
+        )
     if isinstance(error, RetryStorm):
         return verdict(
             f"retry storm ({tried}+ attempts)",
@@ -296,14 +258,14 @@ def judge(
             return verdict(
                 f"gave up after {_attempts(tried)}",
                 f"Expected the client to retry and succeed on attempt {wanted} "
-                f"({failures} × {code}, then success); it gave up and raised {_describe(error)} "
-                f"after {tried} attempt{'s' if tried != 1 else ''}.",
+                f"({failures} × {code}, then success); it gave up and {_ending(error)} "
+                f"after {_attempts(tried)}.",
             )
         if tried < wanted:
             return verdict(
-                f"returned after {_attempts(tried)}",
+                f"{returned} after {_attempts(tried)}",
                 f"Expected {wanted} attempts ({failures} × {code}, then success); call() "
-                f"returned after {tried}: the error was swallowed, not retried.",
+                f"{returned} after {tried}: the error was swallowed, not retried.",
             )
         if tried > wanted:
             return verdict(
@@ -320,19 +282,23 @@ def judge(
         return verdict(f"retried {failures}×, then succeeded")
     # expected == "raise"
     if error is None:
+        if status == 0:
+            return verdict(
+                f"{returned} after {_attempts(tried)}",
+                f"Expected call() to raise or exit non-zero after 1 attempt ({code} persists); "
+                "it exited with code 0: the error was swallowed.",
+            )
         return verdict(
             f"returned after {_attempts(tried)}",
             f"Expected call() to raise after 1 attempt ({code} persists); it returned "
             "normally: the error was swallowed.",
         )
+    ended = f"exited with code {status}" if status is not None else f"raised {type(error).__name__}"
     if raises is not None and not isinstance(error, raises):
         names = (
             raises.__name__ if isinstance(raises, type) else "/".join(r.__name__ for r in raises)
         )
-        return verdict(
-            f"raised {type(error).__name__}",
-            f"Expected call() to raise {names}; it raised {_describe(error)}.",
-        )
+        return verdict(ended, f"Expected call() to raise {names}; it {_ending(error)}.")
     if tried != 1:
         return verdict(
             f"retried ({tried} attempts)",
@@ -340,23 +306,33 @@ def judge(
             f"({tried} attempts).",
         )
     if kind == "code" and request_id is not None:
-        texts = list(_exception_texts(error)) + list(_log_texts(capture.records))
-        missing = [
-            (label, needle)
-            for label, needle in (("Code", code), ("RequestId", request_id))
-            if not any(needle in text for text in texts)
-        ]
+        needles = (("Code", code), ("RequestId", request_id))
+        logged = len(evidence.records)
+        records = f"the {logged} log record{'s' if logged != 1 else ''} of the call"
+        if isinstance(error, SystemExit):
+            # A program's user sees its output and exit status, never the exception
+            # chain: Python exits on SystemExit without a traceback.
+            printed = evidence.printed()
+            texts = [printed, "" if isinstance(error.code, int) else str(error.code)]
+            places = f"what it printed (stdout, stderr, the exit message) nor in {records}"
+        else:
+            printed = ""
+            texts = list(exception_texts(error))
+            places = (
+                "the exception (message, args, attributes, __cause__/__context__) nor in " + records
+            )
+        texts += evidence.log_texts()
+        missing = [(label, n) for label, n in needles if not any(n in text for text in texts)]
         if missing:
             labels = " and ".join(label for label, _ in missing)
             absent = " and the ".join(f"{label} {needle}" for label, needle in missing)
-            logged = len(capture.records)
             return verdict(
-                f"raised {type(error).__name__} without {labels}",
-                f"call() raised {_describe(error)}, but the {absent} cannot be found in the "
-                "exception (message, args, attributes, __cause__/__context__) nor in the "
-                f"{logged} log record{'s' if logged != 1 else ''} of the call.",
+                f"{ended} without {labels}",
+                f"call() {_ending(error)}, but the {absent} cannot be found in {places}.",
             )
-    return verdict(f"raised {type(error).__name__}")
+        if printed and all(n in printed for _, n in needles):
+            ended += ", printed the Code and RequestId"
+    return verdict(ended)
 
 
 def assert_handles(fake: CKafka, code: str, call: Callable[[], Any], **options: Any) -> Verdict:
@@ -398,8 +374,11 @@ def check_error_handling(
         report.verdicts.append(verdict)
     fake.state.load(start)
     if not report.ok:
+        missed = sum(1 for v in report if v.outcome == "not injected")
+        failed = len(report.mishandled) - missed
+        never = f" and {missed} never injected (refused first)" if missed else ""
         error = HandlingError(
-            f"{len(report.mishandled)} of {len(report)} codes were mishandled:\n{report.table()}"
+            f"{failed} of {len(report)} codes were mishandled{never}:\n{report.table()}"
         )
         error.report = report  # type: ignore[attr-defined]
         raise error

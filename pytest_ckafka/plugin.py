@@ -25,6 +25,7 @@ from .plugin_cassettes import (
     test_failed,
 )
 from .plugin_matrix import (
+    REPORT_OPTIONS,
     add_report_rows,
     ckafka_clock,
     ckafka_error_code,
@@ -100,6 +101,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         default=None,
         help="write the CKafka error-handling report as JSON to PATH (merged under xdist).",
+    )
+    group.addoption(
+        "--ckafka-report-html",
+        metavar="PATH",
+        default=None,
+        help="write the CKafka error-handling report as one self-contained HTML page to PATH: "
+        "actions x codes, coloured by verdict (merged under xdist).",
     )
     group.addoption(
         "--ckafka-record-mode",
@@ -197,7 +205,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 Policy.from_lines([line])
             except ValueError as exc:
                 raise pytest.UsageError(f"ini ckafka_policy, line {number}: {exc}") from None
-    if config.getoption("ckafka_report") or config.getoption("ckafka_report_json"):
+    if any(config.getoption(name) for name in REPORT_OPTIONS):
         start_report(config)
 
 

@@ -6,7 +6,7 @@ Part of the ``ckafka`` plugin (``plugin.py`` imports these hooks and fixtures).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .report import Report
 
 __all__ = [
+    "REPORT_OPTIONS",
     "add_report_rows",
     "ckafka_clock",
     "ckafka_error_code",
@@ -29,13 +30,15 @@ __all__ = [
     "start_report",
 ]
 
+REPORT_OPTIONS = ("ckafka_report", "ckafka_report_json", "ckafka_report_html")
+"""The options that keep a report (``--ckafka-report``, ``-json=PATH``, ``-html=PATH``)."""
 ERROR_CODES_OPTIONS = ("scope", "action", "retryable", "category", "include", "exclude")
 FAULTS_OPTIONS = ("include", "exclude")
 REPORT_KEY: pytest.StashKey[Report] = pytest.StashKey()
 
 
 def start_report(config: pytest.Config) -> None:
-    """Collect report rows for this session (``--ckafka-report``/``--ckafka-report-json``)."""
+    """Collect report rows for this session (any of :data:`REPORT_OPTIONS`)."""
     from .report import Report
 
     config.stash[REPORT_KEY] = Report()
@@ -50,11 +53,10 @@ def add_report_rows(request: pytest.FixtureRequest, fake: Any) -> None:
         report.add(rows_for(fake, request.node.nodeid))
 
 
-def _marker_kwargs(
-    metafunc: pytest.Metafunc, name: str, allowed: tuple[str, ...]
-) -> dict[str, Any]:
+def _marker_kwargs(node: Any, name: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+    """The keyword arguments of every ``name`` marker on ``node``, the closest winning."""
     options: dict[str, Any] = {}
-    for marker in reversed(list(metafunc.definition.iter_markers(name))):
+    for marker in reversed(list(node.iter_markers(name))):
         bad = [key for key in marker.kwargs if key not in allowed]
         if marker.args or bad:
             from .suggest import unknown_name_message
@@ -92,29 +94,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "ckafka_error_code" in metafunc.fixturenames:
         from .catalog import ERROR_CODES, error_codes
 
-        options = _marker_kwargs(metafunc, "ckafka_error_codes", ERROR_CODES_OPTIONS)
-        filters = {k: options[k] for k in ("action", "retryable", "category") if k in options}
-        if not isinstance(filters.get("retryable", False), bool):
-            raise pytest.UsageError(
-                "@pytest.mark.ckafka_error_codes: retryable must be True, False or None, "
-                f"got {filters['retryable']!r}"
-            )
+        options = _marker_kwargs(metafunc.definition, "ckafka_error_codes", ERROR_CODES_OPTIONS)
+        filters = {k: options[k] for k in ("action", "category") if k in options}
+        retryable = _retryable(options)
         try:
             params = error_codes(options.get("scope", "all"), **filters)
         except ValueError as exc:
             raise pytest.UsageError(f"@pytest.mark.ckafka_error_codes: {exc}") from None
-        codes = _select(
-            [str(p.values[0]) for p in params],
-            options,
-            ERROR_CODES,
-            "error code",
-            "ckafka_error_codes",
-        )
-        metafunc.parametrize("ckafka_error_code", codes, ids=codes)
+        names = [str(p.values[0]) for p in params]
+        if retryable is not None:
+            # The policy the ckafka_policy fixture gives unless a conftest overrides it;
+            # an override is only known when the test runs (see ckafka_error_code).
+            from .policy import Policy
+
+            policy = Policy.from_lines(metafunc.config.getini("ckafka_policy"))
+            names = [n for n in names if (policy.decide(n) == "retry") is retryable]
+        codes = _select(names, options, ERROR_CODES, "error code", "ckafka_error_codes")
+        metafunc.parametrize("ckafka_error_code", codes, ids=codes, indirect=True)
     if "ckafka_fault" in metafunc.fixturenames:
         from .faults import FAULT_KINDS
 
-        options = _marker_kwargs(metafunc, "ckafka_faults", FAULTS_OPTIONS)
+        options = _marker_kwargs(metafunc.definition, "ckafka_faults", FAULTS_OPTIONS)
         kinds = _select(list(FAULT_KINDS), options, FAULT_KINDS, "fault kind", "ckafka_faults")
         metafunc.parametrize("ckafka_fault", kinds, ids=kinds)
 
@@ -144,6 +144,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     path = config.getoption("ckafka_report_json")
     if path:
         report.write_json(path)
+    page = config.getoption("ckafka_report_html")
+    if page:
+        from .policy import Policy
+
+        report.write_html(page, Policy.from_lines(config.getini("ckafka_policy")))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -177,10 +182,41 @@ def ckafka_clock(ckafka: CKafkaMock) -> Iterator[Clock]:
         yield clock
 
 
+def _retryable(options: dict[str, Any]) -> Optional[bool]:
+    retryable = options.get("retryable")
+    if retryable is not None and not isinstance(retryable, bool):
+        raise pytest.UsageError(
+            "@pytest.mark.ckafka_error_codes: retryable must be True, False or None, "
+            f"got {retryable!r}"
+        )
+    return retryable
+
+
 @pytest.fixture
 def ckafka_error_code(request: pytest.FixtureRequest) -> str:
-    """One catalog error code per test run (narrow with ``@pytest.mark.ckafka_error_codes``)."""
-    raise pytest.UsageError("ckafka_error_code is parametrized by the plugin")  # pragma: no cover
+    """One catalog error code per test run (narrow with ``@pytest.mark.ckafka_error_codes``).
+
+    ``retryable=True``/``False`` selects the codes the active policy retries/raises;
+    a code that a conftest's ``ckafka_policy`` fixture decides otherwise is skipped.
+    """
+    code = getattr(request, "param", None)
+    if code is None:  # pragma: no cover - pytest_generate_tests always parametrizes it
+        raise pytest.UsageError("ckafka_error_code is parametrized by the plugin")
+    options = _marker_kwargs(request.node, "ckafka_error_codes", ERROR_CODES_OPTIONS)
+    retryable = _retryable(options)
+    included = options.get("include", ())
+    if retryable is not None and code not in (
+        [included] if isinstance(included, str) else included
+    ):
+        policy: Policy = request.getfixturevalue("ckafka_policy")
+        decision = policy.decide(code)
+        if (decision == "retry") is not retryable:
+            pytest.skip(
+                f"{code}: the ckafka_policy fixture says {decision} "
+                f"({policy.reason(code)}); @pytest.mark.ckafka_error_codes(retryable="
+                f"{retryable}) selects the codes it {'retries' if retryable else 'raises'}"
+            )
+    return str(code)
 
 
 @pytest.fixture

@@ -722,3 +722,67 @@ def test_the_tests_own_stubs_do_not_hide_the_injected_code(
     )
     assert (verdict.ok, verdict.attempts) == (True, 1)
     assert ckafka_client.DeleteTopic(_delete_request("orders")).Result.ReturnCode == "0"
+
+
+# -- (g) what ends call(), and what answers before the injected code ------------------------
+
+
+def test_keyboard_interrupt_still_stops_the_run(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    def interrupted() -> None:
+        ckafka_client.DeleteTopic(_delete_request("orders"))
+
+    def press_ctrl_c() -> None:
+        try:
+            interrupted()
+        except TencentCloudSDKException:
+            raise KeyboardInterrupt from None
+
+    with pytest.raises(KeyboardInterrupt):
+        ckafka.assert_handles("ResourceNotFound", press_ctrl_c)
+    assert ckafka.stubs == []  # the injected code is gone all the same
+
+
+def _exit_on_error(code: str, request_id: Optional[str]) -> None:
+    print(f"topics: {code} (RequestId {request_id})")
+    raise SystemExit(2)
+
+
+async def test_an_async_program_that_exits_from_an_async_test(
+    ckafka: CKafkaMock, ckafka_client_async: Any
+) -> None:
+    async def main() -> None:
+        try:
+            await ckafka_client_async.DeleteTopic(_delete_request("orders"))
+        except TencentCloudSDKException as exc:
+            _exit_on_error(str(exc.code), exc.requestId)
+
+    verdict = ckafka.assert_handles("ResourceNotFound", main, raises=SystemExit)
+    assert (verdict.ok, verdict.observed) == (
+        True,
+        "exited with code 2, printed the Code and RequestId",
+    )
+
+
+def test_a_refused_request_is_not_blamed_on_the_client(
+    ckafka: CKafkaMock, ckafka_client: Any
+) -> None:
+    def delete_without_a_name() -> Any:  # TopicName is required: validation answers first
+        request = models.DeleteTopicRequest()
+        request.InstanceId = INSTANCE
+        return ckafka_client.DeleteTopic(request)
+
+    with pytest.raises(HandlingError) as info:
+        ckafka.check_error_handling(delete_without_a_name, ["InternalError", "ResourceNotFound"])
+    assert str(info.value).splitlines() == [
+        "0 of 2 codes were mishandled and 2 never injected (refused first):",
+        "code              expected  observed                                          verdict",
+        "InternalError     retry     refused by request validation (MissingParameter)  "
+        "NOT INJECTED",
+        "ResourceNotFound  raise     refused by request validation (MissingParameter)  "
+        "NOT INJECTED",
+    ]
+    report = info.value.report  # type: ignore[attr-defined]
+    assert [(v.outcome, v.injected, v.request_id) for v in report] == [
+        ("not injected", 0, None)
+    ] * 2
+    assert [c.answered_by for c in ckafka.calls] == ["invalid", "invalid"]

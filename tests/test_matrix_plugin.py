@@ -99,6 +99,71 @@ def test_code(ckafka_error_code):
     ]
 
 
+RETRYABLE_FOR_DELETE = """
+import pytest
+
+@pytest.mark.ckafka_error_codes(action="DeleteTopic", retryable=True)
+def test_retried(ckafka_error_code):
+    pass
+
+@pytest.mark.ckafka_error_codes(scope="common", category="resource state", retryable=False)
+def test_raised(ckafka_error_code):
+    pass
+"""
+
+
+def test_marker_retryable_follows_the_ini_policy(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nckafka_policy =\n    ResourceInUse = raise\n")
+    pytester.makepyfile(RETRYABLE_FOR_DELETE)
+    ids = collected_ids(pytester.runpytest("--collect-only", "-q"))
+    assert "ResourceInUse" in ids[ids.index("ServiceUnavailable") + 1 :]  # raised, not retried
+    assert ids[: ids.index("ServiceUnavailable") + 1] == [
+        "InternalError",
+        "RequestLimitExceeded",
+        "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+        "RequestLimitExceeded.IPLimitExceeded",
+        "RequestLimitExceeded.UinLimitExceeded",
+        "ResourceUnavailable",
+        "ServiceUnavailable",
+    ]
+
+
+def test_marker_retryable_follows_a_ckafka_policy_fixture(pytester: pytest.Pytester) -> None:
+    # A fixture is only known when the test runs: the code it decides otherwise is skipped.
+    pytester.makeconftest(
+        """
+import pytest
+from pytest_ckafka import Policy
+
+@pytest.fixture
+def ckafka_policy():
+    return Policy({"ResourceInUse": "raise"})
+"""
+    )
+    pytester.makepyfile(
+        """
+import pytest
+
+@pytest.mark.ckafka_error_codes(action="DeleteTopic", retryable=True)
+def test_retried(ckafka_error_code):
+    pass
+
+@pytest.mark.ckafka_error_codes(action="DeleteTopic", retryable=True, include=["ResourceInUse"])
+def test_included(ckafka_error_code):
+    pass
+"""
+    )
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(passed=15, skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            "SKIPPED [[]1[]] *: ResourceInUse: the ckafka_policy fixture says raise (set by the "
+            "project's policy); @pytest.mark.ckafka_error_codes(retryable=True) selects the "
+            "codes it retries",
+        ]
+    )
+
+
 def test_marker_action_gives_common_codes_and_the_actions_own(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -498,4 +563,206 @@ def test_a_bad_ini_policy_line_is_one_usage_error(pytester: pytest.Pytester) -> 
     assert result.stderr.lines[0].startswith(
         'ERROR: ini ckafka_policy, line 2: policy: unknown code "ResourceInUze": '
         'did you mean "ResourceInUse"?'
+    )
+
+
+# -- programs: a CLI or an Ansible module fails by printing and exiting ---------------------
+
+CLI = """
+import json
+import sys
+import time
+
+import pytest
+from tencentcloud.ckafka.v20190819 import models
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+
+@pytest.fixture(autouse=True)
+def orders_topic(ckafka):
+    ckafka.state.add_instance("ckafka-1")
+    ckafka.state.add_topic("ckafka-1", "orders", partitions=3)
+
+def cli(client, exit_on_error=1):
+    \"""`topics delete ckafka-1 orders`: retry a busy topic, else print the error and exit.\"""
+    request = models.DeleteTopicRequest()
+    request.InstanceId, request.TopicName = "ckafka-1", "orders"
+    for attempt in range(3):
+        try:
+            client.DeleteTopic(request)
+        except TencentCloudSDKException as exc:
+            if exc.code == "ResourceInUse" and attempt < 2:
+                time.sleep(1)
+                continue
+            print(f"error: {exc.code}: {exc.message} (RequestId: {exc.requestId})", file=sys.stderr)
+            sys.exit(exit_on_error)
+        print("deleted orders")
+        sys.exit(0)
+
+def fail_json(**result):  # what AnsibleModule.fail_json does: JSON on stdout, exit 1
+    print(json.dumps({"failed": True, **result}))
+    sys.exit(1)
+
+def ansible_module(client):
+    request = models.DeleteTopicRequest()
+    request.InstanceId, request.TopicName = "ckafka-1", "orders"
+    try:
+        client.DeleteTopic(request)
+    except TencentCloudSDKException as exc:
+        fail_json(msg=f"cannot delete orders: {exc.code}")
+"""
+
+
+def test_a_cli_that_prints_the_error_and_exits_1_handles_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        CLI
+        + """
+def test_raised(ckafka, ckafka_client):
+    verdict = ckafka.assert_handles("ResourceNotFound", lambda: cli(ckafka_client))
+    assert verdict.observed == "exited with code 1, printed the Code and RequestId"
+
+def test_raises_system_exit(ckafka, ckafka_client):
+    delete = lambda: cli(ckafka_client)  # noqa: E731
+    ckafka.assert_handles("AuthFailure.SignatureFailure", delete, raises=SystemExit)
+
+def test_retried_then_exit_0(ckafka, ckafka_client):
+    verdict = ckafka.assert_handles("ResourceInUse", lambda: cli(ckafka_client), backoff=True)
+    assert verdict.observed == "retried 2×, then succeeded"
+    assert ckafka.state.topics("ckafka-1") == []  # really deleted
+
+def test_sys_exit_with_a_message(ckafka, ckafka_client):
+    def exit_with_a_message():  # Python prints the message to stderr and exits with 1
+        request = models.DeleteTopicRequest()
+        request.InstanceId, request.TopicName = "ckafka-1", "orders"
+        try:
+            ckafka_client.DeleteTopic(request)
+        except TencentCloudSDKException as exc:
+            sys.exit(f"error: {exc.code} (RequestId: {exc.requestId})")
+    verdict = ckafka.assert_handles("ResourceNotFound", exit_with_a_message)
+    assert verdict.observed == "exited with code 1"
+"""
+    )
+    pytester.runpytest().assert_outcomes(passed=4)
+
+
+def test_the_lines_for_a_program_that_exits_without_the_request_id(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        CLI
+        + """
+def test_module(ckafka, ckafka_client):
+    ckafka.assert_handles("ResourceNotFound", lambda: ansible_module(ckafka_client))
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DeleteTopic: ResourceNotFound was "
+            f"mishandled (policy: raise, {RAISE_REASON}).",
+            f"call() exited with code 1 (SystemExit(1)), but the RequestId {REQUEST_ID} cannot "
+            "be found in what it printed (stdout, stderr, the exit message) nor in the 0 log "
+            "records of the call.",
+            "Attempts seen: 1",
+        ],
+    )
+    # What the module printed still reaches pytest's capture.
+    result.stdout.fnmatch_lines(
+        ['{"failed": true, "msg": "cannot delete orders: ResourceNotFound"}']
+    )
+
+
+def test_the_lines_for_programs_that_exit_on_a_transient_code_or_exit_0(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        CLI
+        + """
+def test_gives_up(ckafka, ckafka_client):
+    ckafka.assert_handles("InternalError", lambda: cli(ckafka_client))
+
+def test_exits_0_on_error(ckafka, ckafka_client):
+    ckafka.assert_handles("ResourceNotFound", lambda: cli(ckafka_client, exit_on_error=0))
+
+def test_not_the_exception_asked_for(ckafka, ckafka_client):
+    ckafka.assert_handles("ResourceNotFound", lambda: cli(ckafka_client), raises=ValueError)
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=3)
+    match_error_lines(
+        result,
+        [
+            "Expected the client to retry and succeed on attempt 3 (2 × InternalError, then "
+            "success); it gave up and exited with code 1 (SystemExit(1)) after 1 attempt.",
+            "Expected call() to raise or exit non-zero after 1 attempt (ResourceNotFound "
+            "persists); it exited with code 0: the error was swallowed.",
+            "Expected call() to raise ValueError; it exited with code 1 (SystemExit(1)).",
+        ],
+    )
+
+
+# -- something answers before the injected code ---------------------------------------------
+
+
+def test_the_lines_when_validation_refuses_the_request_first(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+from tencentcloud.ckafka.v20190819 import models
+
+def describe_acl(client):
+    request = models.DescribeACLRequest()
+    request.InstanceId, request.ResourceName = "ckafka-1", "orders"
+    request.ResourceType = "TOPIC"  # the API takes 2 for a topic
+    return client.DescribeACL(request)
+
+def test_acl(ckafka, ckafka_client):
+    ckafka.assert_handles("AuthFailure.SignatureFailure", lambda: describe_acl(ckafka_client))
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    match_error_lines(
+        result,
+        [
+            "pytest_ckafka.exceptions.HandlingError: DescribeACL: AuthFailure.SignatureFailure "
+            "was never injected: request validation refused the request first, so its handling "
+            "was not checked.",
+            "Request validation answered InvalidParameter: The parameter `ResourceType` must be "
+            'an integer, got string "TOPIC".',
+            "The real API refuses this request too: fix the request the code under test sends "
+            "(validate=False turns the check off, if the spec is wrong).",
+            "call() raised TencentCloudSDKException('[TencentCloudSDKException] "
+            "code:InvalidParameter message:The parameter `ResourceType` must be an integer, got "
+            f'string "TOPIC". requestId:{REQUEST_ID}\').',
+            "Attempts seen: 1",
+        ],
+    )
+
+
+def test_the_lines_when_strict_auth_refuses_the_request_first(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+from tencentcloud.ckafka.v20190819 import models
+
+@pytest.mark.ckafka(strict_auth=True)  # and the client's key was never registered
+def test_delete(ckafka, ckafka_client):
+    request = models.DeleteTopicRequest()
+    request.InstanceId, request.TopicName = "ckafka-1", "orders"
+    ckafka.assert_handles("ResourceInUse", lambda: ckafka_client.DeleteTopic(request))
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.re_match_lines(
+        [
+            r"^E\s+pytest_ckafka.exceptions.HandlingError: DeleteTopic: ResourceInUse was never "
+            r"injected: the signature check \(strict_auth\) refused the request first, so its "
+            r"handling was not checked\.$",
+            r"^E\s+The signature check \(strict_auth\) answered AuthFailure\.SecretIdNotFound: .+$",
+            r"^E\s+Sign with a key registered with add_credentials\(\.\.\.\), or leave "
+            r"strict_auth off\.$",
+        ]
     )
