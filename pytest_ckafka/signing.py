@@ -16,7 +16,9 @@ What is verified is the claim :func:`~pytest_ckafka.protocol.parse_request` read
 executed and :func:`authenticate` returns the key whose account the call acts in.
 For a host that is not a Tencent Cloud domain (a local endpoint), the credential
 scope may name any service and the host may be signed with or without its port,
-as SDKs sign a local endpoint their own way; the key must still verify.
+as SDKs sign a local endpoint their own way; the key must still verify. Which host
+it is comes from one parse of the Host header (:func:`~pytest_ckafka.hosts.parse_host`):
+one that is not ``host[:port]`` is ``AuthFailure.InvalidAuthorization``.
 
 Checks run in a fixed order, so a request gets one answer: malformed
 (``AuthFailure.InvalidAuthorization``, ``MissingParameter``, ``InvalidParameterValue``),
@@ -59,7 +61,7 @@ from urllib.parse import urlsplit
 
 from .authorization import TC3_ALGORITHM, MalformedAuthorization, TC3Authorization, V1Signature
 from .exceptions import CKafkaUsageError
-from .hosts import is_tencent_cloud_host, strip_port
+from .hosts import HostError, RequestHost, parse_host
 from .protocol import ParsedRequest, ProtocolError, parse_request
 
 __all__ = [
@@ -247,7 +249,7 @@ def authenticate(
         _bad_auth(claim.message)
     parts = urlsplit(url)
     check = _Check(
-        parsed.method, parts.path or "/", parts.query, parts.netloc,
+        parsed.method, parts.path or "/", parts.query, parts.netloc.rpartition("@")[2],
         {name.lower(): value for name, value in _text_headers(headers).items()},
         body.encode("utf-8") if isinstance(body, str) else (body or b""),
         store, math.floor(now), service, max_skew,
@@ -289,19 +291,25 @@ class _Check:
         """The host the client signed: its Host header, or the URL's when an adapter omits it."""
         return self.hdr.get("host", "").strip() or self.netloc
 
-    def host_variants(self) -> list[str]:
+    def request_host(self) -> RequestHost:
+        """:attr:`host` parsed, once for every check: a malformed one is not signed for anyone."""
+        try:
+            return parse_host(self.host)
+        except HostError as error:
+            _bad_auth(error.message)
+
+    def host_variants(self, host: RequestHost) -> list[str]:
         """Tencent Cloud hosts are signed exactly; a local one may be signed without its port.
 
         The official Node.js SDK, for one, signs ``host:127.0.0.1`` but sends
         ``Host: 127.0.0.1:9100``.
         """
-        host = self.host
-        if is_tencent_cloud_host(host):
-            return [host]
-        return list(dict.fromkeys((host, strip_port(host))))
+        if host.is_tencent_cloud:
+            return [host.text]
+        return list(dict.fromkeys((host.text, host.name)))
 
     def tc3(self, claim: TC3Authorization) -> Credentials:
-        hdr, signed = self.hdr, list(claim.signed_headers)
+        hdr, signed, host = self.hdr, list(claim.signed_headers), self.request_host()
         if not _is_date(claim.date):
             _bad_auth(
                 "The credential scope date must be YYYY-MM-DD, got "
@@ -309,7 +317,7 @@ class _Check:
             )
         # A local endpoint has no product name to sign: SDKs derive one from it (the Node.js
         # SDK signs `127` for 127.0.0.1), and the key still has to be the registered one.
-        if claim.service != self.service and is_tencent_cloud_host(self.host):
+        if claim.service != self.service and host.is_tencent_cloud:
             _bad_auth(
                 f"The credential scope names service {_shown(claim.service, _SERVICE)}, "
                 f"not `{self.service}`."
@@ -349,8 +357,8 @@ class _Check:
         hashed = hashlib.sha256(payload).hexdigest()
         values = {name: hdr.get(name, "").strip() for name in signed}
         candidates: list[str] = []
-        for host in self.host_variants():
-            values["host"] = host
+        for variant in self.host_variants(host):
+            values["host"] = variant
             # The documentation lower-cases header values; the SDKs send them as they are.
             lowered = {name: value.lower() for name, value in values.items()}
             candidates += [self.canonical_request(v, signed, hashed) for v in (values, lowered)]
@@ -378,7 +386,7 @@ class _Check:
         return "\n".join((self.verb, self.path, self.query, headers, ";".join(signed), hashed))
 
     def v1(self, claim: V1Signature) -> Credentials:
-        params = claim.params
+        params, host = claim.params, self.request_host()
         for name in _V1_REQUIRED:
             if not params.get(name):
                 _missing(name)
@@ -396,10 +404,10 @@ class _Check:
         signed.pop("Signature", None)
         joined = "&".join(f"{name}={signed[name]}" for name in sorted(signed))
         # The SDKs sign the endpoint they were given: the Host header, or the URL's.
-        hosts = [*self.host_variants(), self.netloc] if self.netloc else self.host_variants()
+        hosts = self.host_variants(host) + ([self.netloc] if self.netloc else [])
         key = credentials.secret_key.encode("utf-8")
-        for host in dict.fromkeys(hosts):
-            text = f"{self.verb}{host}{self.path}?{joined}"
+        for signed_host in dict.fromkeys(hosts):
+            text = f"{self.verb}{signed_host}{self.path}?{joined}"
             expected = base64.b64encode(hmac.new(key, text.encode("utf-8"), digest).digest())
             if hmac.compare_digest(expected, params["Signature"].encode("utf-8")):
                 self.check_token(credentials, params.get("Token", ""), "Token")

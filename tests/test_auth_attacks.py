@@ -6,6 +6,7 @@ thing wrong with it is the trick itself. Issue 10, section 1.
 
 from __future__ import annotations
 
+import http.client
 import json
 from typing import Any, Optional
 from urllib.parse import urlencode
@@ -309,3 +310,75 @@ def test_a_tencent_cloud_host_names_the_service_it_expects() -> None:
         "Code": "AuthFailure.InvalidAuthorization",
         "Message": "The credential scope names service `127`, not `ckafka`.",
     }
+
+
+# -- the Host header: parsed once, so "Tencent Cloud or not" cannot be read two ways -----
+
+
+CVM = "cvm.tencentcloudapi.com"
+
+
+def cvm_signed(host_header: str, body: bytes) -> dict[str, str]:
+    """A call signed by the victim for another product (cvm), its Host header then changed."""
+    headers = tc3_headers(
+        "DescribeInstanceAttributes", host=CVM, body=body, secret_id=VICTIM,
+        secret_key=VICTIM_KEY, service="cvm",
+    )  # fmt: skip
+    return {**headers, "Host": host_header}
+
+
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        (f"{CVM}:1@x", "it contains `@`"),
+        (f"x@{CVM}", "it contains `@`"),
+        (f"{CVM}:1 x", "it contains whitespace"),
+        (f"{CVM}:1:2", "it has more than one `:` (write an IPv6 address in brackets)"),
+        ("::1", "it has more than one `:` (write an IPv6 address in brackets)"),
+        (f"{CVM}:", "its port is not a number from 1 to 65535"),
+        (f"{CVM}:99999", "its port is not a number from 1 to 65535"),
+        (f"{CVM}:x", "its port is not a number from 1 to 65535"),
+        (f"{CVM}/x", "it contains `/`"),
+    ],
+)
+def test_a_malformed_host_header_gets_no_relaxed_local_rules(host: str, why: str) -> None:
+    # `cvm...:1@x` used to be "Tencent Cloud" for the service check (the part after `@`) and
+    # "x" for nothing, "cvm...:1" signed without the port: a cvm signature ran as a ckafka call.
+    fake, instance = two_accounts()
+    body = json.dumps({"InstanceId": instance}).encode()
+    assert error(fake.handle("POST", f"https://{CVM}/", cvm_signed(host, body), body)) == {
+        "Code": "AuthFailure.InvalidAuthorization",
+        "Message": f"The Host header `{host}` is not `host` or `host:port`: {why}.",
+    }
+
+
+def test_a_forged_host_header_is_refused_by_the_server() -> None:
+    with FakeServer(strict_auth=True) as server:
+        server.auth_now = lambda: TS + 0.5
+        server.add_credentials(VICTIM, VICTIM_KEY)
+        instance = server.state.add_instance(account=VICTIM)
+        body = json.dumps({"InstanceId": instance}).encode()
+        codes = []
+        for host in (CVM, f"{CVM}:1@x"):
+            address, port = server.endpoint.rsplit(":", 1)
+            connection = http.client.HTTPConnection(address, int(port), timeout=10)
+            connection.putrequest("POST", "/", skip_host=True)
+            for name, value in cvm_signed(host, body).items():
+                connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
+            answer = json.loads(connection.getresponse().read())["Response"]
+            connection.close()
+            codes.append(answer["Error"]["Code"])
+        assert codes == ["AuthFailure.InvalidAuthorization"] * 2
+
+
+@pytest.mark.parametrize("host", ["[::1]:9100", "[::1]", "LocalHost.:9100"])
+def test_a_well_formed_local_host_keeps_the_relaxed_rules(host: str) -> None:
+    fake, instance = two_accounts()
+    body = json.dumps({"InstanceId": instance}).encode()
+    headers = tc3_headers(
+        "DescribeInstanceAttributes", host=host, body=body, secret_id=VICTIM,
+        secret_key=VICTIM_KEY, service="local", signed_host=host.rpartition(":9100")[0] or host,
+    )  # fmt: skip
+    assert error(fake.handle("POST", f"http://{host}/", headers, body)) is None
