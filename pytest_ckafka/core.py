@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Protocol, Union
 
 from .backend import ApiError, Backend, State
 from .bodycheck import check_body
-from .calls import Call, CallLog
+from .calls import Call, CallLog, parsed_size
 from .catalog import lookup_code
 from .clock import Clock
 from .defaults import DEFAULT_MAX_CALLS
@@ -546,7 +546,7 @@ def _call(parsed: ParsedRequest, url: str, request_id: str, reply: Reply, by: st
 
 
 def _size(body: Union[bytes, str, None]) -> int:
-    return len(body) if body else 0
+    return parsed_size(body)  # the log keeps the parsed params, not the body
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:
