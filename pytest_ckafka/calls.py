@@ -102,6 +102,15 @@ class Call:
         error = response.get("Response", {}).get("Error") if response else None
         return str(error.get("Code")) if isinstance(error, dict) else None
 
+    def scrubbed_params(self) -> dict[str, Any]:
+        """A copy of ``params`` with secrets hidden, as in a cassette, for what the log shows.
+
+        Secret members (a ``Password``) read ``SCRUBBED``, and so does their value, or the
+        call's SecretId, wherever else it appears.
+        """
+        values = [self.secret_id] if self.secret_id else []
+        return _log_scrubbers().scrub_params(self.action, dict(self.params), values=values)
+
     def summary(self) -> str:
         """``DescribeTopic {"InstanceId": "x"} -> ResourceNotFound`` in one line.
 
@@ -111,9 +120,7 @@ class Call:
             url = _log_scrubbers().scrub_request(self.method, self.url, {}, b"")[0]
             what = f"{self.method} {url}" + (f" ({self.action})" if self.action else "")
             return f"{what} -> {self.error_code or 'success'}"
-        values = [self.secret_id] if self.secret_id else []
-        shown = _log_scrubbers().scrub_params(self.action, dict(self.params), values=values)
-        params = json.dumps(shown, ensure_ascii=False, sort_keys=True)
+        params = json.dumps(self.scrubbed_params(), ensure_ascii=False, sort_keys=True)
         return f"{self.action} {clip(params)} -> {self.error_code or 'success'}"
 
 

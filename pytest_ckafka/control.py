@@ -25,13 +25,15 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
 ``GET /_ckafka/calls``
     ``{"calls": [{"action", "params", "region", "version", "request_id", "error_code"}],
     "dropped": N}`` in arrival order; ``error_code`` is ``null`` on success,
-    ``"fault:KIND"`` for a fault. The log keeps the last ``max_calls`` calls
+    ``"fault:KIND"`` for a fault. ``params`` hide secrets as a cassette does (a
+    ``Password`` reads ``SCRUBBED``). The log keeps the last ``max_calls`` calls
     (``--max-calls``); ``dropped`` counts the older ones it let go since the last reset.
 ``POST /_ckafka/reset``
     Forget stubs, calls and the stateful backend's resources (registered
     credentials stay); ``{"reset": true}``.
 ``GET /_ckafka/state``
-    ``{"state": {"stores": [...]}}``: every resource, as ``State.dump()`` gives it.
+    ``{"state": {"stores": [...]}}``: every resource, as ``State.dump()`` gives it,
+    users' passwords in clear (a saved state must hold them to be loaded back).
 ``POST /_ckafka/state``
     Seed: one entry or a list (all or none), each ``{"add": KIND, ...}`` with
     KIND one of ``instance``, ``topic``, ``messages``, ``group``, ``user``,
@@ -304,7 +306,7 @@ def _calls(fake: CKafka, body: bytes) -> dict[str, Any]:
     calls = [
         {
             "action": call.action,
-            "params": dict(call.params),
+            "params": call.scrubbed_params(),  # secrets hidden, as in Call.summary
             "region": call.region,
             "version": call.version,
             "request_id": call.request_id,

@@ -612,3 +612,21 @@ def test_answers_are_always_standard_json() -> None:
     assert strict_json.dumps_lenient({"Limit": float("nan"), "Name": "a\ud800"}) == (
         b'{"Limit":"NaN","Name":"a\xef\xbf\xbd"}'
     )
+
+
+def test_the_call_log_hides_secrets_as_cassettes_do() -> None:
+    # GET /_ckafka/calls used to answer a CreateUser Password in clear; Call.summary hid it.
+    fake = CKafka()
+    instance = fake.state.add_instance()
+    password = "Secret-Pw-4242"
+    call(fake, "CreateUser", {"InstanceId": instance, "Name": "alice", "Password": password})
+    call(fake, "ModifyPassword", {"InstanceId": instance, "Name": "alice",
+                                  "Password": password, "PasswordNew": "New-Pw-4242"})  # fmt: skip
+    answer = control(fake, "GET", "/_ckafka/calls")
+    assert [c["params"] for c in answer.body["calls"]] == [
+        {"InstanceId": instance, "Name": "alice", "Password": "SCRUBBED"},
+        {"InstanceId": instance, "Name": "alice", "Password": "SCRUBBED",
+         "PasswordNew": "SCRUBBED"},
+    ]  # fmt: skip
+    assert password not in json.dumps(answer.body)
+    assert fake.calls[0].params["Password"] == password  # the Python log is the test's own
