@@ -205,6 +205,15 @@ class Endpoints:
         """
         return {_split_port(e)[0].strip("[]") for e in self._extra}
 
+    def host_ports(self) -> list[tuple[str, Optional[int]]]:
+        """Each extra endpoint as ``(host, port)``: no brackets; ``None`` for the default ports.
+
+        >>> Endpoints(["127.0.0.1:9100", "[::1]:9100", "ckafka.internal"]).host_ports()
+        [('127.0.0.1', 9100), ('::1', 9100), ('ckafka.internal', None)]
+        """
+        pairs = [_split_port(e) for e in self._extra]
+        return [(host.strip("[]"), int(port) if port else None) for host, port in pairs]
+
     def url_pattern(self) -> re.Pattern[str]:
         """A compiled regex for full http(s) URLs on these hosts, for ``responses``/``respx``."""
         if self._pattern is None:
