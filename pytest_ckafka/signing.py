@@ -63,6 +63,7 @@ from .authorization import TC3_ALGORITHM, MalformedAuthorization, TC3Authorizati
 from .exceptions import CKafkaUsageError
 from .hosts import HostError, RequestHost, parse_host
 from .protocol import ParsedRequest, ProtocolError, parse_request
+from .spec import load_spec
 
 __all__ = [
     "MAX_SKEW",
@@ -90,6 +91,9 @@ _HEADER_LIST = re.compile(r"[A-Za-z0-9_-]{0,30}(?:;[A-Za-z0-9_-]{0,30}){0,15}")
 _NAME = re.compile(r"[A-Za-z0-9-]{1,20}")
 _NUMBER = re.compile(r"[0-9.+-]{1,40}")
 _INT = re.compile(r"[0-9]{1,10}")  # up to the year 2286: datetime cannot overflow
+_NONCE = re.compile(r"[0-9]{1,20}")  # the SDKs send random.randint(1, sys.maxsize)
+# v1 parameters whose values are checked whole against what is registered, or not signed.
+_V1_OPAQUE = frozenset(("Signature", "Token"))
 _BAD_ID = re.compile(r"[\s/,;=]")
 _SIGNATURE_FAILURE = (
     "The provided credentials could not be validated. Please check your signature is correct."
@@ -398,7 +402,15 @@ class _Check:
                 f"SignatureMethod {_shown(sign_method, _NAME)} is not supported; use `HmacSHA1` "
                 "or `HmacSHA256` (or TC3-HMAC-SHA256 in the Authorization header).",
             )
+        nonce = params["Nonce"]
+        if not _NONCE.fullmatch(nonce):
+            raise AuthError(
+                "InvalidParameterValue",
+                f"Nonce must be a positive integer (the SDKs send a random one), got "
+                f"{_shown(nonce, _NUMBER)}.",
+            )
         credentials = self.lookup(params["SecretId"], _timestamp(params["Timestamp"], "Timestamp"))
+        _refuse_ambiguous_v1(params)
         # As the SDKs' _format_sign_string: "_" in a name is signed as ".", then sorted.
         signed = {name.replace("_", "."): value for name, value in params.items()}
         signed.pop("Signature", None)
@@ -462,6 +474,35 @@ class _Check:
             )
         if problem:
             raise AuthError("AuthFailure.TokenFailure", problem)
+
+
+def _refuse_ambiguous_v1(params: Mapping[str, str]) -> None:
+    """Refuse a v1 request whose signed text also stands for other parameters than it runs.
+
+    The v1 text to sign is ``name=value`` pairs joined by ``&``, unencoded, with ``_``
+    in a name signed as ``.``: a signed ``Status.0`` sent as ``Status_0``, or a
+    ``Nonce`` of ``4242&Offset=3`` sent instead of ``Nonce=4242`` and ``Offset=3``,
+    verifies, and runs something else. Only the action's own member values may
+    hold ``&`` and ``=`` (a search word may): that ambiguity is left, as documented.
+    """
+    action = params.get("Action", "")
+    spec = load_spec()
+    members = spec.input_members(action) if action in spec.actions else {}
+    for name, value in params.items():
+        if "_" in name and name.replace("_", ".").split(".")[0] in members:
+            dotted = _clip(name.replace("_", "."))
+            raise AuthError(
+                "AuthFailure.SignatureFailure",
+                f"The parameter `{_clip(name)}` is signed as `{dotted}`, a parameter of "
+                f"{action}, but would run as `{_clip(name)}`: send it as `{dotted}`.",
+            )
+        if name not in members and name not in _V1_OPAQUE and ("&" in value or "=" in value):
+            raise AuthError(
+                "AuthFailure.SignatureFailure",
+                f"The v1 parameter `{_clip(name)}` holds `&` or `=`: in the signed text (`name="
+                "value` pairs joined by `&`) it could stand for other parameters than it runs "
+                "with. Common parameters never hold them.",
+            )
 
 
 def _tc3_signature(secret_key: str, date: str, service: str, string_to_sign: str) -> str:

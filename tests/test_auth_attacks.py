@@ -382,3 +382,62 @@ def test_a_well_formed_local_host_keeps_the_relaxed_rules(host: str) -> None:
         secret_key=VICTIM_KEY, service="local", signed_host=host.rpartition(":9100")[0] or host,
     )  # fmt: skip
     assert error(fake.handle("POST", f"http://{host}/", headers, body)) is None
+
+
+# -- v1's unencoded text to sign: one signed text, one set of parameters ---------------------
+
+
+def signed_v1_get(params: dict[str, str]) -> dict[str, str]:
+    return v1_params(
+        "DescribeInstances", params, method="GET", host=HOST, secret_id=VICTIM,
+        secret_key=VICTIM_KEY,
+    )  # fmt: skip
+
+
+def get(fake: CKafka, params: dict[str, str]) -> Reply:
+    return fake.handle("GET", f"{URL}?{urlencode(params)}", {"Host": HOST}, b"")
+
+
+@pytest.mark.parametrize("validate", [True, False], ids=["validate", "no-validate"])
+def test_a_signed_member_renamed_with_an_underscore_is_refused(validate: bool) -> None:
+    # The SDKs sign `_` in a name as `.`: `Status_0` verified as the signed `Status.0`, then
+    # ran as an unknown parameter (with validate=False the filter was silently dropped).
+    fake = CKafka(strict_auth=True, validate=validate)
+    fake.auth_now = lambda: TS + 0.5
+    fake.add_credentials(VICTIM, VICTIM_KEY)
+    params = signed_v1_get({"Limit": "5", "Status.0": "1"})
+    assert error(get(fake, params)) is None
+    params["Status_0"] = params.pop("Status.0")
+    assert error(get(fake, params)) == {
+        "Code": "AuthFailure.SignatureFailure",
+        "Message": "The parameter `Status_0` is signed as `Status.0`, a parameter of "
+        "DescribeInstances, but would run as `Status_0`: send it as `Status.0`.",
+    }
+
+
+def test_a_nonce_that_swallows_a_signed_parameter_is_refused() -> None:
+    # `Nonce=4242` with `Offset=3`, and one Nonce of `4242&Offset=3`, sign the same text.
+    fake, _ = two_accounts()
+    params = signed_v1_get({"Limit": "5", "Offset": "3"})
+    params["Nonce"] += "&Offset=3"
+    del params["Offset"]
+    assert error(get(fake, params)) == {
+        "Code": "InvalidParameterValue",
+        "Message": "Nonce must be a positive integer (the SDKs send a random one), got a value "
+        "of 13 characters.",
+    }
+    assert fake.calls[-1].params == {"Limit": 5}  # logged as parsed, never run
+
+
+def test_a_common_parameter_that_swallows_a_signed_parameter_is_refused() -> None:
+    fake, _ = two_accounts()
+    params = signed_v1_get({"Language": "en-US", "Limit": "5"})
+    assert error(get(fake, params)) is None
+    params["Language"] += "&Limit=5"
+    del params["Limit"]
+    assert error(get(fake, params)) == {
+        "Code": "AuthFailure.SignatureFailure",
+        "Message": "The v1 parameter `Language` holds `&` or `=`: in the signed text (`name="
+        "value` pairs joined by `&`) it could stand for other parameters than it runs with. "
+        "Common parameters never hold them.",
+    }
