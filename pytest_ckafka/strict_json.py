@@ -46,9 +46,9 @@ __all__ = [
 
 MAX_DEPTH = limits.MAX_DEPTH
 """The deepest nesting accepted: the one limit of :mod:`pytest_ckafka.limits`."""
-MIN_INT = -(2**63)
-"""The smallest integer accepted (int64)."""
-MAX_INT = 2**64 - 1
+MIN_INT = limits.MIN_INT
+"""The smallest integer accepted (int64): the one of :mod:`pytest_ckafka.limits`."""
+MAX_INT = limits.MAX_INT
 """The largest integer accepted (uint64, the widest CKafka integer)."""
 
 JSONPath = tuple[Union[str, int], ...]
