@@ -51,10 +51,11 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
 
 ``HEAD`` is answered as ``GET`` without the body. Every body is standard JSON
 (:mod:`pytest_ckafka.strict_json`), both ways: ``NaN``, ``Infinity``, an integer
-beyond int64/uint64, a lone surrogate (``"\\ud800"``) or nesting deeper than 64
-levels is refused with a 400 naming the field (``stubs[0].params.Limit: NaN is not
-standard JSON...``), and every field is type-checked (seed arguments against the
-``State.add_*`` signatures, ``PUT /_ckafka/state`` against the models). Answers
+beyond int64/uint64, a lone surrogate (``"\\ud800"``) or nesting deeper than
+:data:`~pytest_ckafka.limits.MAX_DEPTH` is refused with a 400 naming the field
+(``stubs[0].params.Limit: NaN is not standard JSON...``), and every field is
+type-checked (seed arguments against the ``State.add_*`` signatures,
+``PUT /_ckafka/state`` against the models). Answers
 never carry non-standard JSON: a value that got into the fake from Python and has
 no JSON form is written replaced (``"NaN"``, U+FFFD).
 
