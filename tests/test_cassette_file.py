@@ -677,10 +677,13 @@ def _rewrite_many(path: str, run_id: str, worker: int, count: int) -> None:
         save(Path(path), [call(f"W{worker}N{n}")], merge=False, run=run)
 
 
-def test_a_rewrite_run_replaces_once_then_adds_across_processes(tmp_path: Path) -> None:
+def test_a_rewrite_run_replaces_once_then_adds_across_processes(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     path = tmp_path / "shared" / "c.yaml"
     save(path, [call("Old1"), call("Old2")], merge=False)
     run = RewriteRun(new_run_id())
+    request.addfinalizer(run.remove)  # whatever happens below
     workers, count = 4, 10
     context = multiprocessing.get_context("fork")
     processes = [
@@ -696,10 +699,14 @@ def test_a_rewrite_run_replaces_once_then_adds_across_processes(tmp_path: Path) 
     assert sorted(actions) == sorted(f"W{w}N{n}" for w in range(workers) for n in range(count))
     assert leftovers(path.parent) == ["c.yaml"]
     # The next run replaces this one's calls.
-    save(path, [call("Next")], merge=False, run=RewriteRun(new_run_id()))
+    following = RewriteRun(new_run_id())
+    try:
+        save(path, [call("Next")], merge=False, run=following)
+    finally:
+        following.remove()
     assert [i.headers["X-TC-Action"][0] for i in load(path)] == ["Next"]
     run.remove()
-    assert not run.folder.exists()
+    assert not run.folder.exists() and not following.folder.exists()
 
 
 # -- API version -----------------------------------------------------------------------
