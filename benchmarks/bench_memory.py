@@ -9,11 +9,14 @@ two must stay under ``--target`` MB (10 by default), which holds once the call
 log is full (``max_calls``, 10,000 by default) and drops a call for each new one.
 
 The same run with ``max_calls=None`` (every call kept, as before the log was
-bounded) is the baseline, printed as a ratio; ``--no-baseline`` skips it.
+bounded) is the baseline, printed as a ratio; ``--no-baseline`` skips it. Each
+line also says how many calls the log kept: exactly ``max_calls`` when capped
+(else the verdict is FAIL), every call in the baseline. At smoke sizes the RSS
+figures mean nothing, but those counts still tell a bounded log from an unbounded one.
 
 Usage: python benchmarks/bench_memory.py [--calls 20000] [--max-calls 10000]
        [--target 10] [--no-baseline]
-Smoke test: python benchmarks/bench_memory.py --smoke (300 calls, max_calls 100, no baseline)
+Smoke test: python benchmarks/bench_memory.py --smoke (300 calls, max_calls 100, baseline too)
 """
 
 from __future__ import annotations
@@ -83,11 +86,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--target", type=float, default=10.0, help="MB allowed (%(default)s)")
     parser.add_argument("--no-baseline", action="store_true", help="skip max_calls=None")
     parser.add_argument(
-        "--smoke", action="store_true", help="tiny sizes (300 calls, max_calls 100, no baseline)"
+        "--smoke", action="store_true", help="tiny sizes (300 calls, max_calls 100)"
     )
     args = parser.parse_args(argv)
     if args.smoke:
-        args.calls, args.max_calls, args.no_baseline = 300, 100, True
+        args.calls, args.max_calls = 300, 100
     print(
         f"bench_memory: RSS growth between {args.calls} and {2 * args.calls} calls over HTTP "
         f"(max_calls={args.max_calls}; target < {args.target:g} MB)"
@@ -95,13 +98,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     ok = True
     for action in ACTIONS:
         capped, kept = growth(action, args.calls, args.max_calls)
-        verdict = "PASS" if capped < args.target else "FAIL"
+        # A bounded log holds exactly max_calls once full: fewer or more is a bug, at any size.
+        bounded = kept == min(args.max_calls, 2 * args.calls)
+        verdict = "PASS" if capped < args.target and bounded else "FAIL"
         ok = ok and verdict == "PASS"
         line = f"  {action:18} {capped:+7.1f} MB, {kept} calls kept  {verdict}"
         if not args.no_baseline:
-            unbounded, _ = growth(action, args.calls, None)
+            unbounded, kept_all = growth(action, args.calls, None)
             ratio = unbounded / capped if capped > 0.05 else float("inf")
-            line += f"   (max_calls=None: {unbounded:+.1f} MB, x{ratio:.0f})"
+            line += f"   (max_calls=None: {unbounded:+.1f} MB, {kept_all} calls kept, x{ratio:.0f})"
         print(line, flush=True)
     return 0 if ok else 1
 

@@ -3,9 +3,10 @@
 The log is bounded, so a long-running server (or a test making millions of
 calls) does not grow without end: it keeps the last :data:`DEFAULT_MAX_CALLS`
 calls unless told otherwise (``max_calls``; ``None`` keeps every call), and
-drops the oldest sooner once the requests and replies it keeps pass
-:data:`MAX_LOG_BYTES`. It counts what it dropped, and an assertion whose
-answer could depend on a dropped call fails saying so instead of guessing.
+drops the oldest sooner once the parsed requests and the replies it keeps pass
+:data:`MAX_LOG_BYTES` (a parsed request counts what it takes in memory, up to ~20
+times its text: :func:`parsed_size`). It counts what it dropped, and an assertion
+whose answer could depend on a dropped call fails saying so instead of guessing.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import json
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .defaults import DEFAULT_MAX_CALLS
 from .envelopes import CONTENT_TYPE, Reply
@@ -26,11 +27,26 @@ from .stubs import params_match
 if TYPE_CHECKING:
     from .scrub import Scrubbers
 
-__all__ = ["MAX_LOG_BYTES", "Call", "CallLog", "check_max_calls"]
+__all__ = [
+    "CLIPPED_VALUES",
+    "MAX_LOG_BYTES",
+    "REFUSED_PARAMS_BYTES",
+    "Call",
+    "CallLog",
+    "check_max_calls",
+    "clipped_params",
+    "parsed_size",
+]
 
+REFUSED_PARAMS_BYTES = 1024 * 1024
+"""A refused call whose params take more (:func:`parsed_size`) keeps a clipped copy of them."""
+CLIPPED_VALUES = 100
+"""How many values (members and items, at any depth) a clipped copy of params keeps."""
 MAX_LOG_BYTES = 64 * 1024 * 1024
-"""The request and reply bytes a capped log keeps at most: 10 MB bodies drop out sooner."""
+"""The bytes a capped log keeps at most (parsed params, URLs, replies): big calls go sooner."""
 
+# Answers to calls the fake refused before acting on them.
+_REFUSED = frozenset({"protocol", "invalid", "auth"})
 # Answers that came from elsewhere: a recording cassette must keep those.
 _NOT_PRODUCED_HERE = frozenset({"network", "cassette"})
 # An assertion message lists at most this many calls, the most recent.
@@ -90,6 +106,15 @@ class Call:
         error = response.get("Response", {}).get("Error") if response else None
         return str(error.get("Code")) if isinstance(error, dict) else None
 
+    def scrubbed_params(self) -> dict[str, Any]:
+        """A copy of ``params`` with secrets hidden, as in a cassette, for what the log shows.
+
+        Secret members (a ``Password``) read ``SCRUBBED``, and so does their value, or the
+        call's SecretId, wherever else it appears.
+        """
+        values = [self.secret_id] if self.secret_id else []
+        return _log_scrubbers().scrub_params(self.action, dict(self.params), values=values)
+
     def summary(self) -> str:
         """``DescribeTopic {"InstanceId": "x"} -> ResourceNotFound`` in one line.
 
@@ -99,10 +124,79 @@ class Call:
             url = _log_scrubbers().scrub_request(self.method, self.url, {}, b"")[0]
             what = f"{self.method} {url}" + (f" ({self.action})" if self.action else "")
             return f"{what} -> {self.error_code or 'success'}"
-        values = [self.secret_id] if self.secret_id else []
-        shown = _log_scrubbers().scrub_params(self.action, dict(self.params), values=values)
-        params = json.dumps(shown, ensure_ascii=False, sort_keys=True)
+        params = json.dumps(self.scrubbed_params(), ensure_ascii=False, sort_keys=True)
         return f"{self.action} {clip(params)} -> {self.error_code or 'success'}"
+
+
+def clipped_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A small copy of ``params``: its first :data:`CLIPPED_VALUES` values, texts clipped.
+
+    What was left out is said where it was: a ``"..."`` member of an object, a last
+    item of an array.
+
+    >>> clipped_params({"Name": "x" * 300, "Ids": list(range(200))})["Ids"][-1]
+    '... 102 more items not kept (the call was refused: its params are clipped)'
+    """
+    kept = _clipped(params, [CLIPPED_VALUES])
+    assert isinstance(kept, dict)
+    return kept
+
+
+def _clipped(value: Any, budget: list[int]) -> Any:
+    if isinstance(value, str):
+        return clip(value)
+    if isinstance(value, Mapping):
+        kept: dict[str, Any] = {}
+        for name, child in value.items():
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            kept[clip(name)] = _clipped(child, budget)
+        if len(kept) < len(value):
+            kept["..."] = _left_out(len(value) - len(kept), "members")
+        return kept
+    if isinstance(value, (list, tuple)):
+        items: list[Any] = []
+        for child in value:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            items.append(_clipped(child, budget))
+        if len(items) < len(value):
+            items.append("... " + _left_out(len(value) - len(items), "items"))
+        return items
+    return value
+
+
+def _left_out(count: int, what: str) -> str:
+    return f"{count} more {what} not kept (the call was refused: its params are clipped)"
+
+
+def parsed_size(body: Union[bytes, str, None]) -> int:
+    """About how many bytes the params parsed from ``body`` (JSON or a form) take in memory.
+
+    Parsed, a request takes more than its text, up to ~20 times for
+    ``{"1":1,"2":1,...}`` or ``[{},{},...]``: each element is an object and a slot.
+    Counting separators bounds that at the cost of a few ``bytes.count``, where
+    walking the parsed params would cost more than parsing them.
+
+    >>> parsed_size(b'{"Limit": 10}'), parsed_size(None)
+    (133, 0)
+    """
+    if not body:
+        return 0
+    if isinstance(body, bytes):
+        elements = sum(body.count(mark) for mark in _MARKS_BYTES)
+    else:
+        elements = sum(body.count(mark) for mark in _MARKS_TEXT)
+    return len(body) + _ELEMENT_BYTES * elements
+
+
+# What one element of a parsed request takes at most: a name (~50 bytes), a dict slot
+# (~60 with the table's slack) and a small value. Measured: 117 per `"n":1`, 72 per `{}`.
+_ELEMENT_BYTES = 120
+_MARKS_TEXT = (",", "{", "[", "&")
+_MARKS_BYTES = tuple(mark.encode() for mark in _MARKS_TEXT)
 
 
 def check_max_calls(max_calls: Optional[int]) -> Optional[int]:
@@ -143,7 +237,15 @@ class CallLog:
         self._produced_here: set[str] = set()  # RequestIds of the answers the fake made
 
     def append(self, call: Call, request_bytes: int = 0) -> None:
-        """Record ``call`` (``request_bytes``: its request body's size), dropping the oldest."""
+        """Record ``call``, dropping the oldest; ``request_bytes``: what its params take.
+
+        That is :func:`parsed_size` of the request body: parsed params are what is kept.
+        A call refused (by the protocol, validation or strict_auth) with params over
+        :data:`REFUSED_PARAMS_BYTES` keeps a :func:`clipped_params` copy of them instead.
+        """
+        if request_bytes > REFUSED_PARAMS_BYTES and call.answered_by in _REFUSED:
+            call = replace(call, params=clipped_params(call.params))
+            request_bytes = REFUSED_PARAMS_BYTES
         size = request_bytes + len(call.url) + len(call.reply.body)
         with self._lock:
             self._entries.append((call, size))

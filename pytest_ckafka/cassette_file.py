@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import collections
 import gc
-import json
 import os
 import sys
 import tempfile
@@ -41,6 +40,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
+from . import strict_json
 from .exceptions import CKafkaUsageError
 from .spec import load_spec
 
@@ -118,13 +118,14 @@ class _Loader(_BaseLoader):
 def _check_unique_keys(loader: _Loader, node: yaml.MappingNode) -> None:
     if not isinstance(node, yaml.MappingNode):
         return  # the base constructor reports what is not a mapping
-    seen: dict[Any, yaml.Node] = {}
+    seen: dict[tuple[type, Any], yaml.Node] = {}
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue  # `<<: *base` entries may be overridden on purpose
         key = loader.construct_object(key_node, deep=True)
         try:
-            first = seen.setdefault(key, key_node)
+            # By type too: `1` and `true` are two keys to YAML, though Python finds them equal.
+            first = seen.setdefault((type(key), key), key_node)
         except TypeError:
             continue  # an unhashable key: the base constructor says so
         if first is not key_node:
@@ -289,11 +290,18 @@ class _Node:
     def headers(self) -> dict[str, list[str]]:
         self.mapping()
         result: dict[str, list[str]] = {}
+        seen: dict[str, str] = {}  # lower case -> as written
         for name, values in self.value.items():
             item = self.child(name)
             assert item is not None
             if not isinstance(name, str):
                 raise self.fail(f"header names must be strings, got {name!r}")
+            first = seen.setdefault(name.lower(), name)
+            if first != name:  # HTTP header names ignore case: which one would be sent?
+                raise item.fail(
+                    f"repeats the header `{first}` (header names ignore case); "
+                    "keep one, with every value in its list"
+                )
             if isinstance(values, str):
                 values = [values]
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
@@ -361,9 +369,11 @@ def _check_json_body(node: _Node, headers: dict[str, list[str]], body: bytes) ->
     if not content_type.startswith("application/json") or not body.strip():
         return
     try:
-        json.loads(body)
-    except ValueError as exc:
-        raise node.fail(f"is not valid JSON ({exc}); re-record it or fix the edit") from None
+        strict_json.loads(body)  # one depth limit, standard numbers and text, never recursion
+    except strict_json.JSONSyntaxError as exc:
+        raise node.fail(f"is not valid JSON ({exc.reason}); re-record it or fix the edit") from None
+    except strict_json.JSONValueError as exc:
+        raise node.fail(f"cannot be replayed ({exc}); re-record it or fix the edit") from None
 
 
 def _item(parent: _Node, index: int) -> _Node:

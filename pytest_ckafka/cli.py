@@ -38,7 +38,10 @@ its mode), each stub's ``times`` being the uses left; spent stubs are dropped.
 Calls are not saved. A temporary that a killed save left is removed at the next
 start or save (:mod:`pytest_ckafka.state_file`). The file is standard JSON both
 ways: a state that cannot be written as such (``NaN``, a lone surrogate) is not
-written; the previous file is kept and the exit code is 1.
+written; the previous file is kept and the exit code is 1. A symbolic link is
+followed (it stays a link); a file that cannot be written (a read-only folder, a
+full disk) gets its state saved to ``NAME.unsaved-PID.json`` in the same folder,
+else in the temporary folder, named on stderr, and the exit code is 1.
 
 ``--seed FILE``: the same format, loaded at start and never written, so a
 hand-written file stays as it is and every start begins from it. With ``--state``
@@ -79,7 +82,7 @@ from .exceptions import CKafkaUsageError
 from .json_types import json_kind
 from .seeding import apply_seeds, load_dump
 from .server import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer, ListenError
-from .state_file import remove_stale_temporaries, write_atomically
+from .state_file import remove_stale_temporaries, save_elsewhere, write_atomically
 from .suggest import closest, unknown_name_message
 
 __all__ = ["main"]
@@ -421,7 +424,12 @@ def _save_state(path: Path, server: FakeServer) -> None:
     try:
         write_atomically(path, text)
     except OSError as exc:
-        raise CommandError(f"cannot save state file {path}: {_reason(exc)} ({kept})") from None
+        saved = save_elsewhere(path, text)  # the session's state is never just dropped
+        where = f"saved to {saved} instead" if saved else "lost: no folder could take it"
+        raise CommandError(
+            f"cannot save state file {path}: {_reason(exc)} ({kept}); this session's state was "
+            f"{where}"
+        ) from None
 
 
 def _read_json(path: Path, what: str) -> Any:

@@ -28,7 +28,8 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
     ``null`` on success, ``"fault:KIND"`` for a fault; ``secret_id`` is the SecretId
     the request named (``null`` if unsigned), ``account`` the stateful account it
     acted in (``null`` if refused first: unparseable, or not authenticated under
-    ``strict_auth``). The log keeps the last ``max_calls`` calls (``--max-calls``);
+    ``strict_auth``). ``params`` hide secrets as a cassette does (a ``Password``
+    reads ``SCRUBBED``). The log keeps the last ``max_calls`` calls (``--max-calls``);
     ``dropped`` counts the older ones it let go since the last reset.
 ``POST /_ckafka/credentials``
     Register one key (an object) or several (a list: all or none), each
@@ -44,7 +45,8 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
     Forget stubs, calls and the stateful backend's resources (registered
     credentials stay); ``{"reset": true}``.
 ``GET /_ckafka/state``
-    ``{"state": {"stores": [...]}}``: every resource, as ``State.dump()`` gives it.
+    ``{"state": {"stores": [...]}}``: every resource, as ``State.dump()`` gives it,
+    users' passwords in clear (a saved state must hold them to be loaded back).
 ``POST /_ckafka/state``
     Seed: one entry or a list (all or none), each ``{"add": KIND, ...}`` with
     KIND one of ``instance``, ``topic``, ``messages``, ``group``, ``user``,
@@ -62,10 +64,11 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
 
 ``HEAD`` is answered as ``GET`` without the body. Every body is standard JSON
 (:mod:`pytest_ckafka.strict_json`), both ways: ``NaN``, ``Infinity``, an integer
-beyond int64/uint64, a lone surrogate (``"\\ud800"``) or nesting deeper than 64
-levels is refused with a 400 naming the field (``stubs[0].params.Limit: NaN is not
-standard JSON...``), and every field is type-checked (seed arguments against the
-``State.add_*`` signatures, ``PUT /_ckafka/state`` against the models). Answers
+beyond int64/uint64, a lone surrogate (``"\\ud800"``) or nesting deeper than
+:data:`~pytest_ckafka.limits.MAX_DEPTH` is refused with a 400 naming the field
+(``stubs[0].params.Limit: NaN is not standard JSON...``), and every field is
+type-checked (seed arguments against the ``State.add_*`` signatures,
+``PUT /_ckafka/state`` against the models). Answers
 never carry non-standard JSON: a value that got into the fake from Python and has
 no JSON form is written replaced (``"NaN"``, U+FFFD).
 
@@ -317,7 +320,7 @@ def _calls(fake: CKafka, body: bytes) -> dict[str, Any]:
     calls = [
         {
             "action": call.action,
-            "params": dict(call.params),
+            "params": call.scrubbed_params(),  # secrets hidden, as in Call.summary
             "region": call.region,
             "version": call.version,
             "request_id": call.request_id,

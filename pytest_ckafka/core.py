@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from .backend import ApiError, Backend, State
 from .bodycheck import check_body
-from .calls import Call, CallLog
+from .calls import Call, CallLog, parsed_size
 from .catalog import lookup_code
 from .clock import Clock
 from .defaults import DEFAULT_MAX_CALLS
@@ -637,7 +637,7 @@ def _call(
 
 
 def _size(body: Union[bytes, str, None]) -> int:
-    return len(body) if body else 0
+    return parsed_size(body)  # the log keeps the parsed params, not the body
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .exceptions import CKafkaUsageError
 
 __all__ = [
     "DEFAULT_HOST_PATTERNS",
     "Endpoints",
+    "HostError",
+    "RequestHost",
     "is_public_host",
-    "is_tencent_cloud_host",
-    "strip_port",
+    "parse_host",
 ]
 
 #: Regexes (host only, lower case) of the public CKafka endpoints, reached on the
@@ -63,28 +64,95 @@ def _split_port(netloc: str) -> tuple[str, str]:
     return host, port
 
 
-def strip_port(netloc: str) -> str:
-    """The host of ``host:port``; IPv6 brackets keep their colons.
+class HostError(ValueError):
+    """A Host header that is not ``host[:port]``; ``message`` says what is wrong with it."""
 
-    >>> strip_port("127.0.0.1:9100"), strip_port("[::1]:9100"), strip_port("example.com")
-    ('127.0.0.1', '[::1]', 'example.com')
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RequestHost(NamedTuple):
+    """The host a request was sent to, parsed once by :func:`parse_host`.
+
+    Every part is as sent (letter case kept, as a signature covers it); ``port``
+    is ``""`` when none was given, ``scheme`` ``"http://"`` or ``"https://"`` when the
+    header carried one, as the Python SDK (tccli included) sends an endpoint
+    configured with its scheme.
     """
-    return _split_port(netloc)[0]
+
+    name: str
+    port: str
+    scheme: str = ""
+
+    @property
+    def text(self) -> str:
+        """The header as sent: ``[scheme]name[:port]``."""
+        return self.scheme + (f"{self.name}:{self.port}" if self.port else self.name)
+
+    @property
+    def is_tencent_cloud(self) -> bool:
+        """True for a Tencent Cloud API domain (any case): signatures for it are checked exactly.
+
+        See :mod:`.signing` for what is relaxed for a local endpoint.
+
+        >>> parse_host("CKafka.ap-guangzhou.tencentcloudapi.com:443").is_tencent_cloud
+        True
+        >>> parse_host("127.0.0.1:9100").is_tencent_cloud
+        False
+        >>> parse_host("tencentcloudapi.com.evil").is_tencent_cloud
+        False
+        """
+        name = self.name.lower().rstrip(".")
+        return name == "tencentcloudapi.com" or name.endswith(".tencentcloudapi.com")
 
 
-def is_tencent_cloud_host(netloc: str) -> bool:
-    """True if ``netloc`` (any case, maybe with a port) is a Tencent Cloud API domain.
+# A DNS name or IPv4 address, or a bracketed IPv6 address, then maybe a port. Nothing else:
+# no user info, no whitespace, no second colon outside the brackets.
+_HOST_HEADER = re.compile(
+    r"(?P<scheme>(?i:https?)://)?"  # the Python SDK sends an endpoint's scheme as it was given
+    r"(?P<name>(?:[A-Za-z0-9_-]+\.)*[A-Za-z0-9_-]+\.?|\[[0-9A-Fa-f:.]+\])"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
 
-    Signatures made for these hosts are checked exactly; see :mod:`.signing` for
-    what is relaxed for a local endpoint.
 
-    >>> is_tencent_cloud_host("CKafka.ap-guangzhou.tencentcloudapi.com:443")
-    True
-    >>> is_tencent_cloud_host("127.0.0.1:9100"), is_tencent_cloud_host("tencentcloudapi.com.evil")
-    (False, False)
+def parse_host(text: str) -> RequestHost:
+    """The one parser of a Host header (or of a URL's authority without its user info).
+
+    Whether a host is Tencent Cloud's, and so how strictly a signature for it is
+    checked, is decided on this one result: a header with ``@``, whitespace, a
+    second colon outside IPv6 brackets or a bad port raises :class:`HostError`,
+    rather than being read one way by one check and another way by the next.
+
+    >>> parse_host("127.0.0.1:9100"), parse_host("[::1]:9100").name
+    (RequestHost(name='127.0.0.1', port='9100', scheme=''), '[::1]')
+    >>> parse_host("cvm.tencentcloudapi.com:1@x")
+    Traceback (most recent call last):
+    ...
+    pytest_ckafka.hosts.HostError: The Host header `cvm.tencentcloudapi.com:1@x` is not \
+`host` or `host:port`: it contains `@`.
     """
-    name = strip_port(netloc.lower().rpartition("@")[2]).rstrip(".")
-    return name == "tencentcloudapi.com" or name.endswith(".tencentcloudapi.com")
+    match = _HOST_HEADER.fullmatch(text)
+    if match is not None and (not match["port"] or 0 < int(match["port"]) < 65536):
+        return RequestHost(match["name"], match["port"] or "", match["scheme"] or "")
+    shown = text if len(text) <= 80 else text[:80] + "..."
+    raise HostError(f"The Host header `{shown}` is not `host` or `host:port`: {_why(text)}.")
+
+
+def _why(text: str) -> str:
+    if not text:
+        return "it is empty"
+    scheme, sep, rest = text.partition("://")
+    if sep and scheme.lower() in ("http", "https"):
+        text = rest
+    odd = next((char for char in text if char.isspace() or char in "@/?#\\,;"), None)
+    if odd is not None:
+        return "it contains whitespace" if odd.isspace() else f"it contains `{odd}`"
+    if text.partition("]")[2 if text.startswith("[") else 0].count(":") > 1:
+        return "it has more than one `:` (write an IPv6 address in brackets)"
+    if _HOST_HEADER.fullmatch(text.rpartition(":")[0]) is not None:
+        return "its port is not a number from 1 to 65535"
+    return "it is not a host name or IP address, with an optional port"
 
 
 class Endpoints:
@@ -139,6 +207,15 @@ class Endpoints:
         ['127.0.0.1', '::1', 'ckafka.internal']
         """
         return {_split_port(e)[0].strip("[]") for e in self._extra}
+
+    def host_ports(self) -> list[tuple[str, Optional[int]]]:
+        """Each extra endpoint as ``(host, port)``: no brackets; ``None`` for the default ports.
+
+        >>> Endpoints(["127.0.0.1:9100", "[::1]:9100", "ckafka.internal"]).host_ports()
+        [('127.0.0.1', 9100), ('::1', 9100), ('ckafka.internal', None)]
+        """
+        pairs = [_split_port(e) for e in self._extra]
+        return [(host.strip("[]"), int(port) if port else None) for host, port in pairs]
 
     def url_pattern(self) -> re.Pattern[str]:
         """A compiled regex for full http(s) URLs on these hosts, for ``responses``/``respx``."""

@@ -11,9 +11,9 @@ make a later encoding fail: every answer, ``GET /_ckafka/calls``,
   one being level 1.
 * Text: no lone surrogate (``"\\ud800"`` is valid JSON but no Unicode text, so
   it cannot be written as UTF-8), in names or values.
-* Types: what JSON holds (strings, finite numbers, booleans, null, lists, tuples
-  and mappings), which a Python caller could otherwise break with a set or a
-  ``datetime``.
+* Types: what JSON holds (strings, finite numbers, integers from :data:`MIN_INT`
+  to :data:`MAX_INT`, booleans, null, lists, tuples and mappings), which a Python
+  caller could otherwise break with a set, a ``datetime`` or ``10**400``.
 
 Messages never echo a whole value: :func:`clip` cuts one to :data:`ECHO_CHARS`
 characters and says how long it was.
@@ -36,7 +36,9 @@ from .exceptions import CKafkaUsageError
 __all__ = [
     "ECHO_CHARS",
     "MAX_DEPTH",
+    "MAX_INT",
     "MESSAGE_CHARS",
+    "MIN_INT",
     "DataProblem",
     "check_data",
     "clip",
@@ -52,6 +54,11 @@ The spec's deepest request nests 9 levels (``CreateDatahubTask``) and its deepes
 answer 11, envelope included (``DescribeTopicSubscribeGroup``): 32 leaves a wide
 margin, and keeps every later walk (JSON encoding too) far from Python's
 recursion limit."""
+
+MIN_INT = -(2**63)
+"""The smallest integer accepted (int64)."""
+MAX_INT = 2**64 - 1
+"""The largest integer accepted (uint64, the widest CKafka integer)."""
 
 ECHO_CHARS = 200
 """A value echoed in a message is cut to this many characters."""
@@ -161,7 +168,9 @@ def _walk(value: Any, path: str, depth: int) -> Optional[DataProblem]:
     cls = type(value)
     if cls is str:
         return _text_problem(value, path)
-    if cls is int or cls is bool or value is None:
+    if cls is int:
+        return None if MIN_INT <= value <= MAX_INT else DataProblem(path, _out_of_range(value))
+    if cls is bool or value is None:
         return None  # JSON's scalars, before the slower ABC test below
     if cls is float or isinstance(value, float):
         if math.isfinite(value):
@@ -174,7 +183,7 @@ def _walk(value: Any, path: str, depth: int) -> Optional[DataProblem]:
     elif isinstance(value, str):
         return _text_problem(value, path)
     elif isinstance(value, int):
-        return None
+        return None if MIN_INT <= value <= MAX_INT else DataProblem(path, _out_of_range(value))
     else:
         return DataProblem(path, f"is {_a(type(value).__name__)}, which JSON cannot hold")
     if depth >= MAX_DEPTH:
@@ -192,6 +201,12 @@ def _walk(value: Any, path: str, depth: int) -> Optional[DataProblem]:
         if problem is not None:
             return problem
     return None
+
+
+def _out_of_range(value: int) -> str:
+    digits = len(str(abs(value))) if value.bit_length() < 14_000 else value.bit_length() * 3 // 10
+    shown = str(value) if digits <= 22 else f"of {digits} digits"
+    return f"is an integer {shown}, out of range (-2**63 to 2**64-1)"
 
 
 def _a(noun: str) -> str:

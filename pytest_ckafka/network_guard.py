@@ -10,7 +10,12 @@ patches the socket layer, as pytest-recording's network blocking does:
   resolve a CKafka host name: the public ``ckafka[.<region>].tencentcloudapi.com``
   names on any port, and registered endpoints on their port;
 * ``socket.socket.connect`` and ``connect_ex`` refuse a registered endpoint's
-  address, and a CKafka host name (``connect`` can resolve a name itself).
+  address, and a CKafka host name (``connect`` can resolve a name itself). The
+  address is compared as the system reads it, not as written: ``localhost``,
+  ``127.1``, ``2130706433``, ``127.000.000.001`` and ``::ffff:127.0.0.1`` are all
+  resolved (by the real ``getaddrinfo``) to ``127.0.0.1``, and ``0.0.0.0`` or ``::``
+  (this host) count as loopback, so any spelling of a registered loopback
+  endpoint on its port is refused.
 
 Registered endpoints are CKafka hosts even on loopback: in replay nothing may
 answer in the cassette's place. Every other host, loopback included, is left
@@ -39,7 +44,7 @@ import socket
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from .cassettes import shown_path
 from .exceptions import CKafkaUsageError, NetworkBlockedError
@@ -78,6 +83,7 @@ class NetworkGuard:
         self.allowed_hosts = _check_allowed_hosts(allowed_hosts)
         self._allowed_addresses: set[str] = set()
         self._saved: dict[tuple[Any, str], Any] = {}
+        self._resolved: dict[str, frozenset[_IP]] = {}  # endpoint host -> its addresses
 
     def install(self) -> NetworkGuard:
         """Patch the resolvers and ``connect``; what was there is put back by :meth:`uninstall`."""
@@ -136,7 +142,10 @@ class NetworkGuard:
             if sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
                 host = _text(address[0]) if address else None
                 if host is not None:
-                    guard.check(host, _port(address[1]) if len(address) > 1 else None)
+                    port = _port(address[1]) if len(address) > 1 else None
+                    guard.check(host, port)
+                    if port is not None:
+                        guard.check_address(host, port)
             return original(sock, address, *args, **kwargs)
 
         return connect
@@ -150,6 +159,36 @@ class NetworkGuard:
             raise self._refused(host, port, ckafka=True)
         if self.block_network and not self._reachable(host):
             raise self._refused(host, port, ckafka=False)
+
+    def check_address(self, host: str, port: int) -> None:
+        """Raise :class:`NetworkBlockedError` if ``host`` on ``port`` reaches a registered endpoint.
+
+        Both sides are compared as addresses the system resolves them to, so a
+        spelling :meth:`check` does not know (``127.1``, ``localhost``) is still caught.
+        """
+        candidates = [pair for pair in self.endpoints.host_ports() if _on_port(pair[1], port)]
+        if not candidates:
+            return
+        targets = self._addresses_of(host)
+        for endpoint, _ in candidates:
+            known = self._resolved.get(endpoint)
+            if known is None:
+                known = self._resolved[endpoint] = self._addresses_of(endpoint)
+            loopback = any(a.is_loopback for a in targets) and any(a.is_loopback for a in known)
+            if loopback or not targets.isdisjoint(known):
+                raise self._refused(_normal(host), port, ckafka=True)
+
+    def _addresses_of(self, host: str) -> frozenset[_IP]:
+        """The addresses ``host`` stands for, normalised; empty if it does not resolve."""
+        literal = _ip(host)
+        if literal is not None:
+            return frozenset((literal,))
+        resolve = self._saved.get((socket, "getaddrinfo"), socket.getaddrinfo)
+        try:
+            found = resolve(host, None, 0, socket.SOCK_STREAM)
+        except (OSError, UnicodeError, ValueError):
+            return frozenset()
+        return frozenset(ip for ip in (_ip(str(entry[4][0])) for entry in found) if ip)
 
     def _is_ckafka(self, host: str, port: Optional[int]) -> bool:
         if is_public_host(host):
@@ -233,6 +272,27 @@ def _is_address(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_IP = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+_LOOPBACK = ipaddress.ip_address("127.0.0.1")
+
+
+def _ip(text: str) -> Optional[_IP]:
+    """``text`` as an address, IPv4-mapped IPv6 as IPv4, "this host" as loopback; else None."""
+    try:
+        address = ipaddress.ip_address(_normal(text).partition("%")[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    # Connecting to 0.0.0.0 or :: reaches this host, as loopback does.
+    return _LOOPBACK if address.is_unspecified else address
+
+
+def _on_port(endpoint_port: Optional[int], port: int) -> bool:
+    """An endpoint without a port is reached on the default ports, as Endpoints.matches says."""
+    return port == endpoint_port if endpoint_port is not None else port in (80, 443)
 
 
 def _port(value: Any) -> Optional[int]:

@@ -12,8 +12,9 @@ Two wire formats exist, both sent by the official SDKs:
   included, is one flattened query string or form body.
 
 Either way the parameters nest at most :data:`~pytest_ckafka.limits.MAX_DEPTH`
-levels and hold Unicode text only (no lone surrogate, in names or values); a
-request past that is refused here with ``InvalidParameter`` naming the parameter,
+levels, hold Unicode text only (no lone surrogate, in names or values) and standard
+numbers only (finite, integers within int64..uint64, as :mod:`~pytest_ckafka.strict_json`
+says); a request past that is refused here with ``InvalidParameter`` naming the parameter,
 so nothing accepted can fail to encode later (in an answer, the call log, the state).
 
 Flattened values are all strings, so :func:`unflatten` rebuilds the nesting and
@@ -30,7 +31,6 @@ uses the spec to give them back the types the JSON path would have carried.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,6 +47,7 @@ from .authorization import (
 )
 from .limits import MAX_DEPTH, clip, data_problem
 from .spec import Member, load_spec
+from .strict_json import NumberError, number_problem, parse_constant, parse_float, parse_int
 
 __all__ = ["ParsedRequest", "ProtocolError", "parse_request", "unflatten"]
 
@@ -61,6 +62,8 @@ _COMMON_PARAMS = (
 ).split()
 
 _INT_RE = re.compile(r"[+-]?[0-9]+\Z")
+# What float() takes but no client sends for a number: "1_0", " 1", "nan", "infinity".
+_FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
 # The scalar kind of a list item (Member.member) -> the member type it parses as.
@@ -296,12 +299,12 @@ def _decode(body: Union[bytes, str]) -> str:
         _invalid(f"The request body is not valid UTF-8: {exc}.")
 
 
-def _reject_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-# Built once: json.loads with keyword arguments would build a decoder per call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+# Built once: json.loads with keyword arguments would build a decoder per call. The hooks
+# refuse what no standard JSON number holds (NaN, 1e400, an integer past 64 bits), which
+# would otherwise be answered, logged and saved as inf or a 400-digit int.
+_DECODER = json.JSONDecoder(
+    parse_constant=parse_constant, parse_int=parse_int, parse_float=parse_float
+)
 
 
 def _parse_json(body: Union[bytes, str, None]) -> dict[str, Any]:
@@ -312,6 +315,8 @@ def _parse_json(body: Union[bytes, str, None]) -> dict[str, Any]:
         return {}
     try:
         value = _DECODER.decode(text)
+    except NumberError as exc:
+        _bad_number(text, exc.problem)
     except ValueError as exc:
         _invalid(f"The request body is not valid JSON: {exc}.")
     except RecursionError:
@@ -328,6 +333,15 @@ def _parse_json(body: Union[bytes, str, None]) -> dict[str, Any]:
     ):
         _check_params(value)
     return value
+
+
+def _bad_number(text: str, problem: str) -> NoReturn:
+    # The decoder stopped at the number; decoding again without stopping says where it is.
+    found = number_problem(text)
+    if found is None or not found[0]:
+        _invalid(f"The request body holds a number that is not standard JSON: {problem}.")
+    path = ".".join(str(step) for step in found[0])
+    _invalid(f"Invalid value for parameter `{clip(path)}`: {found[1]}.")
 
 
 def _check_params(params: Mapping[str, Any]) -> None:
@@ -485,24 +499,20 @@ def _as_list(node: Mapping[str, Any], name: str) -> list[Any]:
 
 
 def _scalar(value: str, kind: str, name: str) -> Any:
-    if kind == "int":
-        if _INT_RE.match(value) and len(value) <= 4300:
-            return int(value)
-    elif kind == "bool":
+    try:
+        if kind == "int" and _INT_RE.match(value):
+            return parse_int(value)
+        if kind == "float" and _FLOAT_RE.match(value):
+            return parse_float(value)
+    except NumberError as exc:
+        _invalid(f"Invalid value for parameter `{clip(name)}`: {exc.problem}.")
+    if kind == "bool":
         lowered = value.lower()
         if lowered in _TRUE:
             return True
         if lowered in _FALSE:
             return False
-    elif kind == "float":
-        try:
-            number = float(value)
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(number):
-                return number
-    else:
+    elif kind not in _EXPECTED:
         return value
     _invalid(
         f"Invalid value `{clip(value)}` for parameter `{clip(name)}`: expected {_EXPECTED[kind]}."

@@ -33,7 +33,7 @@ from typing import Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
 from .authorization import AuthorizationError, parse_authorization
-from .hosts import is_public_host, is_tencent_cloud_host, strip_port
+from .hosts import HostError, is_public_host, parse_host
 from .spec import load_spec
 
 __all__ = ["is_ckafka_request"]
@@ -53,9 +53,12 @@ def is_ckafka_request(
 ) -> bool:
     """True if the request is a CKafka API call (see the module docstring)."""
     parts = urlsplit(url)
-    host = strip_port(parts.netloc.lower().rpartition("@")[2]).rstrip(".")
-    if is_tencent_cloud_host(host):
-        return is_public_host(host)
+    try:  # a URL's authority: its user info is no part of the host
+        host = parse_host(parts.netloc.rpartition("@")[2])
+    except HostError:
+        host = None
+    if host is not None and host.is_tencent_cloud:
+        return is_public_host(host.name)
     action = _header(headers, "x-tc-action")
     if action:
         version = _header(headers, "x-tc-version")

@@ -9,18 +9,15 @@ suggestion and ``"instance_id": 123`` is refused before anything is stored.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import inspect
-import typing
 from collections.abc import Mapping
 from typing import Any, Callable
 
 from .backend import Backend, State
-from .backend.models import Instance, RegionStore
+from .backend.models import RegionStore
+from .backend.seed_arguments import check_arguments
 from .exceptions import CKafkaUsageError
 from .json_types import check_value
-from .spec import load_spec
 from .suggest import unknown_name_message
 
 __all__ = ["SEED_KINDS", "apply_seeds", "load_dump"]
@@ -113,44 +110,5 @@ def _checked(state: State, index: int, entry: Any) -> tuple[Callable[..., Any], 
     ]
     if missing:
         raise CKafkaUsageError(f'{where} ({kind}): missing "{missing[0]}"')
-    hints = _hints(name)
-    for key, value in kwargs.items():
-        annotation = hints.get(key) if key in named else _extra_types(kind).get(key)
-        if annotation is not None:
-            check_value(value, annotation, where, (key,))
-    if kind == "messages":
-        for number, message in enumerate(kwargs["messages"]):
-            _check_message(message, where, ("messages", number))
+    check_arguments(method, kwargs, where)  # the types, as the Python API checks them
     return method, kwargs
-
-
-@functools.cache
-def _hints(name: str) -> dict[str, Any]:
-    return typing.get_type_hints(getattr(State, name))
-
-
-@functools.cache
-def _extra_types(kind: str) -> dict[str, Any]:
-    """The types of what ``**attributes`` (instance) and ``**config`` (topic) take."""
-    if kind == "instance":
-        hints = typing.get_type_hints(Instance)
-        return {field.name: hints[field.name] for field in dataclasses.fields(Instance)}
-    if kind == "topic":
-        kinds = {"string": str, "int": int, "bool": bool, "float": float, "object": dict}
-        members = load_spec().input_members("CreateTopic").items()
-        return {name: kinds.get(m.type, list[Any]) for name, m in members}
-    return {}
-
-
-_MESSAGE_FIELDS = {"key": str, "value": str, "timestamp": int}
-
-
-def _check_message(message: Any, where: str, path: tuple[str, int]) -> None:
-    """A message object's members by name and type (``State`` would coerce them)."""
-    if not isinstance(message, Mapping):
-        return  # a string or a [key, value] pair: the annotation has checked it
-    for key, value in message.items():
-        if key not in _MESSAGE_FIELDS:
-            message_text = unknown_name_message("message member", key, _MESSAGE_FIELDS)
-            raise CKafkaUsageError(f"{where}.{path[0]}[{path[1]}]: {message_text}")
-        check_value(value, _MESSAGE_FIELDS[key], where, (*path, key))

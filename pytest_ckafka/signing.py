@@ -16,7 +16,9 @@ What is verified is the claim :func:`~pytest_ckafka.protocol.parse_request` read
 executed and :func:`authenticate` returns the key whose account the call acts in.
 For a host that is not a Tencent Cloud domain (a local endpoint), the credential
 scope may name any service and the host may be signed with or without its port,
-as SDKs sign a local endpoint their own way; the key must still verify.
+as SDKs sign a local endpoint their own way; the key must still verify. Which host
+it is comes from one parse of the Host header (:func:`~pytest_ckafka.hosts.parse_host`):
+one that is not ``host[:port]`` is ``AuthFailure.InvalidAuthorization``.
 
 Checks run in a fixed order, so a request gets one answer: malformed
 (``AuthFailure.InvalidAuthorization``, ``MissingParameter``, ``InvalidParameterValue``),
@@ -59,8 +61,9 @@ from urllib.parse import urlsplit
 
 from .authorization import TC3_ALGORITHM, MalformedAuthorization, TC3Authorization, V1Signature
 from .exceptions import CKafkaUsageError
-from .hosts import is_tencent_cloud_host, strip_port
+from .hosts import HostError, RequestHost, parse_host
 from .protocol import ParsedRequest, ProtocolError, parse_request
+from .spec import load_spec
 
 __all__ = [
     "MAX_SKEW",
@@ -88,6 +91,9 @@ _HEADER_LIST = re.compile(r"[A-Za-z0-9_-]{0,30}(?:;[A-Za-z0-9_-]{0,30}){0,15}")
 _NAME = re.compile(r"[A-Za-z0-9-]{1,20}")
 _NUMBER = re.compile(r"[0-9.+-]{1,40}")
 _INT = re.compile(r"[0-9]{1,10}")  # up to the year 2286: datetime cannot overflow
+_NONCE = re.compile(r"[0-9]{1,20}")  # the SDKs send random.randint(1, sys.maxsize)
+# v1 parameters whose values are checked whole against what is registered, or not signed.
+_V1_OPAQUE = frozenset(("Signature", "Token"))
 _BAD_ID = re.compile(r"[\s/,;=]")
 _SIGNATURE_FAILURE = (
     "The provided credentials could not be validated. Please check your signature is correct."
@@ -266,7 +272,7 @@ def authenticate(
         _bad_auth(claim.message)
     parts = urlsplit(url)
     check = _Check(
-        parsed.method, parts.path or "/", parts.query, parts.netloc,
+        parsed.method, parts.path or "/", parts.query, parts.netloc.rpartition("@")[2],
         {name.lower(): value for name, value in _text_headers(headers).items()},
         body.encode("utf-8") if isinstance(body, str) else (body or b""),
         store, math.floor(now), service, max_skew,
@@ -308,19 +314,25 @@ class _Check:
         """The host the client signed: its Host header, or the URL's when an adapter omits it."""
         return self.hdr.get("host", "").strip() or self.netloc
 
-    def host_variants(self) -> list[str]:
+    def request_host(self) -> RequestHost:
+        """:attr:`host` parsed, once for every check: a malformed one is not signed for anyone."""
+        try:
+            return parse_host(self.host)
+        except HostError as error:
+            _bad_auth(error.message)
+
+    def host_variants(self, host: RequestHost) -> list[str]:
         """Tencent Cloud hosts are signed exactly; a local one may be signed without its port.
 
         The official Node.js SDK, for one, signs ``host:127.0.0.1`` but sends
         ``Host: 127.0.0.1:9100``.
         """
-        host = self.host
-        if is_tencent_cloud_host(host):
-            return [host]
-        return list(dict.fromkeys((host, strip_port(host))))
+        if host.is_tencent_cloud:
+            return [host.text]
+        return list(dict.fromkeys((host.text, host.name)))
 
     def tc3(self, claim: TC3Authorization) -> Credentials:
-        hdr, signed = self.hdr, list(claim.signed_headers)
+        hdr, signed, host = self.hdr, list(claim.signed_headers), self.request_host()
         if not _is_date(claim.date):
             _bad_auth(
                 "The credential scope date must be YYYY-MM-DD, got "
@@ -328,7 +340,7 @@ class _Check:
             )
         # A local endpoint has no product name to sign: SDKs derive one from it (the Node.js
         # SDK signs `127` for 127.0.0.1), and the key still has to be the registered one.
-        if claim.service != self.service and is_tencent_cloud_host(self.host):
+        if claim.service != self.service and host.is_tencent_cloud:
             _bad_auth(
                 f"The credential scope names service {_shown(claim.service, _SERVICE)}, "
                 f"not `{self.service}`."
@@ -368,8 +380,8 @@ class _Check:
         hashed = hashlib.sha256(payload).hexdigest()
         values = {name: hdr.get(name, "").strip() for name in signed}
         candidates: list[str] = []
-        for host in self.host_variants():
-            values["host"] = host
+        for variant in self.host_variants(host):
+            values["host"] = variant
             # The documentation lower-cases header values; the SDKs send them as they are.
             lowered = {name: value.lower() for name, value in values.items()}
             candidates += [self.canonical_request(v, signed, hashed) for v in (values, lowered)]
@@ -397,7 +409,7 @@ class _Check:
         return "\n".join((self.verb, self.path, self.query, headers, ";".join(signed), hashed))
 
     def v1(self, claim: V1Signature) -> Credentials:
-        params = claim.params
+        params, host = claim.params, self.request_host()
         for name in _V1_REQUIRED:
             if not params.get(name):
                 _missing(name)
@@ -409,16 +421,24 @@ class _Check:
                 f"SignatureMethod {_shown(sign_method, _NAME)} is not supported; use `HmacSHA1` "
                 "or `HmacSHA256` (or TC3-HMAC-SHA256 in the Authorization header).",
             )
+        nonce = params["Nonce"]
+        if not _NONCE.fullmatch(nonce):
+            raise AuthError(
+                "InvalidParameterValue",
+                f"Nonce must be a positive integer (the SDKs send a random one), got "
+                f"{_shown(nonce, _NUMBER)}.",
+            )
         credentials = self.lookup(params["SecretId"], _timestamp(params["Timestamp"], "Timestamp"))
+        _refuse_ambiguous_v1(params)
         # As the SDKs' _format_sign_string: "_" in a name is signed as ".", then sorted.
         signed = {name.replace("_", "."): value for name, value in params.items()}
         signed.pop("Signature", None)
         joined = "&".join(f"{name}={signed[name]}" for name in sorted(signed))
         # The SDKs sign the endpoint they were given: the Host header, or the URL's.
-        hosts = [*self.host_variants(), self.netloc] if self.netloc else self.host_variants()
+        hosts = self.host_variants(host) + ([self.netloc] if self.netloc else [])
         key = credentials.secret_key.encode("utf-8")
-        for host in dict.fromkeys(hosts):
-            text = f"{self.verb}{host}{self.path}?{joined}"
+        for signed_host in dict.fromkeys(hosts):
+            text = f"{self.verb}{signed_host}{self.path}?{joined}"
             expected = base64.b64encode(hmac.new(key, text.encode("utf-8"), digest).digest())
             if hmac.compare_digest(expected, params["Signature"].encode("utf-8")):
                 self.check_token(credentials, params.get("Token", ""), "Token")
@@ -473,6 +493,35 @@ class _Check:
             )
         if problem:
             raise AuthError("AuthFailure.TokenFailure", problem)
+
+
+def _refuse_ambiguous_v1(params: Mapping[str, str]) -> None:
+    """Refuse a v1 request whose signed text also stands for other parameters than it runs.
+
+    The v1 text to sign is ``name=value`` pairs joined by ``&``, unencoded, with ``_``
+    in a name signed as ``.``: a signed ``Status.0`` sent as ``Status_0``, or a
+    ``Nonce`` of ``4242&Offset=3`` sent instead of ``Nonce=4242`` and ``Offset=3``,
+    verifies, and runs something else. Only the action's own member values may
+    hold ``&`` and ``=`` (a search word may): that ambiguity is left, as documented.
+    """
+    action = params.get("Action", "")
+    spec = load_spec()
+    members = spec.input_members(action) if action in spec.actions else {}
+    for name, value in params.items():
+        if "_" in name and name.replace("_", ".").split(".")[0] in members:
+            dotted = _clip(name.replace("_", "."))
+            raise AuthError(
+                "AuthFailure.SignatureFailure",
+                f"The parameter `{_clip(name)}` is signed as `{dotted}`, a parameter of "
+                f"{action}, but would run as `{_clip(name)}`: send it as `{dotted}`.",
+            )
+        if name not in members and name not in _V1_OPAQUE and ("&" in value or "=" in value):
+            raise AuthError(
+                "AuthFailure.SignatureFailure",
+                f"The v1 parameter `{_clip(name)}` holds `&` or `=`: in the signed text (`name="
+                "value` pairs joined by `&`) it could stand for other parameters than it runs "
+                "with. Common parameters never hold them.",
+            )
 
 
 def _tc3_signature(secret_key: str, date: str, service: str, string_to_sign: str) -> str:

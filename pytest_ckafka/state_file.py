@@ -8,6 +8,12 @@ removes it, once the pid in its name is no longer running (on Windows, and for
 the ``.<name>.XXXXXXXX.tmp`` of earlier versions, once it is 10 minutes old). A
 temporary of a running process is never touched, so two servers sharing a
 directory are safe.
+
+A ``--state`` path that is a symbolic link stays one: the file it points to is
+replaced, with the temporary next to it. A save that cannot be written (a
+read-only folder, a full disk) is not lost: :func:`save_elsewhere` writes it to
+``NAME.unsaved-PID.json`` in the same folder, else in the system's temporary
+folder, and the caller says where.
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 import time
 from contextlib import suppress
 from pathlib import Path
+from typing import Optional
 
-__all__ = ["TEMP_MARK", "remove_stale_temporaries", "write_atomically"]
+__all__ = ["TEMP_MARK", "remove_stale_temporaries", "save_elsewhere", "write_atomically"]
 
 TEMP_MARK = "pytest-ckafka"
 """In the name of every temporary file a save makes, with the pid that made it."""
@@ -33,9 +41,11 @@ def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` by ``text`` (UTF-8) in one rename; its mode is kept.
 
     A new file gets the mode ``open()`` would give it (0666 less the umask), not
-    the 0600 of :func:`tempfile.mkstemp`. Raises ``OSError``; the temporary is
+    the 0600 of :func:`tempfile.mkstemp`. A symbolic link is followed: the file it
+    points to is replaced, the link stays. Raises ``OSError``; the temporary is
     removed on any failure and ``path`` is unchanged.
     """
+    path = Path(os.path.realpath(path))
     try:
         mode = os.stat(path).st_mode & 0o7777
     except FileNotFoundError:
@@ -57,12 +67,30 @@ def write_atomically(path: Path, text: str) -> None:
     _sync_directory(path.parent)
 
 
+def save_elsewhere(path: Path, text: str) -> Optional[Path]:
+    """Write ``text`` that could not be saved as ``path`` where it can be; None if nowhere.
+
+    ``NAME.unsaved-PID.json`` next to the file ``path`` (or the file it links to)
+    names, else in :func:`tempfile.gettempdir`; an earlier file of that name is replaced.
+    """
+    real = Path(os.path.realpath(path))
+    name = f"{real.stem}.unsaved-{os.getpid()}.json"
+    for folder in dict.fromkeys((real.parent, Path(tempfile.gettempdir()))):
+        try:
+            write_atomically(folder / name, text)
+        except OSError:
+            continue
+        return folder / name
+    return None
+
+
 def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove the temporaries of saves of ``path`` that a dead process left; return them.
 
     Safe to call while other processes save the same file: a temporary whose pid
-    is alive (this process included) stays.
+    is alive (this process included) stays. A symbolic link is followed, as a save does.
     """
+    path = Path(os.path.realpath(path))
     ours = re.compile(rf"\.{re.escape(path.name)}\.{TEMP_MARK}-(\d+)-[0-9a-f]+\.tmp")
     legacy = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
     removed: list[Path] = []

@@ -8,7 +8,10 @@ once, breaks a later answer, the clock or the saved state; each is refused here
 with the path of the value (``stubs[0].params.Limit``), so a 400 can name it.
 
 One checker, :func:`first_problem`, judges decoded input and data about to be
-written alike: what :func:`dumps` writes, :func:`loads` reads back.
+written alike: what :func:`dumps` writes, :func:`loads` reads back. What a standard
+number is (finite, an integer within int64..uint64) is said once, by
+:func:`parse_int`, :func:`parse_float` and :func:`parse_constant`: the decoder hooks
+of :func:`loads` and of the CKafka request parser, and the check of a v1 value.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from typing import Any, Optional, Union
+from typing import Any, Callable, NoReturn, Optional, Union
 
 from . import limits
 from .exceptions import CKafkaUsageError
@@ -29,18 +32,23 @@ __all__ = [
     "JSONPath",
     "JSONSyntaxError",
     "JSONValueError",
+    "NumberError",
     "dumps",
     "dumps_lenient",
     "first_problem",
     "format_path",
     "loads",
+    "number_problem",
+    "parse_constant",
+    "parse_float",
+    "parse_int",
 ]
 
 MAX_DEPTH = limits.MAX_DEPTH
 """The deepest nesting accepted: the one limit of :mod:`pytest_ckafka.limits`."""
-MIN_INT = -(2**63)
-"""The smallest integer accepted (int64)."""
-MAX_INT = 2**64 - 1
+MIN_INT = limits.MIN_INT
+"""The smallest integer accepted (int64): the one of :mod:`pytest_ckafka.limits`."""
+MAX_INT = limits.MAX_INT
 """The largest integer accepted (uint64, the widest CKafka integer)."""
 
 JSONPath = tuple[Union[str, int], ...]
@@ -65,6 +73,61 @@ class JSONSyntaxError(CKafkaUsageError):
         self.reason = reason
 
 
+class NumberError(ValueError):
+    """A number JSON text can spell but no standard JSON value holds; ``problem`` says why."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+def parse_constant(text: str) -> NoReturn:
+    """The decoder hook for ``NaN``, ``Infinity`` and ``-Infinity``: always refused.
+
+    >>> parse_constant("NaN")
+    Traceback (most recent call last):
+    ...
+    pytest_ckafka.strict_json.NumberError: NaN is not standard JSON: send a finite number
+    """
+    raise NumberError(f"{text} is not standard JSON: send a finite number")
+
+
+def parse_int(text: str) -> int:
+    """``text`` (a signed run of digits) as an int from :data:`MIN_INT` to :data:`MAX_INT`.
+
+    >>> parse_int("-42"), parse_int("007")
+    (-42, 7)
+    >>> parse_int("1" + "0" * 30)
+    Traceback (most recent call last):
+    ...
+    pytest_ckafka.strict_json.NumberError: the integer 10000000000000000000... (31 digits) \
+is out of range (-2**63 to 2**64-1)
+    """
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) <= 20:  # 2**64 has 20 digits: only these can be in range (and int() is cheap)
+        value = int(text)
+        if MIN_INT <= value <= MAX_INT:
+            return value
+    shown = text if len(text) <= 24 else f"{text[:20]}... ({len(digits)} digits)"
+    raise NumberError(f"the integer {shown} is out of range (-2**63 to 2**64-1)")
+
+
+def parse_float(text: str) -> float:
+    """``text`` (a JSON number with a fraction or an exponent) as a finite float.
+
+    >>> parse_float("2.5e3")
+    2500.0
+    >>> parse_float("1e400")
+    Traceback (most recent call last):
+    ...
+    pytest_ckafka.strict_json.NumberError: 1e400 is out of range: send a finite number
+    """
+    value = float(text)
+    if math.isfinite(value):
+        return value
+    raise NumberError(f"{text[:24]} is out of range: send a finite number")
+
+
 class _Refused:
     """A number the decoder met but must not convert: kept as text, refused by the checker."""
 
@@ -74,25 +137,25 @@ class _Refused:
         self.problem = problem
 
 
-def _constant(text: str) -> _Refused:
-    return _Refused(f"{text} is not standard JSON: send a finite number")
+def _kept(hook: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``hook`` returning its refusal as a value, so a whole document is decoded and walked."""
+
+    def decode(text: str) -> Any:
+        try:
+            return hook(text)
+        except NumberError as error:
+            return _Refused(error.problem)
+
+    return decode
 
 
-def _integer(text: str) -> Union[int, _Refused]:
-    digits = text.lstrip("-")
-    if len(digits) <= 20:  # 2**64 has 20 digits: only these can be in range
-        value = int(text)
-        if MIN_INT <= value <= MAX_INT:
-            return value
-    shown = text if len(text) <= 24 else f"{text[:20]}... ({len(digits)} digits)"
-    return _Refused(f"the integer {shown} is out of range (-2**63 to 2**64-1)")
+_KEEP_CONSTANT, _KEEP_INT, _KEEP_FLOAT = _kept(parse_constant), _kept(parse_int), _kept(parse_float)
 
 
-def _float(text: str) -> Union[float, _Refused]:
-    value = float(text)
-    if math.isfinite(value):
-        return value
-    return _Refused(f"{text[:24]} is out of range: send a finite number")
+def _decode_keeping(data: Union[bytes, str]) -> Any:
+    return json.loads(
+        data, parse_constant=_KEEP_CONSTANT, parse_int=_KEEP_INT, parse_float=_KEEP_FLOAT
+    )
 
 
 def format_path(root: str, path: JSONPath) -> str:
@@ -190,16 +253,22 @@ def _scalar_problem(item: Any, check_ints: bool) -> Optional[str]:
         )
     if isinstance(item, int):
         if check_ints and not MIN_INT <= item <= MAX_INT:
-            return _integer(str(item)).problem  # type: ignore[union-attr]
+            return _problem(parse_int, str(item))
         return None
     if isinstance(item, float):
-        return None if math.isfinite(item) else _constant(_FLOAT_NAMES[repr(item)]).problem
+        return None if math.isfinite(item) else _problem(parse_constant, _FLOAT_NAMES[repr(item)])
     if isinstance(item, _Refused):
         return item.problem
     return f"{type(item).__name__} is not a JSON value"
 
 
 _FLOAT_NAMES = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _problem(hook: Callable[[str], Any], text: str) -> str:
+    refused = _kept(hook)(text)
+    assert isinstance(refused, _Refused)
+    return refused.problem
 
 
 def _surrogate_problem(what: str, text: str) -> str:
@@ -228,7 +297,7 @@ def loads(data: Union[bytes, str], root: str = "", *, source: str = "the body") 
     stubs[0].times: NaN is not standard JSON: send a finite number
     """
     try:
-        value = json.loads(data, parse_constant=_constant, parse_int=_integer, parse_float=_float)
+        value = _decode_keeping(data)
     except RecursionError:
         deep = f"is nested more than {MAX_DEPTH} levels deep"
         raise JSONValueError(root or "the body", deep) from None
@@ -236,6 +305,22 @@ def loads(data: Union[bytes, str], root: str = "", *, source: str = "the body") 
         raise JSONSyntaxError(source, str(exc)) from None
     _refuse(first_problem(value), root if isinstance(value, list) else "")
     return value
+
+
+def number_problem(text: str) -> Optional[tuple[JSONPath, str]]:
+    """The first value of JSON ``text`` that is not standard, as :func:`first_problem` says.
+
+    For a decoder that stopped at the first :class:`NumberError` of its hooks and
+    now wants to say where it was (``None`` if ``text`` does not decode at all).
+
+    >>> number_problem('{"Tags": [{"TagValue": 1e400}]}')
+    (('Tags', 0, 'TagValue'), '1e400 is out of range: send a finite number')
+    """
+    try:
+        value = _decode_keeping(text)
+    except (ValueError, RecursionError):
+        return None
+    return first_problem(value)
 
 
 def _refuse(problem: Optional[tuple[JSONPath, str]], root: str) -> None:

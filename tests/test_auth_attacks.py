@@ -6,6 +6,7 @@ thing wrong with it is the trick itself. Issue 10, section 1.
 
 from __future__ import annotations
 
+import http.client
 import json
 from typing import Any, Optional
 from urllib.parse import urlencode
@@ -308,4 +309,135 @@ def test_a_tencent_cloud_host_names_the_service_it_expects() -> None:
     assert error(fake.handle("POST", URL, headers, body)) == {
         "Code": "AuthFailure.InvalidAuthorization",
         "Message": "The credential scope names service `127`, not `ckafka`.",
+    }
+
+
+# -- the Host header: parsed once, so "Tencent Cloud or not" cannot be read two ways -----
+
+
+CVM = "cvm.tencentcloudapi.com"
+
+
+def cvm_signed(host_header: str, body: bytes) -> dict[str, str]:
+    """A call signed by the victim for another product (cvm), its Host header then changed."""
+    headers = tc3_headers(
+        "DescribeInstanceAttributes", host=CVM, body=body, secret_id=VICTIM,
+        secret_key=VICTIM_KEY, service="cvm",
+    )  # fmt: skip
+    return {**headers, "Host": host_header}
+
+
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        (f"{CVM}:1@x", "it contains `@`"),
+        (f"x@{CVM}", "it contains `@`"),
+        (f"{CVM}:1 x", "it contains whitespace"),
+        (f"{CVM}:1:2", "it has more than one `:` (write an IPv6 address in brackets)"),
+        ("::1", "it has more than one `:` (write an IPv6 address in brackets)"),
+        (f"{CVM}:", "its port is not a number from 1 to 65535"),
+        (f"{CVM}:99999", "its port is not a number from 1 to 65535"),
+        (f"{CVM}:x", "its port is not a number from 1 to 65535"),
+        (f"{CVM}/x", "it contains `/`"),
+    ],
+)
+def test_a_malformed_host_header_gets_no_relaxed_local_rules(host: str, why: str) -> None:
+    # `cvm...:1@x` used to be "Tencent Cloud" for the service check (the part after `@`) and
+    # "x" for nothing, "cvm...:1" signed without the port: a cvm signature ran as a ckafka call.
+    fake, instance = two_accounts()
+    body = json.dumps({"InstanceId": instance}).encode()
+    assert error(fake.handle("POST", f"https://{CVM}/", cvm_signed(host, body), body)) == {
+        "Code": "AuthFailure.InvalidAuthorization",
+        "Message": f"The Host header `{host}` is not `host` or `host:port`: {why}.",
+    }
+
+
+def test_a_forged_host_header_is_refused_by_the_server() -> None:
+    with FakeServer(strict_auth=True) as server:
+        server.auth_now = lambda: TS + 0.5
+        server.add_credentials(VICTIM, VICTIM_KEY)
+        instance = server.state.add_instance(account=VICTIM)
+        body = json.dumps({"InstanceId": instance}).encode()
+        codes = []
+        for host in (CVM, f"{CVM}:1@x"):
+            address, port = server.endpoint.rsplit(":", 1)
+            connection = http.client.HTTPConnection(address, int(port), timeout=10)
+            connection.putrequest("POST", "/", skip_host=True)
+            for name, value in cvm_signed(host, body).items():
+                connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
+            answer = json.loads(connection.getresponse().read())["Response"]
+            connection.close()
+            codes.append(answer["Error"]["Code"])
+        assert codes == ["AuthFailure.InvalidAuthorization"] * 2
+
+
+@pytest.mark.parametrize("host", ["[::1]:9100", "[::1]", "LocalHost.:9100"])
+def test_a_well_formed_local_host_keeps_the_relaxed_rules(host: str) -> None:
+    fake, instance = two_accounts()
+    body = json.dumps({"InstanceId": instance}).encode()
+    headers = tc3_headers(
+        "DescribeInstanceAttributes", host=host, body=body, secret_id=VICTIM,
+        secret_key=VICTIM_KEY, service="local", signed_host=host.rpartition(":9100")[0] or host,
+    )  # fmt: skip
+    assert error(fake.handle("POST", f"http://{host}/", headers, body)) is None
+
+
+# -- v1's unencoded text to sign: one signed text, one set of parameters ---------------------
+
+
+def signed_v1_get(params: dict[str, str]) -> dict[str, str]:
+    return v1_params(
+        "DescribeInstances", params, method="GET", host=HOST, secret_id=VICTIM,
+        secret_key=VICTIM_KEY,
+    )  # fmt: skip
+
+
+def get(fake: CKafka, params: dict[str, str]) -> Reply:
+    return fake.handle("GET", f"{URL}?{urlencode(params)}", {"Host": HOST}, b"")
+
+
+@pytest.mark.parametrize("validate", [True, False], ids=["validate", "no-validate"])
+def test_a_signed_member_renamed_with_an_underscore_is_refused(validate: bool) -> None:
+    # The SDKs sign `_` in a name as `.`: `Status_0` verified as the signed `Status.0`, then
+    # ran as an unknown parameter (with validate=False the filter was silently dropped).
+    fake = CKafka(strict_auth=True, validate=validate)
+    fake.auth_now = lambda: TS + 0.5
+    fake.add_credentials(VICTIM, VICTIM_KEY)
+    params = signed_v1_get({"Limit": "5", "Status.0": "1"})
+    assert error(get(fake, params)) is None
+    params["Status_0"] = params.pop("Status.0")
+    assert error(get(fake, params)) == {
+        "Code": "AuthFailure.SignatureFailure",
+        "Message": "The parameter `Status_0` is signed as `Status.0`, a parameter of "
+        "DescribeInstances, but would run as `Status_0`: send it as `Status.0`.",
+    }
+
+
+def test_a_nonce_that_swallows_a_signed_parameter_is_refused() -> None:
+    # `Nonce=4242` with `Offset=3`, and one Nonce of `4242&Offset=3`, sign the same text.
+    fake, _ = two_accounts()
+    params = signed_v1_get({"Limit": "5", "Offset": "3"})
+    params["Nonce"] += "&Offset=3"
+    del params["Offset"]
+    assert error(get(fake, params)) == {
+        "Code": "InvalidParameterValue",
+        "Message": "Nonce must be a positive integer (the SDKs send a random one), got a value "
+        "of 13 characters.",
+    }
+    assert fake.calls[-1].params == {"Limit": 5}  # logged as parsed, never run
+
+
+def test_a_common_parameter_that_swallows_a_signed_parameter_is_refused() -> None:
+    fake, _ = two_accounts()
+    params = signed_v1_get({"Language": "en-US", "Limit": "5"})
+    assert error(get(fake, params)) is None
+    params["Language"] += "&Limit=5"
+    del params["Limit"]
+    assert error(get(fake, params)) == {
+        "Code": "AuthFailure.SignatureFailure",
+        "Message": "The v1 parameter `Language` holds `&` or `=`: in the signed text (`name="
+        "value` pairs joined by `&`) it could stand for other parameters than it runs with. "
+        "Common parameters never hold them.",
     }

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from pytest_ckafka import DEFAULT_MAX_CALLS, CKafkaMock
-from pytest_ckafka.calls import MAX_LOG_BYTES, Call, CallLog
+from pytest_ckafka.calls import CLIPPED_VALUES, MAX_LOG_BYTES, Call, CallLog, clipped_params
 from pytest_ckafka.core import CKafka
 from pytest_ckafka.envelopes import encode, envelope_reply, error_envelope, success_reply
 from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
@@ -162,6 +162,65 @@ def test_big_requests_and_replies_drop_out_sooner() -> None:
     assert len(log) == MAX_LOG_BYTES // (10 * 1024 * 1024) and log.dropped == 10 - len(log)
     log.append(numbered(10), request_bytes=2 * MAX_LOG_BYTES)  # alone over the budget: kept
     assert [c.request_id for c in log] == ["r-10"]
+
+
+def many_names(count: int) -> bytes:
+    """A JSON body of ``count`` tiny members: ~6 bytes each on the wire, ~117 once parsed."""
+    return b'{"InstanceId":"ckafka-1",' + b",".join(b'"%d":1' % i for i in range(count)) + b"}"
+
+
+def post(fake: CKafka, action: str, body: bytes) -> None:
+    headers = {
+        "Content-Type": "application/json",
+        "X-TC-Action": action,
+        "X-TC-Version": "2019-08-19",
+    }
+    fake.handle("POST", "https://ckafka.tencentcloudapi.com/", headers, body)
+
+
+def test_the_log_counts_params_at_what_they_take_once_parsed() -> None:
+    # Eight 2 MB bodies are 16 MB on the wire but ~190 MB of parsed params: the log used
+    # to count the wire bytes and kept them all (probe_mem2: 650-850 MB RSS at 9.8 MB each).
+    fake = CKafka(validate=False, stateful=False)
+    body = many_names(200_000)
+    for _ in range(8):
+        post(fake, "DescribeTopic", body)
+    assert len(body) * 8 < MAX_LOG_BYTES // 3
+    assert len(fake.calls) < 8 and fake.calls.dropped == 8 - len(fake.calls)
+    assert len(fake.calls[-1].params) == 200_001  # an answered call keeps its params whole
+
+
+def test_a_refused_call_with_big_params_keeps_a_clipped_copy() -> None:
+    fake = CKafka()
+    post(fake, "DescribeTopic", many_names(10_000))
+    (call,) = fake.calls
+    assert call.error_code == "UnknownParameter" and call.answered_by == "invalid"
+    assert len(call.params) == CLIPPED_VALUES + 1
+    assert list(call.params)[:3] == ["InstanceId", "0", "1"]
+    assert call.params["..."] == (
+        "9901 more members not kept (the call was refused: its params are clipped)"
+    )
+    assert fake.calls.assert_called("DescribeTopic", params={"InstanceId": "ckafka-1"})
+
+
+def test_a_refused_call_with_small_params_keeps_them_whole() -> None:
+    fake = CKafka()
+    post(fake, "DescribeTopic", many_names(1000))
+    assert len(fake.calls[0].params) == 1001
+
+
+def test_clipped_params_clip_texts_lists_and_nesting() -> None:
+    clipped = clipped_params(
+        {"Name": "n" * 300, "Tags": [{"TagKey": "k", "TagValue": "v"}] * 200, "x" * 250: 1}
+    )
+    assert clipped["Name"] == "n" * 200 + "... (300 characters)"
+    assert clipped["Tags"][:2] == [{"TagKey": "k", "TagValue": "v"}] * 2
+    assert clipped["Tags"][-1] == (
+        "... 167 more items not kept (the call was refused: its params are clipped)"
+    )
+    assert (
+        clipped["..."] == "1 more members not kept (the call was refused: its params are clipped)"
+    )
 
 
 def test_answered_here_follows_the_log() -> None:

@@ -446,6 +446,60 @@ def test_a_duplicate_key_names_file_and_line(
     assert str(info.value) == message
 
 
+def test_keys_of_different_types_are_not_duplicates(tmp_path: Path) -> None:
+    # `1` and `true` are equal in Python but two keys in YAML: this was "duplicate key True".
+    [interaction] = load(write(tmp_path, GOOD + "extra: {1: a, true: b}\n"))
+    assert interaction.status == 200
+
+
+@pytest.mark.parametrize("second", ["x-tc-action", "X-Tc-Action"])
+def test_a_header_given_twice_in_another_case_names_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = GOOD.replace(
+        "      X-TC-Action: [DescribeTopic]\n",
+        f"      X-TC-Action: [DescribeTopic]\n      {second}: [DeleteTopic]\n",
+    )
+    write(tmp_path, text)
+    with pytest.raises(CassetteFormatError) as info:
+        load(Path("x.yaml"))
+    assert str(info.value) == (
+        f"x.yaml:7: interactions[0].request.headers.{second} repeats the header `X-TC-Action` "
+        "(header names ignore case); keep one, with every value in its list"
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        ('{"Response": {"N": NaN}}', "Response.N: NaN is not standard JSON: send a finite number"),
+        ('{"Response": {"RequestId": "\\ud800"}}',
+         "Response.RequestId: the string holds a lone surrogate (\\ud800 at character 0), "
+         "which is not Unicode text"),
+        ('{"Response": {"D": ' + "[" * 3000 + "]" * 3000 + "}}",
+         "the body: is nested more than 32 levels deep"),
+        ('{"Response": {"D": ' + "[" * 40 + "]" * 40 + "}}",
+         "Response.D[0][0][0][0][0][0][0][0][0][0]...: is nested more than 32 levels deep"),
+    ],
+    ids=["nan", "surrogate", "3000-deep", "40-deep"],
+)  # fmt: skip
+def test_a_json_answer_that_is_not_standard_json_names_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str, problem: str
+) -> None:
+    # A NaN or a lone surrogate loaded and was replayed; 3000 levels raised a RecursionError.
+    monkeypatch.chdir(tmp_path)
+    text = GOOD.replace("    body: {string: '{}'}", f"    body: {{string: '{answer}'}}")
+    text = text.replace("headers: {}", "headers: {Content-Type: [application/json]}")
+    write(tmp_path, text)
+    with pytest.raises(CassetteFormatError) as info:
+        load(Path("x.yaml"))
+    assert str(info.value) == (
+        f"x.yaml:10: interactions[0].response.body.string cannot be replayed ({problem}); "
+        "re-record it or fix the edit"
+    )
+
+
 def test_merge_keys_may_override_without_being_duplicates(tmp_path: Path) -> None:
     text = GOOD.replace(
         "    status: {code: 200, message: OK}", "    status: {<<: {code: 500}, code: 200}"
@@ -623,10 +677,13 @@ def _rewrite_many(path: str, run_id: str, worker: int, count: int) -> None:
         save(Path(path), [call(f"W{worker}N{n}")], merge=False, run=run)
 
 
-def test_a_rewrite_run_replaces_once_then_adds_across_processes(tmp_path: Path) -> None:
+def test_a_rewrite_run_replaces_once_then_adds_across_processes(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     path = tmp_path / "shared" / "c.yaml"
     save(path, [call("Old1"), call("Old2")], merge=False)
     run = RewriteRun(new_run_id())
+    request.addfinalizer(run.remove)  # whatever happens below
     workers, count = 4, 10
     context = multiprocessing.get_context("fork")
     processes = [
@@ -642,10 +699,14 @@ def test_a_rewrite_run_replaces_once_then_adds_across_processes(tmp_path: Path) 
     assert sorted(actions) == sorted(f"W{w}N{n}" for w in range(workers) for n in range(count))
     assert leftovers(path.parent) == ["c.yaml"]
     # The next run replaces this one's calls.
-    save(path, [call("Next")], merge=False, run=RewriteRun(new_run_id()))
+    following = RewriteRun(new_run_id())
+    try:
+        save(path, [call("Next")], merge=False, run=following)
+    finally:
+        following.remove()
     assert [i.headers["X-TC-Action"][0] for i in load(path)] == ["Next"]
     run.remove()
-    assert not run.folder.exists()
+    assert not run.folder.exists() and not following.folder.exists()
 
 
 # -- API version -----------------------------------------------------------------------

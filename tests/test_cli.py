@@ -56,7 +56,9 @@ class Served:
 
 
 @contextmanager
-def serve(*args: str, cwd: Optional[Path] = None) -> Iterator[Served]:
+def serve(
+    *args: str, cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None
+) -> Iterator[Served]:
     """Run ``serve --port 0 ARGS`` and wait for its endpoint line; kill it if a test fails."""
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", "0", *args],
@@ -64,6 +66,7 @@ def serve(*args: str, cwd: Optional[Path] = None) -> Iterator[Served]:
         stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
+        env=None if env is None else {**os.environ, **env},
     )
     try:
         assert process.stdout is not None
@@ -427,16 +430,87 @@ def test_seed_and_state_cannot_be_one_file(tmp_path: Path) -> None:
 
 
 def test_a_state_file_that_cannot_be_saved_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    state = tmp_path / "gone" / "state.json"
+    state, temp = tmp_path / "gone" / "state.json", tmp_path / "tmp"
     state.parent.mkdir()
-    with serve("--state", str(state)) as served:
+    temp.mkdir()
+    with serve("--state", str(state), env={"TMPDIR": str(temp)}) as served:
+        assert http(served, "POST", "/_ckafka/state", TOPIC_SEED)[0] == 200
         shutil.rmtree(state.parent)
+        pid = served.process.pid
         code, out, err = served.stop()
     assert (code, out) == (1, "")
     assert err == (
         f"pytest-ckafka: cannot save state file {state}: no such file or directory "
-        "(nothing was written)\n"
+        f"(nothing was written); this session's state was saved to "
+        f"{temp}/state.unsaved-{pid}.json instead\n"
     )
+    saved = json.loads((temp / f"state.unsaved-{pid}.json").read_text())
+    assert list(saved["state"]["stores"][0]["instances"]) == ["ckafka-1"]
+
+
+def test_a_state_file_that_cannot_be_replaced_is_saved_next_to_it(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    with serve("--state", str(state)) as served:
+        assert http(served, "POST", "/_ckafka/state", TOPIC_SEED)[0] == 200
+        state.mkdir()  # a directory now stands where the file goes: the rename fails
+        pid = served.process.pid
+        code, out, err = served.stop()
+    fallback = tmp_path / f"state.unsaved-{pid}.json"
+    assert (code, out) == (1, "")
+    assert err == (
+        f"pytest-ckafka: cannot save state file {state}: is a directory (the previous file is "
+        f"kept); this session's state was saved to {fallback} instead\n"
+    )
+    assert list(json.loads(fallback.read_text())["state"]["stores"][0]["instances"]) == ["ckafka-1"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
+def test_a_state_file_in_a_read_only_folder_is_saved_in_the_temporary_folder(
+    tmp_path: Path,
+) -> None:
+    # The save used to fail with "(the previous file is kept)" and the session's state was gone.
+    folder, temp = tmp_path / "d", tmp_path / "tmp"
+    folder.mkdir()
+    temp.mkdir()
+    state = folder / "s.json"
+    state.write_text('{"seed": []}')
+    with serve("--state", str(state), env={"TMPDIR": str(temp)}) as served:
+        assert http(served, "POST", "/_ckafka/state", TOPIC_SEED)[0] == 200
+        folder.chmod(0o555)
+        try:
+            pid = served.process.pid
+            code, out, err = served.stop()
+        finally:
+            folder.chmod(0o755)
+    fallback = temp / f"s.unsaved-{pid}.json"
+    assert (code, out) == (1, "")
+    assert err == (
+        f"pytest-ckafka: cannot save state file {state}: permission denied (the previous file "
+        f"is kept); this session's state was saved to {fallback} instead\n"
+    )
+    assert state.read_text() == '{"seed": []}'
+    assert list(json.loads(fallback.read_text())["state"]["stores"][0]["instances"]) == ["ckafka-1"]
+    assert sorted(p.name for p in folder.iterdir()) == ["s.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_state_file_that_is_a_symbolic_link_stays_one(tmp_path: Path) -> None:
+    # The save used to replace the link by a regular file, leaving the real file behind.
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "s.json").write_text('{"seed": []}')
+    (real / "s.json").chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real / "s.json")
+    with serve("--state", str(link)) as served:
+        assert http(served, "POST", "/_ckafka/state", TOPIC_SEED)[0] == 200
+        assert served.stop() == (0, "", "")
+    assert link.is_symlink() and os.readlink(link) == str(real / "s.json")
+    saved = json.loads((real / "s.json").read_text())
+    assert list(saved["state"]["stores"][0]["instances"]) == ["ckafka-1"]
+    assert (real / "s.json").stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in real.iterdir()) == ["s.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]
 
 
 def _temporaries(directory: Path) -> list[str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pytest_ckafka import control as control_module
 from pytest_ckafka import strict_json
 from pytest_ckafka.clock import Clock
 from pytest_ckafka.control import (
@@ -18,6 +20,7 @@ from pytest_ckafka.control import (
 )
 from pytest_ckafka.core import CKafka
 from pytest_ckafka.exceptions import CKafkaUsageError
+from pytest_ckafka.limits import MAX_DEPTH
 from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
@@ -616,3 +619,35 @@ def test_answers_are_always_standard_json() -> None:
     assert strict_json.dumps_lenient({"Limit": float("nan"), "Name": "a\ud800"}) == (
         b'{"Limit":"NaN","Name":"a\xef\xbf\xbd"}'
     )
+
+
+def test_the_call_log_hides_secrets_as_cassettes_do() -> None:
+    # GET /_ckafka/calls used to answer a CreateUser Password in clear; Call.summary hid it.
+    fake = CKafka()
+    instance = fake.state.add_instance()
+    password = "Secret-Pw-4242"
+    call(fake, "CreateUser", {"InstanceId": instance, "Name": "alice", "Password": password})
+    call(fake, "ModifyPassword", {"InstanceId": instance, "Name": "alice",
+                                  "Password": password, "PasswordNew": "New-Pw-4242"})  # fmt: skip
+    answer = control(fake, "GET", "/_ckafka/calls")
+    assert [c["params"] for c in answer.body["calls"]] == [
+        {"InstanceId": instance, "Name": "alice", "Password": "SCRUBBED"},
+        {"InstanceId": instance, "Name": "alice", "Password": "SCRUBBED",
+         "PasswordNew": "SCRUBBED"},
+    ]  # fmt: skip
+    assert password not in json.dumps(answer.body)
+    assert fake.calls[0].params["Password"] == password  # the Python log is the test's own
+
+
+def test_the_documented_depth_limit_is_the_one_enforced() -> None:
+    # README and this module's docstring said "deeper than 64 levels"; the limit is 32.
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for text in (readme, control_module.__doc__ or ""):
+        assert "64 levels" not in text and "deeper than 64" not in text
+    assert f"nest at most {MAX_DEPTH} levels (`MAX_DEPTH`" in readme
+    deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+    status, message = error_of(
+        CKafka(), "POST", "/_ckafka/clock", f'{{"advance": {deep}}}'.encode()
+    )
+    assert status == 400
+    assert message.endswith(f"...: is nested more than {MAX_DEPTH} levels deep")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pytest_ckafka import strict_json
 from pytest_ckafka.core import CKafka
 from pytest_ckafka.exceptions import (
     CKafkaUsageError,
@@ -276,3 +277,29 @@ def test_teardown_reports_the_first_20_strict_misses_and_counts_the_rest() -> No
     assert report.endswith("\n\n... and 5 more like these")
     fake.reset()
     fake.verify()
+
+
+def raw_call(fake: CKafka, action: str, body: str) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json", "X-TC-Action": action}
+    response: dict[str, Any] = json.loads(fake.handle("POST", URL, headers, body.encode()).body)
+    return response["Response"]
+
+
+def test_numbers_past_json_are_refused_even_without_validation() -> None:
+    # With validate=False, Limit=1e400 was an InternalError (an OverflowError in paging) and
+    # a TagValue of 1e400 was stored, after which the state could no longer be saved.
+    fake = CKafka(validate=False)
+    instance = fake.state.add_instance()
+    answer = raw_call(fake, "DescribeTopic", f'{{"InstanceId": "{instance}", "Limit": 1e400}}')
+    assert answer["Error"] == {
+        "Code": "InvalidParameter",
+        "Message": "Invalid value for parameter `Limit`: 1e400 is out of range: send a finite "
+        "number.",
+    }
+    body = (
+        f'{{"InstanceId": "{instance}", "TopicName": "t", "PartitionNum": 1, "ReplicaNum": 2, '
+        '"Tags": [{"TagKey": "k", "TagValue": 1e400}]}'
+    )
+    assert code_of(raw_call(fake, "CreateTopic", body)) == "InvalidParameter"
+    assert fake.state.topics(instance) == []
+    strict_json.dumps(fake.state.dump())  # still saves

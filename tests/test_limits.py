@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import pytest
 
-from pytest_ckafka import MAX_DEPTH, CKafka
+from pytest_ckafka import MAX_DEPTH, CKafka, strict_json
 from pytest_ckafka.backend import Backend, State
 from pytest_ckafka.envelopes import encode
 from pytest_ckafka.exceptions import CKafkaUsageError
@@ -402,3 +402,51 @@ def test_python_values_json_cannot_hold_are_refused_where_they_enter() -> None:
     fake.state.add_topic("ckafka-1", "orders", partitions=2)
     fake.state.add_group("ckafka-1", "g", offsets={"orders": range(2)})
     assert json.dumps(fake.state.dump())
+
+
+def test_python_seeds_are_type_checked_as_control_api_seeds_are() -> None:
+    # add_instance(123) was stored: GET /_ckafka/state then had a key that is not a string,
+    # and the --state save failed. The one check is the control API's (seed_arguments).
+    fake = CKafka()
+    for call, message in [
+        (lambda: fake.state.add_instance(123),
+         "state.add_instance.instance_id: expected a string or null, got 123"),
+        (lambda: fake.state.add_instance(status="1"),
+         'state.add_instance.status: expected an integer, got "1"'),
+        (lambda: fake.state.add_instance(zone_ids=["100003"]),
+         'state.add_instance.zone_ids[0]: expected an integer, got "100003"'),
+        (lambda: fake.state.add_topic("ckafka-1", "t", partitions="3"),
+         'state.add_topic.partitions: expected an integer, got "3"'),
+        (lambda: fake.state.add_user("ckafka-1", "u", 42),
+         "state.add_user.password: expected a string, got 42"),
+    ]:  # fmt: skip
+        with pytest.raises(CKafkaUsageError) as info:
+            call()
+        assert str(info.value) == message
+    assert fake.state.dump() == {"stores": []}
+    strict_json.dumps(fake.state.dump())
+
+
+def test_python_integers_past_64_bits_are_refused_where_they_enter() -> None:
+    fake = CKafka()
+    with pytest.raises(CKafkaUsageError) as info:
+        fake.respond("DescribeTopic", params={"Limit": 10**400})
+    assert str(info.value) == (
+        "DescribeTopic: `params.Limit` is an integer of 401 digits, out of range "
+        "(-2**63 to 2**64-1)"
+    )
+    with pytest.raises(CKafkaUsageError) as info:
+        fake.respond("DescribeTopic", {"Result": {"TotalCount": 10**30, "TopicList": []}})
+    assert str(info.value) == (
+        "DescribeTopic: `body.Result.TotalCount` is an integer of 31 digits, out of range "
+        "(-2**63 to 2**64-1)"
+    )
+    instance = fake.state.add_instance()
+    with pytest.raises(CKafkaUsageError) as info:
+        fake.state.add_topic(instance, "t", RetentionMs=-(2**63) - 1)
+    assert str(info.value) == (
+        "state.add_topic: `RetentionMs` is an integer -9223372036854775809, out of range "
+        "(-2**63 to 2**64-1)"
+    )
+    fake.respond("DescribeTopic", {"Result": {"TotalCount": 2**64 - 1, "TopicList": []}})
+    assert fake.stubs  # the edges of uint64 and int64 are kept

@@ -319,6 +319,42 @@ def test_registered_endpoints_are_refused_on_their_port_only(listener: tuple[str
         socket.create_connection((host, port)).close()  # uninstalled
 
 
+@pytest.mark.parametrize(
+    "spelling", ["localhost", "127.1", "2130706433", "0.0.0.0", "127.000.000.001", "LocalHost"]
+)
+@pytest.mark.parametrize("method", ["connect", "connect_ex"])
+def test_every_spelling_of_a_registered_loopback_endpoint_is_refused(
+    listener: tuple[str, int], spelling: str, method: str
+) -> None:
+    # The guard compared strings: a raw socket to "127.1" or "localhost" reached the endpoint.
+    host, port = listener
+    with NetworkGuard(Endpoints([f"{host}:{port}"])):
+        with socket.socket() as sock, pytest.raises(NetworkBlockedError, match=f":{port} while"):
+            getattr(sock, method)((spelling, port))
+        with socket.create_server(("127.0.0.1", 0)) as other:  # another port: not CKafka's
+            socket.create_connection((spelling, other.getsockname()[1])).close()
+
+
+def test_an_ipv4_mapped_ipv6_spelling_is_refused(listener: tuple[str, int]) -> None:
+    host, port = listener
+    try:
+        probe = socket.socket(socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6")
+    with probe, NetworkGuard(Endpoints([f"{host}:{port}"])):
+        with pytest.raises(NetworkBlockedError, match=f":{port} while"):
+            probe.connect(("::ffff:127.0.0.1", port))
+
+
+def test_a_registered_name_is_refused_by_any_address_it_resolves_to(
+    listener: tuple[str, int],
+) -> None:
+    _, port = listener
+    with NetworkGuard(Endpoints([f"localhost:{port}"])):
+        with socket.socket() as sock, pytest.raises(NetworkBlockedError):
+            sock.connect(("127.0.0.1", port))
+
+
 def test_a_registered_name_is_refused_when_looked_up_without_a_port() -> None:
     with NetworkGuard(Endpoints(["localhost:9100"])):
         with pytest.raises(NetworkBlockedError, match="CKafka host localhost while"):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import doctest
 import multiprocessing
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +26,11 @@ def test_first_claim_wins_per_cassette(tmp_path: Path) -> None:
         assert run.claim(tmp_path / "a.yaml") is False
         # The same file by another spelling of its path is the same cassette.
         assert run.claim(tmp_path / "x" / ".." / "a.yaml") is False
-        assert RewriteRun(new_run_id()).claim(tmp_path / "a.yaml") is True  # another run
+        other = RewriteRun(new_run_id())
+        try:
+            assert other.claim(tmp_path / "a.yaml") is True  # another run
+        finally:
+            other.remove()
     finally:
         run.remove()
 
@@ -63,3 +70,23 @@ def test_remove_forgets_and_tolerates_a_missing_folder(tmp_path: Path) -> None:
 def test_a_run_id_cannot_leave_the_temporary_folder(bad: str) -> None:
     with pytest.raises(ValueError, match="a rewrite run id is letters, digits, - and _; got"):
         RewriteRun(bad)
+
+
+def test_the_suite_leaves_no_rewrite_folder_behind(tmp_path: Path) -> None:
+    # Two tests made a RewriteRun and never removed it: every run of the suite left
+    # /tmp/pytest-ckafka-rewrite-* folders. Rerun the tests that make runs, and the plugin's
+    # rewrite runs (one process and xdist), with a temporary folder of their own.
+    root = Path(__file__).parent.parent
+    selected = [
+        "tests/test_rewrite.py",
+        "tests/test_cassette_file.py::test_a_rewrite_run_replaces_once_then_adds_across_processes",
+        "tests/test_cassettes.py::test_rewrite_keeps_every_test_of_the_run",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selected,
+         "--deselect", "tests/test_rewrite.py::test_the_suite_leaves_no_rewrite_folder_behind"],
+        cwd=root, env={**os.environ, "TMPDIR": str(tmp_path)}, capture_output=True, text=True,
+        timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("pytest-ckafka")) == []

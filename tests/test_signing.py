@@ -699,7 +699,7 @@ def test_verify_is_pure() -> None:
     assert imports <= {
         "__future__", "base64", "hashlib", "hmac", "math", "re", "threading", "collections.abc",
         "dataclasses", "datetime", "typing", "urllib.parse", ".authorization", ".exceptions",
-        ".hosts", ".protocol",
+        ".hosts", ".protocol", ".spec",
     }  # fmt: skip
 
 

@@ -4,8 +4,10 @@ Seeding is not an API call: it is never validated or logged, and it puts
 resources straight into the running state (an added instance is running
 unless ``status=0``). What it stores must still serialize, as an answer, in
 ``GET /_ckafka/state`` and in a ``--state`` file: every seed (and
-:meth:`State.load`) refuses a lone surrogate and nesting past
-:data:`~pytest_ckafka.limits.MAX_DEPTH`, naming the field.
+:meth:`State.load`) refuses a lone surrogate, an integer past 64 bits and nesting
+past :data:`~pytest_ckafka.limits.MAX_DEPTH`, naming the field, and every seed
+argument is type-checked against its annotation
+(:mod:`~pytest_ckafka.backend.seed_arguments`), as the control API's seeds are.
 
 Without ``region`` a resource goes to ``ap-guangzhou``, the ``ckafka_client``
 fixtures' region. Without ``account`` it goes to the default account,
@@ -27,6 +29,7 @@ from ..spec import load_spec
 from ..suggest import unknown_name_message
 from .dispatch import Backend
 from .models import Acl, Group, Instance, Message, Partition, RegionStore, Route, Task, Topic, User
+from .seed_arguments import check_arguments
 
 __all__ = ["MessageLike", "State"]
 
@@ -128,6 +131,7 @@ class State:
             "add_instance",
             instance_id=instance_id,
             name=name,
+            status=status,
             region=region,
             account=account,
             **attributes,
@@ -163,9 +167,12 @@ class State:
         ``config`` are CreateTopic members such as ``RetentionMs=3600000``. The
         topic counts as created a day ago unless ``created_at`` (a clock time) says.
         """
+        _check(
+            "add_topic", instance_id=instance_id, name=name, partitions=partitions,
+            replicas=replicas, note=note, created_at=created_at, **config,
+        )  # fmt: skip
         if partitions < 1 or replicas < 1:
             raise CKafkaUsageError("state.add_topic: partitions and replicas must be 1 or more")
-        _check("add_topic", instance_id=instance_id, name=name, note=note, **config)
         configurable = _topic_config_members()
         for key in config:
             if key not in configurable:
@@ -212,7 +219,10 @@ class State:
         """
         now_ms = int(self.backend.clock.now() * 1000)
         parts = [_message_parts(item, now_ms) for item in messages]
-        _check("add_messages", messages=[[key, value] for key, value, _ in parts])
+        _check(
+            "add_messages", instance_id=instance_id, topic=topic, partition=partition,
+            messages=[[key, value] for key, value, _ in parts],
+        )  # fmt: skip
         with self.backend.lock:
             log = self._partition(instance_id, topic, partition)
             offsets = []
@@ -233,7 +243,10 @@ class State:
     ) -> None:
         """Add a consumer group with committed ``offsets``: ``{topic: [offset per partition]}``."""
         listed = {topic: list(values) for topic, values in (offsets or {}).items()}
-        _check("add_group", name=name, offsets=listed, state=state, protocol=protocol)
+        _check(
+            "add_group", instance_id=instance_id, name=name, offsets=listed, state=state,
+            protocol=protocol,
+        )  # fmt: skip
         with self.backend.lock:
             instance = self.instance(instance_id)
             if name in instance.groups:
@@ -254,7 +267,7 @@ class State:
 
     def add_user(self, instance_id: str, name: str, password: str) -> None:
         """Add a SASL user."""
-        _check("add_user", name=name, password=password)
+        _check("add_user", instance_id=instance_id, name=name, password=password)
         with self.backend.lock:
             instance = self.instance(instance_id)
             if name in instance.users:
@@ -275,7 +288,11 @@ class State:
         host: str = "*",
     ) -> None:
         """Add an ACL rule (``resource_type`` 2 is a topic, as in CreateAcl)."""
-        _check("add_acl", resource_name=resource_name, principal=principal, host=host)
+        _check(
+            "add_acl", instance_id=instance_id, resource_name=resource_name, operation=operation,
+            permission_type=permission_type, resource_type=resource_type, principal=principal,
+            host=host,
+        )  # fmt: skip
         with self.backend.lock:
             acl = Acl(resource_type, resource_name, operation, permission_type, principal, host)
             acls = self.instance(instance_id).acls
@@ -297,7 +314,14 @@ class State:
         (3), SASL_SSL (3) for a public one (1), PLAINTEXT (0) otherwise. A VPC
         route is in the instance's VPC and subnet.
         """
-        _check("add_route", vip=vip, vport=vport)
+        _check(
+            "add_route",
+            instance_id=instance_id,
+            vip_type=vip_type,
+            access_type=access_type,
+            vip=vip,
+            vport=vport,
+        )
         if access_type is None:
             access_type = _ROUTE_ACCESS_TYPES.get(vip_type, 0)
         with self.backend.lock:
@@ -427,8 +451,9 @@ class State:
 
 
 def _check(method: str, **fields: Any) -> None:
-    """A seed's strings and structures must serialize: see the module docstring."""
+    """A seed's arguments: that they serialize (see the module docstring), then their types."""
     check_data(fields, f"state.{method}")
+    check_arguments(getattr(State, method), fields, f"state.{method}")
 
 
 def _topic_config_members() -> list[str]:
