@@ -30,7 +30,6 @@ from __future__ import annotations
 import email.utils
 import io
 import math
-import re
 import socket
 import struct
 import threading
@@ -53,6 +52,7 @@ from .core import CKafka
 from .defaults import DEFAULT_MAX_CALLS
 from .envelopes import Reply, envelope_reply, error_envelope
 from .exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
+from .hosts import HostError, parse_host
 from .policy import PolicyLike
 from .scrub_values import register_server, unregister_server
 
@@ -85,7 +85,6 @@ MAX_CONNECTIONS = 256
 
 _MAX_LINE = 65536  # as http.server: a longer request line gets 414
 _PHRASES = {status.value: status.phrase for status in HTTPStatus}
-_HOST = re.compile(r"([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
 
 
 def _error(code: str, message: str) -> Reply:
@@ -219,8 +218,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _url(self) -> str:
         url = self.path
         if not url.startswith(("http://", "https://")):
-            host = self.headers.get("Host", "").strip()
-            if not _HOST.fullmatch(host):  # tccli, for one, sends "http://127.0.0.1:PORT"
+            try:  # the one Host parser; tccli, for one, sends "http://127.0.0.1:PORT"
+                parsed = parse_host(self.headers.get("Host", "").strip())
+                host = f"{parsed.name}:{parsed.port}" if parsed.port else parsed.name
+            except HostError:  # the signature check says what is wrong with it, if it matters
                 host = self.server.fake.endpoint
             url = f"http://{host}{url if url.startswith('/') else '/' + url}"
         try:

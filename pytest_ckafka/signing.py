@@ -317,9 +317,16 @@ class _Check:
     def request_host(self) -> RequestHost:
         """:attr:`host` parsed, once for every check: a malformed one is not signed for anyone."""
         try:
-            return parse_host(self.host)
+            host = parse_host(self.host)
         except HostError as error:
             _bad_auth(error.message)
+        # A v1 signature names no product: only its host says whose call it is.
+        if host.is_tencent_cloud and host.name.lower().partition(".")[0] != self.service:
+            _bad_auth(
+                f"The request was signed for `{host.name}`, the host of another product than "
+                f"{self.service} ({self.service}[.<region>].tencentcloudapi.com)."
+            )
+        return host
 
     def host_variants(self, host: RequestHost) -> list[str]:
         """Tencent Cloud hosts are signed exactly; a local one may be signed without its port.

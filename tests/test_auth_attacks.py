@@ -441,3 +441,23 @@ def test_a_common_parameter_that_swallows_a_signed_parameter_is_refused() -> Non
         "value` pairs joined by `&`) it could stand for other parameters than it runs with. "
         "Common parameters never hold them.",
     }
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_v1_call_signed_for_another_product_host_is_refused(method: str) -> None:
+    """v1 names no product: only the host does, so a host of another product is not CKafka's."""
+    fake, instance = two_accounts()
+    url, headers, body = v1_request(
+        "DescribeInstanceAttributes", {"InstanceId": instance}, method=method, host=CVM,
+        secret_id=VICTIM, secret_key=VICTIM_KEY,
+    )  # fmt: skip
+    assert error(fake.handle(method, url, headers, body)) == {
+        "Code": "AuthFailure.InvalidAuthorization",
+        "Message": "The request was signed for `cvm.tencentcloudapi.com`, the host of another "
+        "product than ckafka (ckafka[.<region>].tencentcloudapi.com).",
+    }
+    url, headers, body = v1_request(
+        "DescribeInstanceAttributes", {"InstanceId": instance}, method=method, host=HOST,
+        secret_id=VICTIM, secret_key=VICTIM_KEY,
+    )  # fmt: skip
+    assert error(fake.handle(method, url, headers, body)) is None
