@@ -27,7 +27,7 @@ $(NODE_STAMP): tests/node/package.json tests/node/package-lock.json
 	fi
 
 $(BROWSER_STAMP): $(STAMP)
-	@if for b in $(BROWSERS); do command -v $$b >/dev/null 2>&1 && exit 0; done; exit 1; then :; \
+	@if (for b in $(BROWSERS); do command -v $$b >/dev/null 2>&1 && exit 0; done; exit 1); then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing Debian's chromium for the HTML report's browser test"; \
 		apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
