@@ -10,13 +10,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .api.envelopes import error_envelope, success_envelope
+    from .api.error_codes import ERROR_CODES, ErrorCode, error_codes
+    from .api.limits import MAX_DEPTH
+    from .api.spec import load_spec
     from .backend import State, stateful_actions
-    from .calls import Call, CallLog
-    from .catalog import ERROR_CODES, ErrorCode, error_codes
+    from .checks.matrix import MatrixReport, Verdict
+    from .checks.policy import DEFAULT_POLICY, Policy
     from .clock import Clock
-    from .core import API_VERSION, SERVICE, CKafka
     from .defaults import DEFAULT_MAX_CALLS
-    from .envelopes import error_envelope, success_envelope
     from .exceptions import (
         CassetteMissError,
         CKafkaAssertionError,
@@ -29,13 +31,11 @@ if TYPE_CHECKING:
         UnmatchedCallError,
         UnusedStubsError,
     )
-    from .faults import FAULT_KINDS
-    from .handling import MatrixReport, Verdict
-    from .limits import MAX_DEPTH
-    from .mocking import CKafkaMock, mock
-    from .policy import DEFAULT_POLICY, Policy
-    from .server import FakeServer
-    from .spec import load_spec
+    from .fake.calls import Call, CallLog
+    from .fake.core import API_VERSION, SERVICE, CKafka
+    from .fake.faults import FAULT_KINDS
+    from .intercept.mock import CKafkaMock, mock
+    from .server.http import FakeServer
 
 __all__ = [
     "API_VERSION",
@@ -77,38 +77,38 @@ __all__ = [
 _WHERE = {
     "State": "backend",
     "stateful_actions": "backend",
-    "API_VERSION": "core",
+    "API_VERSION": "fake.core",
     "DEFAULT_MAX_CALLS": "defaults",
-    "MAX_DEPTH": "limits",
-    "DEFAULT_POLICY": "policy",
+    "MAX_DEPTH": "api.limits",
+    "DEFAULT_POLICY": "checks.policy",
     "Clock": "clock",
-    "FakeServer": "server",
+    "FakeServer": "server.http",
     "HandlingError": "exceptions",
-    "MatrixReport": "handling",
+    "MatrixReport": "checks.matrix",
     "NetworkBlockedError": "exceptions",
-    "Policy": "policy",
-    "Verdict": "handling",
-    "ERROR_CODES": "catalog",
-    "FAULT_KINDS": "faults",
-    "SERVICE": "core",
-    "CKafka": "core",
+    "Policy": "checks.policy",
+    "Verdict": "checks.matrix",
+    "ERROR_CODES": "api.error_codes",
+    "FAULT_KINDS": "fake.faults",
+    "SERVICE": "fake.core",
+    "CKafka": "fake.core",
     "CKafkaAssertionError": "exceptions",
-    "CKafkaMock": "mocking",
+    "CKafkaMock": "intercept.mock",
     "CKafkaUsageError": "exceptions",
     "CassetteMissError": "exceptions",
-    "Call": "calls",
-    "CallLog": "calls",
-    "ErrorCode": "catalog",
+    "Call": "fake.calls",
+    "CallLog": "fake.calls",
+    "ErrorCode": "api.error_codes",
     "UnknownActionError": "exceptions",
     "UnknownErrorCodeError": "exceptions",
     "UnknownFaultError": "exceptions",
     "UnmatchedCallError": "exceptions",
     "UnusedStubsError": "exceptions",
-    "error_codes": "catalog",
-    "error_envelope": "envelopes",
-    "load_spec": "spec",
-    "mock": "mocking",
-    "success_envelope": "envelopes",
+    "error_codes": "api.error_codes",
+    "error_envelope": "api.envelopes",
+    "load_spec": "api.spec",
+    "mock": "intercept.mock",
+    "success_envelope": "api.envelopes",
 }
 
 

@@ -24,14 +24,14 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.retry import StandardRetryer
 
 from pytest_ckafka import CKafkaMock
+from pytest_ckafka.checks.matrix import MatrixReport, Verdict
+from pytest_ckafka.checks.policy import DEFAULT_POLICY
 from pytest_ckafka.exceptions import (
     CKafkaUsageError,
     HandlingError,
     UnknownActionError,
     UnknownErrorCodeError,
 )
-from pytest_ckafka.handling import MatrixReport, Verdict
-from pytest_ckafka.policy import DEFAULT_POLICY
 
 log = logging.getLogger("topics")
 

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, TypeVar
 
+from ..api.synth import synthesize
 from ..defaults import DEFAULT_ACCOUNT
-from ..synth import synthesize
 from .errors import ApiError, ShapeError, not_found_code
 from .models import Instance, RegionStore, Task, Topic
 
