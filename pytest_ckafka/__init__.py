@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from .api.limits import MAX_DEPTH
     from .api.spec import load_spec
     from .backend import State, stateful_actions
-    from .checks.matrix import MatrixReport, Verdict
+    from .checks.ckafka import CKafka
     from .checks.policy import DEFAULT_POLICY, Policy
+    from .checks.verdicts import MatrixReport, Verdict
     from .clock import Clock
     from .defaults import DEFAULT_MAX_CALLS
     from .exceptions import (
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
         UnusedStubsError,
     )
     from .fake.calls import Call, CallLog
-    from .fake.core import API_VERSION, SERVICE, CKafka
+    from .fake.core import API_VERSION, SERVICE
     from .fake.faults import FAULT_KINDS
     from .intercept.mock import CKafkaMock, mock
     from .server.http import FakeServer
@@ -84,14 +85,14 @@ _WHERE = {
     "Clock": "clock",
     "FakeServer": "server.http",
     "HandlingError": "exceptions",
-    "MatrixReport": "checks.matrix",
+    "MatrixReport": "checks.verdicts",
     "NetworkBlockedError": "exceptions",
     "Policy": "checks.policy",
-    "Verdict": "checks.matrix",
+    "Verdict": "checks.verdicts",
     "ERROR_CODES": "api.error_codes",
     "FAULT_KINDS": "fake.faults",
     "SERVICE": "fake.core",
-    "CKafka": "fake.core",
+    "CKafka": "checks.ckafka",
     "CKafkaAssertionError": "exceptions",
     "CKafkaMock": "intercept.mock",
     "CKafkaUsageError": "exceptions",

@@ -8,11 +8,10 @@ import time
 import pytest
 import requests
 
-from pytest_ckafka import DEFAULT_MAX_CALLS, CKafkaMock
+from pytest_ckafka import DEFAULT_MAX_CALLS, CKafka, CKafkaMock
 from pytest_ckafka.api.envelopes import encode, envelope_reply, error_envelope, success_reply
 from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
 from pytest_ckafka.fake.calls import CLIPPED_VALUES, MAX_LOG_BYTES, Call, CallLog, clipped_params
-from pytest_ckafka.fake.core import CKafka
 from pytest_ckafka.fake.faults import fault_reply
 
 

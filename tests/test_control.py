@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from pytest_ckafka import CKafka
 from pytest_ckafka.api import strict_json
 from pytest_ckafka.api.limits import MAX_DEPTH
 from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.clock import Clock
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.fake.core import CKafka
 from pytest_ckafka.server import control as control_module
 from pytest_ckafka.server.control import (
     ControlAnswer,

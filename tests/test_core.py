@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pytest_ckafka import CKafka
 from pytest_ckafka.api import strict_json
 from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.exceptions import (
@@ -15,7 +16,6 @@ from pytest_ckafka.exceptions import (
     UnknownErrorCodeError,
     UnmatchedCallError,
 )
-from pytest_ckafka.fake.core import CKafka
 
 URL = "https://ckafka.tencentcloudapi.com/"
 

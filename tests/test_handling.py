@@ -23,8 +23,7 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.retry import StandardRetryer
 
-from pytest_ckafka import CKafkaMock
-from pytest_ckafka.checks.matrix import MatrixReport, Verdict
+from pytest_ckafka import CKafkaMock, MatrixReport, Verdict
 from pytest_ckafka.checks.policy import DEFAULT_POLICY
 from pytest_ckafka.exceptions import (
     CKafkaUsageError,

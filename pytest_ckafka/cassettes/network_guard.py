@@ -48,7 +48,7 @@ from typing import Any, Callable, Optional, Union
 
 from ..api.hosts import Endpoints, is_public_host
 from ..exceptions import CKafkaUsageError, NetworkBlockedError
-from .session import shown_path
+from .paths import shown_path
 
 __all__ = ["NetworkGuard"]
 

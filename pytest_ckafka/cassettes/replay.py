@@ -46,13 +46,14 @@ from ..api.protocol import ParsedRequest, ProtocolError, parse_request
 from ..api.spec import load_spec
 from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
-from .session import RECORD_MODES, shown_path
+from .paths import shown_path
+from .record_mode import RECORD_MODES
 
 if TYPE_CHECKING:
     from ..api.scrub.scrubbers import Scrubbers
     from .files import Interaction
 
-__all__ = ["DEFAULT_MATCH_ON", "MATCH_FIELDS", "RECORD_MODES", "Replayer"]
+__all__ = ["DEFAULT_MATCH_ON", "MATCH_FIELDS", "Replayer"]
 
 #: Record modes, in the order the documentation explains them.
 #: The fields a call can be matched on. Signatures, timestamps, nonces, trace

@@ -18,7 +18,7 @@ import asyncio
 import inspect
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Callable, Optional, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 
 from ..api.error_codes import ERROR_CODES, lookup_code
 from ..api.suggest import unknown_name_message
@@ -27,19 +27,18 @@ from ..fake.faults import FAULT_KINDS
 from ..fake.stubs import ANY_ACTION
 from .evidence import Evidence, describe_exception, exception_texts, exit_status
 from .policy import Policy, PolicyLike, as_policy
-from .verdicts import MatrixReport, Outcome, Verdict
+from .verdicts import MatrixReport, Verdict
 
 if TYPE_CHECKING:
-    from ..fake.calls import Call
-    from ..fake.core import CKafka
+    from ..backend import State
+    from ..clock import Clock
+    from ..fake.calls import Call, CallLog
+    from ..fake.stubs import Stub
 
 __all__ = [
     "DEFAULT_ATTEMPTS",
     "STORM_FACTOR",
-    "HandlingMixin",
-    "MatrixReport",
-    "Outcome",
-    "Verdict",
+    "Checkable",
     "assert_handles",
     "check_error_handling",
     "judge",
@@ -47,6 +46,28 @@ __all__ = [
 
 DEFAULT_ATTEMPTS = 2
 STORM_FACTOR = 5  # attempts beyond (K+1) * STORM_FACTOR are a retry storm: the loop is cut
+
+
+class Checkable(Protocol):
+    """What the checks need of a fake: :class:`~.ckafka.CKafka` (and what extends it) has it.
+
+    A protocol, so that the checks read the fake without the fake importing them.
+    """
+
+    calls: CallLog
+    clock: Clock
+    state: State
+
+    @property
+    def policy(self) -> Policy: ...
+
+    def fail(self, action: str, code: str, *, times: Optional[int] = None) -> Stub: ...
+
+    def fault(self, action: str, kind: str, *, times: Optional[int] = None) -> Stub: ...
+
+    def remove(self, stub: Stub) -> None: ...
+
+    def _record_verdict(self, verdict: Verdict) -> None: ...
 
 
 def _check_code(code: str) -> str:
@@ -149,7 +170,7 @@ def _refusal(made: list[Call], code: str) -> tuple[str, str, str]:
 
 
 def judge(
-    fake: CKafka,
+    fake: Checkable,
     code: str,
     call: Callable[[], Any],
     *,
@@ -335,7 +356,7 @@ def judge(
     return verdict(ended)
 
 
-def assert_handles(fake: CKafka, code: str, call: Callable[[], Any], **options: Any) -> Verdict:
+def assert_handles(fake: Checkable, code: str, call: Callable[[], Any], **options: Any) -> Verdict:
     """Like :func:`judge`, but fail with :class:`HandlingError` on a mishandled code."""
     __tracebackhide__ = True
     verdict = judge(fake, code, call, **options)
@@ -346,7 +367,7 @@ def assert_handles(fake: CKafka, code: str, call: Callable[[], Any], **options: 
 
 
 def check_error_handling(
-    fake: CKafka,
+    fake: Checkable,
     call: Callable[[], Any],
     codes: Optional[Iterable[str]] = None,
     **options: Any,
@@ -383,86 +404,3 @@ def check_error_handling(
         error.report = report  # type: ignore[attr-defined]
         raise error
     return report
-
-
-class HandlingMixin:
-    """The error-handling API of the fake (mixed into :class:`~pytest_ckafka.fake.core.CKafka`)."""
-
-    _policy: PolicyLike
-    _lock: threading.Lock
-    verdicts: list[Verdict]
-
-    @property
-    def policy(self) -> Policy:
-        """The handling policy ``assert_handles`` checks against (default or project's)."""
-        return as_policy(self._policy)
-
-    @policy.setter
-    def policy(self, value: PolicyLike) -> None:
-        self._policy = as_policy(value)
-
-    def assert_handles(
-        self,
-        code_or_fault: str,
-        call: Callable[[], Any],
-        *,
-        action: Optional[str] = None,
-        raises: Union[type[BaseException], tuple[type[BaseException], ...], None] = None,
-        attempts: Optional[int] = None,
-        policy: PolicyLike = None,
-        backoff: bool = False,
-    ) -> Verdict:
-        """Assert that ``call()`` handles ``code_or_fault`` as the policy says.
-
-        ``retry``: the code answers the first ``attempts`` (default 2) calls, then
-        success; ``call()`` must return after exactly ``attempts + 1`` calls (with
-        sleeps between them if ``backoff=True``). ``raise``: the code answers every
-        call; ``call()`` must raise (``raises`` if given) after one call, with the
-        Code and RequestId reachable from the exception or the call's log records.
-        ``call`` may be sync or async. Sleeps are recorded on :attr:`clock`, not slept.
-
-        >>> from pytest_ckafka import CKafka
-        >>> fake = CKafka()
-        >>> headers = {"X-TC-Action": "DeleteTopic", "X-TC-Version": "2019-08-19"}
-        >>> body = b'{"InstanceId": "ckafka-1", "TopicName": "orders"}'
-        >>> def delete():  # a client that raises with the whole answer
-        ...     reply = fake.handle("POST", "https://ckafka.tencentcloudapi.com/", headers, body)
-        ...     if b"Error" in reply.body:
-        ...         raise RuntimeError(reply.body.decode())
-        >>> fake.assert_handles("AuthFailure.SignatureFailure", delete).observed
-        'raised RuntimeError'
-        >>> fake.assert_handles("RequestLimitExceeded", delete).ok
-        Traceback (most recent call last):
-        ...
-        pytest_ckafka.exceptions.HandlingError: DeleteTopic: RequestLimitExceeded was mishandled ...
-        """
-        __tracebackhide__ = True
-        return assert_handles(
-            cast("CKafka", self),
-            code_or_fault,
-            call,
-            action=action,
-            raises=raises,
-            attempts=attempts,
-            policy=policy,
-            backoff=backoff,
-        )
-
-    def check_error_handling(
-        self,
-        call: Callable[[], Any],
-        codes: Optional[Iterable[str]] = None,
-        *,
-        action: Optional[str] = None,
-        **options: Any,
-    ) -> MatrixReport:
-        """Run :meth:`assert_handles` for every code (default: all for ``action``, and
-        every fault kind); fail listing each code's expected and observed handling.
-        Each code starts from the resources the state had when this was called, and
-        they are put back after the last."""
-        __tracebackhide__ = True
-        return check_error_handling(cast("CKafka", self), call, codes, action=action, **options)
-
-    def _record_verdict(self, verdict: Verdict) -> None:
-        with self._lock:
-            self.verdicts.append(verdict)

@@ -19,13 +19,15 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
+
+from .verdicts import ROW_VERDICTS, RowVerdict, totals_line
 
 if TYPE_CHECKING:
-    from ..fake.core import CKafka
+    from .ckafka import CKafka
     from .policy import Policy
 
-__all__ = ["ROW_VERDICTS", "SOURCES", "Report", "RowVerdict", "rows_for"]
+__all__ = ["SOURCES", "Report", "rows_for"]
 
 SOURCES: dict[str, str] = {
     "injected": "injected",
@@ -40,10 +42,6 @@ SOURCES: dict[str, str] = {
     "default": "default",
 }
 """A call's ``answered_by`` -> the word the report uses for it, in the report's order."""
-
-RowVerdict = Literal["handled", "mishandled", "not checked", "not injected"]
-ROW_VERDICTS: tuple[RowVerdict, ...] = ("handled", "mishandled", "not checked", "not injected")
-"""A report row's verdict, from the worst a check found to nothing checked."""
 
 
 def rows_for(fake: CKafka, test: str) -> list[dict[str, Any]]:
@@ -189,11 +187,6 @@ class Report:
         from .report_html import render_html
 
         _write(path, render_html(self.summary(), self.rows, policy))
-
-
-def totals_line(totals: dict[str, int]) -> str:
-    """``2 handled, 1 mishandled, 1 not checked, 0 not injected``."""
-    return ", ".join(f"{totals[v.replace(' ', '_')]} {v}" for v in ROW_VERDICTS)
 
 
 def _write(path: str, text: str) -> None:

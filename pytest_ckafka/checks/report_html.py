@@ -15,7 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..fake.faults import FAULT_KINDS
-from .report import ROW_VERDICTS, totals_line
+from .verdicts import ROW_VERDICTS, totals_line
 
 if TYPE_CHECKING:
     from .policy import Policy

@@ -1,6 +1,8 @@
 """The records of error-handling checks: one :class:`Verdict`, and a :class:`MatrixReport`.
 
-``handling`` makes them; the pytest report (``report``) and the user read them.
+``matrix`` makes them; the pytest report (``report``) and the user read them. A
+report row's verdict (:data:`ROW_VERDICTS`) adds ``not checked``: a code a test
+answered with but never checked.
 """
 
 from __future__ import annotations
@@ -9,10 +11,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
-__all__ = ["MatrixReport", "Outcome", "Verdict"]
+__all__ = ["ROW_VERDICTS", "MatrixReport", "Outcome", "RowVerdict", "Verdict", "totals_line"]
 
 Outcome = Literal["handled", "mishandled", "not injected"]
 """What one check found: ``not injected`` when something answered before the code could."""
+
+RowVerdict = Literal["handled", "mishandled", "not checked", "not injected"]
+ROW_VERDICTS: tuple[RowVerdict, ...] = ("handled", "mishandled", "not checked", "not injected")
+"""A report row's verdict, from the worst a check found to nothing checked."""
+
+
+def totals_line(totals: dict[str, int]) -> str:
+    """``2 handled, 1 mishandled, 1 not checked, 0 not injected``."""
+    return ", ".join(f"{totals[v.replace(' ', '_')]} {v}" for v in ROW_VERDICTS)
 
 
 @dataclass(frozen=True)

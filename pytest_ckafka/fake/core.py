@@ -1,8 +1,10 @@
 """The pure core: registered answers plus ``handle(request) -> Reply``.
 
-No HTTP library is imported here. The adapters for ``requests`` (responses),
-``httpx`` (respx) and, later, the HTTP server turn their request objects into
-``handle``'s arguments and its :class:`Reply` into their own responses.
+No HTTP library is imported here. The adapters for ``requests`` (responses) and
+``httpx`` (respx) in :mod:`..intercept`, and the HTTP server in :mod:`..server`,
+turn their request objects into ``handle``'s arguments and its :class:`Reply`
+into their own responses. The error-handling checks (``assert_handles``...) are
+not the core's: :class:`pytest_ckafka.CKafka` adds them (:mod:`..checks.ckafka`).
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ from ..api.suggest import closest
 from ..api.synth import default_body_json
 from ..api.validation import validate_request
 from ..backend import ApiError, Backend, State
-from ..checks.matrix import HandlingMixin, Verdict
-from ..checks.policy import PolicyLike
 from ..clock import Clock
 from ..defaults import DEFAULT_MAX_CALLS
 from ..exceptions import (
@@ -50,27 +50,19 @@ from .calls import Call, CallLog, parsed_size
 from .faults import check_fault
 from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
 
-__all__ = ["API_VERSION", "SERVICE", "CKafka"]
+__all__ = ["API_VERSION", "SERVICE", "CKafkaCore", "CassettePlayer"]
 
 SERVICE = "ckafka"
 API_VERSION = "2019-08-19"
 
 
-class CKafka(HandlingMixin):
-    """The fake CKafka API, without any transport.
+class CKafkaCore:
+    """The fake CKafka API without transport or error-handling checks: answers and calls.
 
-    Register answers with :meth:`respond`, :meth:`fail` and :meth:`fault`; read
-    what happened in :attr:`calls`. ``strict=True`` makes a call that no stub
-    (or cassette) answers an error: only what the test set up answers.
-    ``validate=True`` (the default) checks every call against the spec first
-    and answers a bad one with the real API's error (``MissingParameter``,
-    ``UnknownParameter``, ``InvalidParameter``, ``InvalidParameterValue``,
-    ``UnsupportedRegion``), before any stub, cassette or default.
-    ``stateful`` answers the actions the backend implements from resources
-    that live across calls (:attr:`state`); the synthesized default answers
-    the rest. It is on unless ``strict``: ``strict=True, stateful=True`` lets
-    the backend answer too. ``max_calls`` bounds :attr:`calls` (the oldest are
-    dropped; ``None`` keeps every call).
+    Users hold :class:`pytest_ckafka.CKafka` (this, plus ``assert_handles`` and
+    ``check_error_handling``), or the ``CKafkaMock`` and ``FakeServer`` built on it;
+    its docstring describes the options. ``policy`` is kept for those checks and
+    never read here.
     """
 
     def __init__(
@@ -79,7 +71,7 @@ class CKafka(HandlingMixin):
         strict: bool = False,
         endpoints: Iterable[str] = (),
         passthrough: Iterable[str] = (),
-        policy: PolicyLike = None,
+        policy: object = None,
         clock: Optional[Clock] = None,
         strict_auth: bool = False,
         validate: bool = True,
@@ -103,11 +95,11 @@ class CKafka(HandlingMixin):
         self.backend = Backend(self.clock)
         self.state = State(self.backend)
         """Seed and inspect the stateful backend, e.g. ``state.add_instance()``."""
-        # A cassette (replay.Replayer) answers after the stubs and before the default.
+        # A cassette (replay.Replayer) answers after the stubs, instead of the backend
+        # and the default: what it did not record is a miss, or (recording) the network.
         self.cassette: Optional[CassettePlayer] = None
         self.nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
-        self._policy = policy
-        self.verdicts: list[Verdict] = []
+        self._policy = policy  # the error-handling policy: CKafka.policy reads it
         self._stubs = StubRegistry()
         self._unmatched = _FirstProblems()
         self._misses = _FirstProblems()
@@ -131,6 +123,7 @@ class CKafka(HandlingMixin):
         ``"*"`` stubs. The body is checked against the spec now, so a typo in a
         member name or a wrong type fails here rather than deep in the client.
 
+        >>> from pytest_ckafka import CKafka
         >>> fake = CKafka()
         >>> _ = fake.respond("DescribeTopic", {"Result": {"TotalCount": 0, "TopicList": []}})
         """
@@ -163,6 +156,7 @@ class CKafka(HandlingMixin):
 
         An unknown code fails with a suggestion; ``custom=True`` allows one.
 
+        >>> from pytest_ckafka import CKafka
         >>> fake = CKafka()
         >>> _ = fake.fail("DeleteTopic", "ResourceInUse", times=1)
         """
@@ -190,6 +184,7 @@ class CKafka(HandlingMixin):
         ``kind`` is one of :data:`pytest_ckafka.FAULT_KINDS`; ``status`` is the
         HTTP status of an ``http_status`` fault.
 
+        >>> from pytest_ckafka import CKafka
         >>> fake = CKafka()
         >>> _ = fake.fault("DescribeInstances", "timeout", times=2)
         """
@@ -218,6 +213,7 @@ class CKafka(HandlingMixin):
         ``add_credentials("AKIDteam", "k", account="team")`` sees what
         ``state.add_instance(account="team")`` seeded, and nothing else.
 
+        >>> from pytest_ckafka import CKafka
         >>> fake = CKafka(strict_auth=True)
         >>> fake.add_credentials("AKIDtest", "secret", token="t", token_expires_at=2e9)
         >>> [c.secret_id for c in fake.credentials]
@@ -248,6 +244,7 @@ class CKafka(HandlingMixin):
         as a ``pytest-ckafka serve`` in another process, as ``responses``'
         ``add_passthru`` is. A registered endpoint (:meth:`add_endpoint`) wins.
 
+        >>> from pytest_ckafka import CKafka
         >>> fake = CKafka()
         >>> fake.add_passthrough("127.0.0.1:9100")
         >>> headers = {"X-TC-Action": "DescribeInstances", "X-TC-Version": "2019-08-19"}
@@ -257,7 +254,7 @@ class CKafka(HandlingMixin):
         self.passthrough.add(endpoint)
 
     def _endpoints_changed(self) -> None:
-        """Hook for transports that must re-register their URL patterns (see mocking)."""
+        """Hook for transports that must re-register their URL patterns (see ``intercept.mock``)."""
 
     @staticmethod
     def _check_action(action: str) -> None:
@@ -294,6 +291,7 @@ class CKafka(HandlingMixin):
         clock are always kept. Narrower: ``calls.clear()`` forgets only the call
         log, ``state.reset()`` only the resources.
 
+        >>> from pytest_ckafka import CKafka
         >>> fake = CKafka()
         >>> _ = fake.state.add_instance("ckafka-1")
         >>> fake.reset()

@@ -17,15 +17,15 @@ import respx
 from respx.mocks import HTTPCoreMocker
 
 if TYPE_CHECKING:
-    from ..fake.core import CKafka
+    from ..fake.core import CKafkaCore
 
 __all__ = ["HttpxTransport"]
 
 
 class HttpxTransport:
-    """Starts and stops a ``respx.MockRouter`` wired to a :class:`CKafka` core."""
+    """Starts and stops a ``respx.MockRouter`` wired to a :class:`~..fake.core.CKafkaCore`."""
 
-    def __init__(self, core: CKafka) -> None:
+    def __init__(self, core: CKafkaCore) -> None:
         self._core = core
         self._router: Any = None
         # respx resolves a request again at each httpcore layer it patches (the pool,

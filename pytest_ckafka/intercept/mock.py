@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import Any, Callable, Optional, TypeVar, Union, overload
 
+from ..checks.ckafka import CKafka
 from ..checks.policy import PolicyLike
 from ..clock import Clock
 from ..defaults import DEFAULT_MAX_CALLS
-from ..fake.core import CKafka
 from .httpx_transport import HttpxTransport
 from .requests_transport import RequestsTransport
 
@@ -162,7 +162,7 @@ def mock(
 ) -> Union[F, CKafkaMock]:
     """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
 
-    The options are :class:`~pytest_ckafka.fake.core.CKafka`'s: ``strict=True``
+    The options are :class:`~pytest_ckafka.CKafka`'s: ``strict=True``
     answers only what the test registered (``stateful=True`` adds the stateful
     backend), ``max_calls`` bounds ``calls`` (``None``: keep every call).
 

@@ -20,7 +20,7 @@ import responses
 from requests.adapters import HTTPAdapter
 
 if TYPE_CHECKING:
-    from ..fake.core import CKafka
+    from ..fake.core import CKafkaCore
 
 __all__ = ["RequestsTransport"]
 
@@ -29,9 +29,9 @@ _ANY_URL = re.compile(r".*")
 
 
 class RequestsTransport:
-    """Starts and stops a ``responses.RequestsMock`` wired to a :class:`CKafka` core."""
+    """Starts and stops a ``responses.RequestsMock`` wired to a :class:`~..fake.core.CKafkaCore`."""
 
-    def __init__(self, core: CKafka) -> None:
+    def __init__(self, core: CKafkaCore) -> None:
         self._core = core
         self._mock: Any = None
         self._default_saved: Any = None

@@ -190,7 +190,7 @@ def pytest_configure(config: pytest.Config) -> None:
         ("ini ckafka_record_mode", config.getini("ckafka_record_mode")),
     ):
         if mode not in (None, "none"):  # the default needs no check (nor an import)
-            from ..cassettes.session import check_record_mode
+            from ..cassettes.record_mode import check_record_mode
 
             try:
                 check_record_mode(mode)

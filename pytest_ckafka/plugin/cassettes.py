@@ -94,7 +94,8 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
     from pathlib import Path
 
     from ..api.suggest import unknown_name_message
-    from ..cassettes.session import CassetteSession, cassette_path
+    from ..cassettes.paths import cassette_path
+    from ..cassettes.session import CassetteSession
 
     options = dict(marker.kwargs)
     if marker.args:

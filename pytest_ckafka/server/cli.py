@@ -76,9 +76,9 @@ from typing import Any, NoReturn, Optional
 from ..api import strict_json
 from ..api.json_types import json_kind
 from ..api.suggest import closest, unknown_name_message
+from ..checks.ckafka import CKafka
 from ..defaults import DEFAULT_MAX_CALLS
 from ..exceptions import CKafkaUsageError
-from ..fake.core import CKafka
 from .control import add_stubs, stub_entry
 from .credentials import add_credential_entries
 from .http import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer, ListenError

@@ -1,7 +1,7 @@
 """The HTTP control API of the server, for clients that are not Python.
 
 Pure: ``(method, path, body) -> ControlAnswer`` over the registration API of
-:class:`~pytest_ckafka.fake.core.CKafka`; :mod:`pytest_ckafka.server.http` only routes the
+:class:`~pytest_ckafka.CKafka`; :mod:`pytest_ckafka.server.http` only routes the
 reserved prefix ``/_ckafka/`` here (the CKafka API itself is always POSTed to
 ``/``). Every answer is JSON (``Content-Type: application/json``). Bad input gets
 400 with ``{"error": "..."}`` carrying the message the Python API gives,
@@ -14,8 +14,8 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
     ``{"kind": "respond" | "fail" | "fault", "action": ..., ...}`` with, by kind,
     ``body`` (respond), ``code``, ``message``, ``custom`` (fail), ``fault`` and
     ``status`` (fault: ``fault`` is the fault kind, e.g. ``"timeout"``), and for
-    all ``times`` and ``params``, exactly as :meth:`~pytest_ckafka.fake.core.CKafka.respond`,
-    :meth:`~pytest_ckafka.fake.core.CKafka.fail` and :meth:`~pytest_ckafka.fake.core.CKafka.fault`
+    all ``times`` and ``params``, exactly as :meth:`~pytest_ckafka.CKafka.respond`,
+    :meth:`~pytest_ckafka.CKafka.fail` and :meth:`~pytest_ckafka.CKafka.fault`
     take them. Answers ``{"stubs": [...]}``, the stubs added. ``action`` ``"*"``
     (fail, fault) answers any action.
 ``GET /_ckafka/stubs``
@@ -34,7 +34,7 @@ suggestion included; an unknown path 404, a wrong method 405 (with ``Allow``).
 ``POST /_ckafka/credentials``
     Register one key (an object) or several (a list: all or none), each
     ``{"secret_id", "secret_key", "token"?, "token_expires_at"?, "account"?}`` as
-    :meth:`~pytest_ckafka.fake.core.CKafka.add_credentials` takes them (the ``--credentials``
+    :meth:`~pytest_ckafka.CKafka.add_credentials` takes them (the ``--credentials``
     file's entries). Answers ``{"credentials": [...]}``, the keys added as ``GET`` shows them.
 ``GET /_ckafka/credentials``
     ``{"credentials": [{"secret_id", "account", "temporary", "token_expires_at"}]}``:
@@ -109,8 +109,9 @@ from ..api.envelopes import CONTENT_TYPE, Reply
 from ..api.json_types import json_kind
 from ..api.strict_json import dumps_lenient, loads
 from ..api.suggest import unknown_name_message
+from ..checks.ckafka import CKafka
 from ..exceptions import CKafkaUsageError
-from ..fake.core import API_VERSION, SERVICE, CKafka
+from ..fake.core import API_VERSION, SERVICE
 from ..fake.stubs import Stub
 from .credentials import add_credential_entries, credential_entry
 from .seeding import apply_seeds, load_dump

@@ -2,7 +2,7 @@
 
 One parser for both, as keys are security-relevant: an entry is
 ``{"secret_id", "secret_key", "token"?, "token_expires_at"?, "account"?}``, the
-keyword arguments of :meth:`~pytest_ckafka.fake.core.CKafka.add_credentials`. A list
+keyword arguments of :meth:`~pytest_ckafka.CKafka.add_credentials`. A list
 is registered all or none. What is shown back (:func:`credential_entry`) never
 holds the key or the token.
 """
@@ -15,9 +15,9 @@ from typing import Any
 from ..api.json_types import json_kind
 from ..api.signing import Credentials, CredentialStore
 from ..api.suggest import unknown_name_message
+from ..checks.ckafka import CKafka
 from ..defaults import DEFAULT_ACCOUNT
 from ..exceptions import CKafkaUsageError
-from ..fake.core import CKafka
 
 __all__ = ["CREDENTIAL_FIELDS", "add_credential_entries", "credential_entry"]
 

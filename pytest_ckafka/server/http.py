@@ -1,7 +1,7 @@
 """The fake CKafka API as a real HTTP server, for clients outside this process.
 
 A thin adapter: each request goes to :meth:`CKafka.handle
-<pytest_ckafka.fake.core.CKafka.handle>` as ``(method, url, headers, body)`` and its
+<pytest_ckafka.CKafka.handle>` as ``(method, url, headers, body)`` and its
 :class:`~pytest_ckafka.api.envelopes.Reply` is written back. The server adds only
 what a socket needs: HTTP/1.1 keep-alive with ``Content-Length`` on every answer;
 ``RequestSizeLimitExceeded`` for a body over 10 MB (never read) and
@@ -48,11 +48,11 @@ from urllib.parse import urlsplit
 from ..api.envelopes import Reply, envelope_reply, error_envelope
 from ..api.hosts import HostError, parse_host
 from ..api.scrub.values import register_server, unregister_server
+from ..checks.ckafka import CKafka
 from ..checks.policy import PolicyLike
 from ..clock import Clock
 from ..defaults import DEFAULT_MAX_CALLS
 from ..exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
-from ..fake.core import CKafka
 from .connections import ConnectionCap, DeadlineReader
 from .control import handle_control, is_control_path
 
