@@ -378,6 +378,8 @@ def test_nothing():
         "pytest_ckafka.defaults",
         "pytest_ckafka.plugin",
         "pytest_ckafka.plugin.cassettes",
+        "pytest_ckafka.plugin.fixtures",
+        "pytest_ckafka.plugin.hooks",
         "pytest_ckafka.plugin.matrix",
     ]
 """

@@ -114,5 +114,6 @@ def test_spec_is_not_loaded_by_importing_the_plugin() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == (
         "['pytest_ckafka', 'pytest_ckafka.defaults', 'pytest_ckafka.plugin', "
-        "'pytest_ckafka.plugin.cassettes', 'pytest_ckafka.plugin.matrix']"
+        "'pytest_ckafka.plugin.cassettes', 'pytest_ckafka.plugin.fixtures', "
+        "'pytest_ckafka.plugin.hooks', 'pytest_ckafka.plugin.matrix']"
     )
