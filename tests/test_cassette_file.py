@@ -18,7 +18,6 @@ from vcr.serializers import yamlserializer
 from pytest_ckafka.cassettes import files as cassette_file
 from pytest_ckafka.cassettes.files import (
     FORMAT_VERSION,
-    CassetteFormatError,
     Interaction,
     check_version,
     dumps,
@@ -26,7 +25,7 @@ from pytest_ckafka.cassettes.files import (
     save,
 )
 from pytest_ckafka.cassettes.rewrite import RewriteRun, new_run_id
-from pytest_ckafka.exceptions import CKafkaUsageError
+from pytest_ckafka.exceptions import CassetteFormatError, CKafkaUsageError
 
 URL = "https://ckafka.tencentcloudapi.com/"
 

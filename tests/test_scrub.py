@@ -128,8 +128,7 @@ def test_add_something_else_is_refused() -> None:
     with pytest.raises(CKafkaUsageError) as info:
         Scrubbers().add("mine", "Password")  # type: ignore[arg-type]
     assert str(info.value) == (
-        "scrubber 'mine' must be a pytest_ckafka.api.scrub.scrubbers.Scrubber instance, "
-        "but received 'Password'."
+        "scrubber 'mine' must be a pytest_ckafka.Scrubber instance, but received 'Password'."
     )
 
 

@@ -42,7 +42,7 @@ import yaml
 
 from ..api import strict_json
 from ..api.spec import load_spec
-from ..exceptions import CKafkaUsageError
+from ..exceptions import CassetteFormatError
 
 if sys.platform != "win32":
     import fcntl
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMAT_VERSION",
-    "CassetteFormatError",
     "Interaction",
     "check_version",
     "dumps",
@@ -72,10 +71,6 @@ try:  # libyaml is much faster on big cassettes; the pure-Python classes behave 
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-class CassetteFormatError(CKafkaUsageError):
-    """A cassette file that cannot be used; the message starts with ``path:line:``."""
 
 
 @dataclass(frozen=True)

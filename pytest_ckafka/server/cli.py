@@ -78,10 +78,10 @@ from ..api.json_types import json_kind
 from ..api.suggest import closest, unknown_name_message
 from ..checks.ckafka import CKafka
 from ..defaults import DEFAULT_MAX_CALLS
-from ..exceptions import CKafkaUsageError
+from ..exceptions import CKafkaUsageError, ListenError
 from .control import add_stubs, stub_entry
 from .credentials import add_credential_entries
-from .http import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer, ListenError
+from .http import FAULT_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer
 from .seeding import apply_seeds, load_dump
 from .state_file import remove_stale_temporaries, save_elsewhere, write_atomically
 

@@ -52,7 +52,13 @@ from ..checks.ckafka import CKafka
 from ..checks.policy import PolicyLike
 from ..clock import Clock
 from ..defaults import DEFAULT_MAX_CALLS
-from ..exceptions import CKafkaAssertionError, CKafkaUsageError, RetryStorm, UnmatchedCallError
+from ..exceptions import (
+    CKafkaAssertionError,
+    CKafkaUsageError,
+    ListenError,
+    RetryStorm,
+    UnmatchedCallError,
+)
 from .connections import ConnectionCap, DeadlineReader
 from .control import handle_control, is_control_path
 
@@ -67,7 +73,6 @@ __all__ = [
     "MAX_BODY_BYTES",
     "MAX_CONNECTIONS",
     "FakeServer",
-    "ListenError",
 ]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -89,14 +94,6 @@ _PHRASES = {status.value: status.phrase for status in HTTPStatus}
 
 def _error(code: str, message: str) -> Reply:
     return envelope_reply(error_envelope(code, message, custom=True))
-
-
-class ListenError(CKafkaUsageError):
-    """The server cannot bind; ``reason`` is the OS's, e.g. ``Address already in use``."""
-
-    def __init__(self, host: str, port: int, reason: str) -> None:
-        super().__init__(f"FakeServer cannot listen on {host}:{port}: {reason}")
-        self.host, self.port, self.reason = host, port, reason
 
 
 class _Refusal(Exception):

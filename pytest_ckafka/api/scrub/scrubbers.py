@@ -116,7 +116,7 @@ class Scrubbers:
         """Activate ``scrubber`` under a new ``name``; it runs after the active ones."""
         if not isinstance(scrubber, Scrubber):
             raise CKafkaUsageError(
-                f"scrubber {name!r} must be a pytest_ckafka.api.scrub.scrubbers.Scrubber instance, "
+                f"scrubber {name!r} must be a pytest_ckafka.Scrubber instance, "
                 f"but received {scrubber!r}."
             )
         if name in self._scrubbers:
