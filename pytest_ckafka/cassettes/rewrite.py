@@ -7,7 +7,7 @@ cassette replaces it and every later one adds to it. :class:`RewriteRun` is
 the run's memory of which cassettes it has already replaced: one marker file
 per cassette in a private temporary folder named after the run's id, which
 every worker of the run shares. Its :meth:`~RewriteRun.claim` is called under
-the cassette's file lock (see ``cassette_file.save``), so exactly one process
+the cassette's file lock (see ``files.save``), so exactly one process
 replaces. The folder lives outside the project and is removed when the run ends.
 
 >>> import tempfile, pathlib

@@ -405,7 +405,7 @@ class CKafkaCore:
         """True if this fake takes the request: what the transports ask of every request.
 
         A request to a registered endpoint is the fake's; so is a CKafka API call
-        to any other host (see :mod:`.recognize`), so that a client pointed at an
+        to any other host (see :mod:`..api.recognize`), so that a client pointed at an
         endpoint nobody registered is still answered, logged, recorded and
         replayed instead of passing by unseen. Two exceptions: hosts given to
         :meth:`add_passthrough`, and, without a cassette, a ``FakeServer`` running
@@ -600,7 +600,7 @@ _NOT_MADE_HERE = frozenset({"network", "cassette"})
 
 
 class CassettePlayer(Protocol):
-    """What the core needs from a cassette (see ``replay.Replayer``)."""
+    """What the core needs from a cassette (see ``cassettes.replay.Replayer``)."""
 
     recording: bool
 

@@ -1,8 +1,10 @@
 """Registered answers (stubs) and the rule that picks one for a call.
 
-Order: the stubs for the call's action in registration order, then ``"*"``
-stubs, then the synthesized default. A stub with ``times=N`` answers N calls
-and is then spent; ``times=None`` answers every call.
+Order: the stubs ``assert_handles`` injected, then the test's own; within each,
+the stubs for the call's action in registration order, then the ``"*"`` stubs.
+A stub with ``times=N`` answers N calls and is then spent; ``times=None`` answers
+every call. When no stub answers, the core decides who does (``CKafkaCore._answer``:
+a cassette, else the stateful backend, else the synthesized default).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """pytest wiring for cassettes: the marker's cassette per test, scrubbers, test outcome.
 
-Part of the ``ckafka`` plugin (``plugin.py`` imports these hooks and fixtures).
+Part of the ``ckafka`` plugin (``plugin/__init__.py`` re-exports these hooks and fixtures).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """pytest wiring for the error matrix: code/fault parametrization, policy, clock, report.
 
-Part of the ``ckafka`` plugin (``plugin.py`` imports these hooks and fixtures).
+Part of the ``ckafka`` plugin (``plugin/__init__.py`` re-exports these hooks and fixtures).
 """
 
 from __future__ import annotations

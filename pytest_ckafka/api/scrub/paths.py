@@ -2,7 +2,7 @@
 
 The building blocks of :class:`~pytest_ckafka.api.scrub.scrubbers.Scrubbers`. Each function
 that hides something also reports what it hid (``found``), so the same values
-can then be scrubbed by value everywhere else (see ``scrub_values``).
+can then be scrubbed by value everywhere else (see ``values``).
 
 Pure Python; unchanged nodes and texts are returned as they are (not copied),
 which is how callers tell that nothing was secret.

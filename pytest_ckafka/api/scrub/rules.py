@@ -1,7 +1,7 @@
 """What to scrub: the rules a :class:`~.scrubbers.Scrubbers` applies, by name.
 
 Each rule says where secrets are (a header, a parameter path, a response
-member); ``scrub.py`` applies them to requests and responses, and then scrubs
+member); ``scrubbers`` applies them to requests and responses, and then scrubs
 whatever they hid by value everywhere else. Import them from
 ``pytest_ckafka.api.scrub.scrubbers``, which re-exports them.
 """
@@ -32,7 +32,7 @@ class Scrubber:
     Each hook's default hides nothing. Hooks must be idempotent (scrubbing an
     already scrubbed value gives it back unchanged), since recorded requests are
     scrubbed again when they are keyed for replay. Whatever a hook hides is then
-    also scrubbed by value wherever else it appears (see ``scrub_values``).
+    also scrubbed by value wherever else it appears (see ``values``).
 
     >>> from pytest_ckafka.api.scrub.scrubbers import Scrubbers
     >>> class HideInstance(Scrubber):

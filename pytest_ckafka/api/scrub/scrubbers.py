@@ -13,7 +13,7 @@ which gives the same result for ``Password="hunter2-pass"`` and for the recorded
 Scrubbing is structural first (the places a secret is meant to be: headers,
 parameter paths, response members), then by value: each value hidden
 structurally, and each value given to :meth:`Scrubbers.add_value`, is replaced
-wherever else it appears, in every encoding ``scrub_values`` lists. A
+wherever else it appears, in every encoding ``values`` lists. A
 request's parameters are scrubbed by value with that request's own secrets and
 the added values only, which the replayer knows as well, so the recorded copy
 keys the same as the live call.

@@ -1,6 +1,6 @@
 """Scrub secrets by value: each secret, wherever it appears, in every encoding it travels in.
 
-Structural scrubbing (``scrub.py``) hides the places a secret is *meant* to be:
+Structural scrubbing (``scrubbers``) hides the places a secret is *meant* to be:
 the ``Authorization`` header, ``Password`` members. A secret also shows up
 where nobody planned it: an error message that quotes the request, a server
 that echoes a token. So every value a structural scrubber hides, and every
