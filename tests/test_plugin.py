@@ -379,7 +379,6 @@ def test_nothing():
         "pytest_ckafka.plugin",
         "pytest_ckafka.plugin.cassettes",
         "pytest_ckafka.plugin.fixtures",
-        "pytest_ckafka.plugin.hooks",
         "pytest_ckafka.plugin.matrix",
     ]
 """

@@ -115,5 +115,5 @@ def test_spec_is_not_loaded_by_importing_the_plugin() -> None:
     assert out.stdout.strip() == (
         "['pytest_ckafka', 'pytest_ckafka.defaults', 'pytest_ckafka.plugin', "
         "'pytest_ckafka.plugin.cassettes', 'pytest_ckafka.plugin.fixtures', "
-        "'pytest_ckafka.plugin.hooks', 'pytest_ckafka.plugin.matrix']"
+        "'pytest_ckafka.plugin.matrix']"
     )
