@@ -36,11 +36,11 @@ from tencentcloud.ckafka.v20190819 import ckafka_client, models
 from tencentcloud.common import credential
 
 import pytest_ckafka
-from pytest_ckafka.cassette_file import Interaction, load, save
-from pytest_ckafka.cassettes import CassetteSession
-from pytest_ckafka.envelopes import encode, success_envelope
-from pytest_ckafka.replay import Replayer
-from pytest_ckafka.scrub import PLACEHOLDER, Scrubbers
+from pytest_ckafka.api.envelopes import encode, success_envelope
+from pytest_ckafka.api.scrub.scrubbers import PLACEHOLDER, Scrubbers
+from pytest_ckafka.cassettes.files import Interaction, load, save
+from pytest_ckafka.cassettes.replay import Replayer
+from pytest_ckafka.cassettes.session import CassetteSession
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-bench001"

@@ -69,7 +69,7 @@ MOTO_INSTALL = "install it with: pip install 'moto[server]' (the project's bench
 # The child processes: start a server, print its endpoint, serve until stdin closes.
 SERVER = """
 import sys
-from pytest_ckafka.server import FakeServer, MAX_CONNECTIONS
+from pytest_ckafka.server.http import FakeServer, MAX_CONNECTIONS
 cap = int(sys.argv[1]) if len(sys.argv) > 1 else MAX_CONNECTIONS
 with FakeServer(assert_all_used=False, max_connections=cap) as server:
     print(server.endpoint, flush=True)
@@ -317,7 +317,7 @@ def main() -> None:
 
     child = None
     if args.same_process:
-        from pytest_ckafka.server import FakeServer
+        from pytest_ckafka.server.http import FakeServer
 
         server = FakeServer(assert_all_used=False).start()
         endpoint = server.endpoint

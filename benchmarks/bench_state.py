@@ -26,7 +26,7 @@ from tencentcloud.ckafka.v20190819 import ckafka_client, models
 from tencentcloud.common import credential
 
 import pytest_ckafka
-from pytest_ckafka.core import CKafka
+from pytest_ckafka import CKafka
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-bench001"

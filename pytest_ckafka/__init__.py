@@ -1,7 +1,8 @@
 """pytest-ckafka: test doubles for the Tencent Cloud CKafka API (2019-08-19).
 
-Only re-exports. Names are imported on first access so that loading the pytest
-plugin (which imports this package) stays cheap for runs that never use it.
+Only re-exports: every public name is imported from here, whatever module holds
+it. Names are imported on first access so that loading the pytest plugin (which
+imports this package) stays cheap for runs that never use it.
 """
 
 from __future__ import annotations
@@ -10,32 +11,47 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .api.envelopes import error_envelope, success_envelope
+    from .api.error_codes import ERROR_CODES, ErrorCode, error_codes
+    from .api.limits import MAX_DEPTH
+    from .api.scrub.scrubbers import (
+        PLACEHOLDER,
+        AccountIdScrubber,
+        HeaderScrubber,
+        ParamScrubber,
+        Scrubber,
+        Scrubbers,
+        SecretParamsScrubber,
+    )
+    from .api.scrub.values import MIN_SECRET_LENGTH
+    from .api.spec import load_spec
     from .backend import State, stateful_actions
-    from .calls import Call, CallLog
-    from .catalog import ERROR_CODES, ErrorCode, error_codes
+    from .checks.ckafka import CKafka
+    from .checks.policy import DEFAULT_POLICY, Policy
+    from .checks.verdicts import MatrixReport, Verdict
     from .clock import Clock
-    from .core import API_VERSION, SERVICE, CKafka
     from .defaults import DEFAULT_MAX_CALLS
-    from .envelopes import error_envelope, success_envelope
     from .exceptions import (
+        CassetteFormatError,
         CassetteMissError,
         CKafkaAssertionError,
         CKafkaUsageError,
         HandlingError,
+        ListenError,
         NetworkBlockedError,
+        RetryStorm,
         UnknownActionError,
         UnknownErrorCodeError,
         UnknownFaultError,
         UnmatchedCallError,
         UnusedStubsError,
     )
-    from .faults import FAULT_KINDS
-    from .handling import MatrixReport, Verdict
-    from .limits import MAX_DEPTH
-    from .mocking import CKafkaMock, mock
-    from .policy import DEFAULT_POLICY, Policy
-    from .server import FakeServer
-    from .spec import load_spec
+    from .fake.calls import Call, CallLog
+    from .fake.core import API_VERSION, SERVICE
+    from .fake.faults import FAULT_KINDS
+    from .fake.stubs import Stub
+    from .intercept.mock import CKafkaMock, mock
+    from .server.http import FakeServer
 
 __all__ = [
     "API_VERSION",
@@ -44,22 +60,34 @@ __all__ = [
     "ERROR_CODES",
     "FAULT_KINDS",
     "MAX_DEPTH",
+    "MIN_SECRET_LENGTH",
+    "PLACEHOLDER",
     "SERVICE",
+    "AccountIdScrubber",
     "CKafka",
     "CKafkaAssertionError",
     "CKafkaMock",
     "CKafkaUsageError",
     "Call",
     "CallLog",
+    "CassetteFormatError",
     "CassetteMissError",
     "Clock",
     "ErrorCode",
     "FakeServer",
     "HandlingError",
+    "HeaderScrubber",
+    "ListenError",
     "MatrixReport",
     "NetworkBlockedError",
+    "ParamScrubber",
     "Policy",
+    "RetryStorm",
+    "Scrubber",
+    "Scrubbers",
+    "SecretParamsScrubber",
     "State",
+    "Stub",
     "UnknownActionError",
     "UnknownErrorCodeError",
     "UnknownFaultError",
@@ -75,41 +103,54 @@ __all__ = [
 ]
 
 _WHERE = {
+    "error_envelope": "api.envelopes",
+    "success_envelope": "api.envelopes",
+    "ERROR_CODES": "api.error_codes",
+    "ErrorCode": "api.error_codes",
+    "error_codes": "api.error_codes",
+    "MAX_DEPTH": "api.limits",
+    "AccountIdScrubber": "api.scrub.scrubbers",
+    "HeaderScrubber": "api.scrub.scrubbers",
+    "PLACEHOLDER": "api.scrub.scrubbers",
+    "ParamScrubber": "api.scrub.scrubbers",
+    "Scrubber": "api.scrub.scrubbers",
+    "Scrubbers": "api.scrub.scrubbers",
+    "SecretParamsScrubber": "api.scrub.scrubbers",
+    "MIN_SECRET_LENGTH": "api.scrub.values",
+    "load_spec": "api.spec",
     "State": "backend",
     "stateful_actions": "backend",
-    "API_VERSION": "core",
-    "DEFAULT_MAX_CALLS": "defaults",
-    "MAX_DEPTH": "limits",
-    "DEFAULT_POLICY": "policy",
+    "CKafka": "checks.ckafka",
+    "DEFAULT_POLICY": "checks.policy",
+    "Policy": "checks.policy",
+    "MatrixReport": "checks.verdicts",
+    "Verdict": "checks.verdicts",
     "Clock": "clock",
-    "FakeServer": "server",
-    "HandlingError": "exceptions",
-    "MatrixReport": "handling",
-    "NetworkBlockedError": "exceptions",
-    "Policy": "policy",
-    "Verdict": "handling",
-    "ERROR_CODES": "catalog",
-    "FAULT_KINDS": "faults",
-    "SERVICE": "core",
-    "CKafka": "core",
+    "DEFAULT_MAX_CALLS": "defaults",
     "CKafkaAssertionError": "exceptions",
-    "CKafkaMock": "mocking",
     "CKafkaUsageError": "exceptions",
+    "CassetteFormatError": "exceptions",
     "CassetteMissError": "exceptions",
-    "Call": "calls",
-    "CallLog": "calls",
-    "ErrorCode": "catalog",
+    "HandlingError": "exceptions",
+    "ListenError": "exceptions",
+    "NetworkBlockedError": "exceptions",
+    "RetryStorm": "exceptions",
     "UnknownActionError": "exceptions",
     "UnknownErrorCodeError": "exceptions",
     "UnknownFaultError": "exceptions",
     "UnmatchedCallError": "exceptions",
     "UnusedStubsError": "exceptions",
-    "error_codes": "catalog",
-    "error_envelope": "envelopes",
-    "load_spec": "spec",
-    "mock": "mocking",
-    "success_envelope": "envelopes",
+    "Call": "fake.calls",
+    "CallLog": "fake.calls",
+    "API_VERSION": "fake.core",
+    "SERVICE": "fake.core",
+    "FAULT_KINDS": "fake.faults",
+    "Stub": "fake.stubs",
+    "CKafkaMock": "intercept.mock",
+    "mock": "intercept.mock",
+    "FakeServer": "server.http",
 }
+"""Each public name -> the module that holds it (relative to this package)."""
 
 
 def __getattr__(name: str) -> Any:

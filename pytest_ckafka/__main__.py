@@ -1,7 +1,7 @@
-"""``python -m pytest_ckafka``: the ``pytest-ckafka`` command (see :mod:`pytest_ckafka.cli`)."""
+"""``python -m pytest_ckafka``: the ``pytest-ckafka`` command (see :mod:`.server.cli`)."""
 
 import sys
 
-from .cli import main
+from .server.cli import main
 
 sys.exit(main())

@@ -11,8 +11,10 @@ from __future__ import annotations
 __all__ = [
     "CKafkaAssertionError",
     "CKafkaUsageError",
+    "CassetteFormatError",
     "CassetteMissError",
     "HandlingError",
+    "ListenError",
     "NetworkBlockedError",
     "RetryStorm",
     "UnknownActionError",
@@ -43,6 +45,18 @@ class UnknownErrorCodeError(CKafkaUsageError, KeyError):
 
 class UnknownFaultError(CKafkaUsageError):
     """A transport fault kind that pytest-ckafka does not know."""
+
+
+class CassetteFormatError(CKafkaUsageError):
+    """A cassette file that cannot be used; the message starts with ``path:line:``."""
+
+
+class ListenError(CKafkaUsageError):
+    """``FakeServer`` cannot bind; ``reason`` is the OS's, e.g. ``Address already in use``."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"FakeServer cannot listen on {host}:{port}: {reason}")
+        self.host, self.port, self.reason = host, port, reason
 
 
 class CKafkaAssertionError(AssertionError):

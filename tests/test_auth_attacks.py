@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from pytest_ckafka import CKafka, FakeServer
-from pytest_ckafka.envelopes import Reply
+from pytest_ckafka.api.envelopes import Reply
 
 from .signers import DATE, TS, tc3_headers, v1_params, v1_request
 

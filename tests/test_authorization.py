@@ -1,4 +1,4 @@
-"""The one parser of a request's signature claim (``pytest_ckafka.authorization``)."""
+"""The one parser of a request's signature claim (``pytest_ckafka.api.authorization``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import doctest
 
 import pytest
 
-from pytest_ckafka import authorization
-from pytest_ckafka.authorization import (
+from pytest_ckafka.api import authorization
+from pytest_ckafka.api.authorization import (
     AuthorizationError,
     MalformedAuthorization,
     MixedProtocols,

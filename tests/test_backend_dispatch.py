@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from pytest_ckafka import CKafka
+from pytest_ckafka.api.error_codes import ERROR_CODES
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.backend import ApiError, Backend, State, allowed_codes, stateful_actions
 from pytest_ckafka.backend.registry import HANDLERS, Handler
-from pytest_ckafka.catalog import ERROR_CODES
-from pytest_ckafka.core import CKafka
 from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
-from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from pytest_ckafka.core import CKafka
+from pytest_ckafka import CKafka
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-model001"

@@ -15,13 +15,12 @@ from typing import Any, Optional
 import pytest
 from tencentcloud.ckafka.v20190819 import models
 
-from pytest_ckafka import CKafkaMock
+from pytest_ckafka import CKafka, CKafkaMock
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.backend import Backend, stateful_actions
 from pytest_ckafka.backend.errors import ShapeError
 from pytest_ckafka.backend.registry import HANDLERS, Handler
-from pytest_ckafka.core import CKafka
 from pytest_ckafka.exceptions import CKafkaAssertionError
-from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-00000001"

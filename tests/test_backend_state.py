@@ -16,10 +16,10 @@ from typing import Any, Callable, Optional
 
 import pytest
 
+from pytest_ckafka import CKafka
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.backend import State
 from pytest_ckafka.backend.models import Acl, Instance, Route, Topic
-from pytest_ckafka.core import CKafka
-from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-00000001"

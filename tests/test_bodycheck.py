@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from pytest_ckafka.bodycheck import check_body
+from pytest_ckafka.api.bodycheck import check_body
+from pytest_ckafka.api.spec import load_spec
+from pytest_ckafka.api.synth import default_body
 from pytest_ckafka.exceptions import CKafkaUsageError, UnknownActionError
-from pytest_ckafka.spec import load_spec
-from pytest_ckafka.synth import default_body
 
 ACTIONS = sorted(load_spec().actions)
 

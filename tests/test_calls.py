@@ -8,12 +8,11 @@ import time
 import pytest
 import requests
 
-from pytest_ckafka import DEFAULT_MAX_CALLS, CKafkaMock
-from pytest_ckafka.calls import CLIPPED_VALUES, MAX_LOG_BYTES, Call, CallLog, clipped_params
-from pytest_ckafka.core import CKafka
-from pytest_ckafka.envelopes import encode, envelope_reply, error_envelope, success_reply
+from pytest_ckafka import DEFAULT_MAX_CALLS, CKafka, CKafkaMock
+from pytest_ckafka.api.envelopes import encode, envelope_reply, error_envelope, success_reply
 from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
-from pytest_ckafka.faults import fault_reply
+from pytest_ckafka.fake.calls import CLIPPED_VALUES, MAX_LOG_BYTES, Call, CallLog, clipped_params
+from pytest_ckafka.fake.faults import fault_reply
 
 
 def make_call(action: str, reply: object, params: dict[str, object] | None = None) -> Call:

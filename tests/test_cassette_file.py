@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.cassette_file``: vcrpy's format, safe loading, atomic locked saves."""
+"""Tests for ``pytest_ckafka.cassettes.files``: vcrpy's format, safe loading, locked saves."""
 
 from __future__ import annotations
 
@@ -15,18 +15,17 @@ import vcr.serialize
 from vcr.request import Request
 from vcr.serializers import yamlserializer
 
-from pytest_ckafka import cassette_file
-from pytest_ckafka.cassette_file import (
+from pytest_ckafka.cassettes import files as cassette_file
+from pytest_ckafka.cassettes.files import (
     FORMAT_VERSION,
-    CassetteFormatError,
     Interaction,
     check_version,
     dumps,
     load,
     save,
 )
-from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.rewrite import RewriteRun, new_run_id
+from pytest_ckafka.cassettes.rewrite import RewriteRun, new_run_id
+from pytest_ckafka.exceptions import CassetteFormatError, CKafkaUsageError
 
 URL = "https://ckafka.tencentcloudapi.com/"
 
@@ -594,7 +593,7 @@ def interrupt(*args: Any, **kwargs: Any) -> None:
         pytest.param("os.replace", boom, OSError, id="rename-fails"),
         pytest.param("os.fsync", interrupt, KeyboardInterrupt, id="ctrl-c-while-syncing"),
         pytest.param("os.chmod", interrupt, KeyboardInterrupt, id="ctrl-c-before-rename"),
-        pytest.param("pytest_ckafka.cassette_file.dumps", boom, OSError, id="serializer-fails"),
+        pytest.param("pytest_ckafka.cassettes.files.dumps", boom, OSError, id="serializer-fails"),
     ],
 )
 def test_a_failed_save_leaves_the_previous_file_intact(

@@ -18,7 +18,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from pytest_ckafka.server import FakeServer
+from pytest_ckafka.server.http import FakeServer
 
 CLIENTS = textwrap.dedent(
     """

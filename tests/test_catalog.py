@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pytest_ckafka import ERROR_CODES, error_codes
-from pytest_ckafka.catalog import lookup_code
+from pytest_ckafka.api.error_codes import lookup_code
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.exceptions import CKafkaUsageError, UnknownErrorCodeError
-from pytest_ckafka.spec import load_spec
 
 
 def test_catalog_has_the_60_codes_by_scope() -> None:

@@ -29,7 +29,7 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
-from pytest_ckafka import cli
+from pytest_ckafka.server import cli
 
 COMMAND = [sys.executable, "-m", "pytest_ckafka"]
 READY = re.compile(
@@ -562,8 +562,8 @@ def test_a_save_keeps_the_file_mode(tmp_path: Path) -> None:
 # model is changed behind the API's back, as no API or control input accepts such values.
 POISONED = """
 import sys
-from pytest_ckafka import cli
-from pytest_ckafka.server import FakeServer
+from pytest_ckafka.server import cli
+from pytest_ckafka.server.http import FakeServer
 
 class Poisoned(FakeServer):
     def start(self):

@@ -25,9 +25,9 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
-from pytest_ckafka.connections import ConnectionCap
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.server import HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer
+from pytest_ckafka.server.connections import ConnectionCap
+from pytest_ckafka.server.http import HEADER_TIMEOUT, MAX_CONNECTIONS, FakeServer
 
 REQUEST = (
     b"POST / HTTP/1.1\r\nHost: h\r\nX-TC-Action: DescribeRegion\r\nX-TC-Version: 2019-08-19\r\n"

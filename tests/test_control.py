@@ -8,20 +8,20 @@ from typing import Any
 
 import pytest
 
-from pytest_ckafka import control as control_module
-from pytest_ckafka import strict_json
+from pytest_ckafka import CKafka
+from pytest_ckafka.api import strict_json
+from pytest_ckafka.api.limits import MAX_DEPTH
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.clock import Clock
-from pytest_ckafka.control import (
+from pytest_ckafka.exceptions import CKafkaUsageError
+from pytest_ckafka.server import control as control_module
+from pytest_ckafka.server.control import (
     ControlAnswer,
     add_stubs,
     handle_control,
     is_control_path,
     stub_entry,
 )
-from pytest_ckafka.core import CKafka
-from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.limits import MAX_DEPTH
-from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
 

@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from pytest_ckafka import strict_json
-from pytest_ckafka.core import CKafka
+from pytest_ckafka import CKafka
+from pytest_ckafka.api import strict_json
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.exceptions import (
     CKafkaUsageError,
     UnknownActionError,
     UnknownErrorCodeError,
     UnmatchedCallError,
 )
-from pytest_ckafka.spec import load_spec
 
 URL = "https://ckafka.tencentcloudapi.com/"
 

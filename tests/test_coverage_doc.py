@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.backend import stateful_actions
-from pytest_ckafka.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 

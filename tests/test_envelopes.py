@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from pytest_ckafka import error_envelope, success_envelope
-from pytest_ckafka.envelopes import CONTENT_TYPE, encode, envelope_reply, success_reply
+from pytest_ckafka.api.envelopes import CONTENT_TYPE, encode, envelope_reply, success_reply
 from pytest_ckafka.exceptions import UnknownActionError, UnknownErrorCodeError
 
 

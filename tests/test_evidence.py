@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from pytest_ckafka.evidence import Evidence, describe_exception, exception_texts, exit_status
+from pytest_ckafka.checks.evidence import Evidence, describe_exception, exception_texts, exit_status
 
 
 def test_printed_output_is_kept_and_still_shown(capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,9 +20,9 @@ from tencentcloud.ckafka.v20190819 import ckafka_client, ckafka_client_async, mo
 from tencentcloud.common import credential
 
 import pytest_ckafka
-from pytest_ckafka.cassette_file import Interaction, check_version, load
-from pytest_ckafka.replay import Replayer
-from pytest_ckafka.scrub import PLACEHOLDER, Scrubbers
+from pytest_ckafka.api.scrub.scrubbers import PLACEHOLDER, Scrubbers
+from pytest_ckafka.cassettes.files import Interaction, check_version, load
+from pytest_ckafka.cassettes.replay import Replayer
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOL = ROOT / "tools" / "gen_cassettes.py"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pytest_ckafka.exceptions import CKafkaUsageError, UnknownFaultError
-from pytest_ckafka.faults import FAULT_KINDS, check_fault, fault_reply
+from pytest_ckafka.fake.faults import FAULT_KINDS, check_fault, fault_reply
 
 
 @pytest.mark.parametrize("kind", ["timeout", "connection_error"])

@@ -23,15 +23,14 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.retry import StandardRetryer
 
-from pytest_ckafka import CKafkaMock
+from pytest_ckafka import CKafkaMock, MatrixReport, Verdict
+from pytest_ckafka.checks.policy import DEFAULT_POLICY
 from pytest_ckafka.exceptions import (
     CKafkaUsageError,
     HandlingError,
     UnknownActionError,
     UnknownErrorCodeError,
 )
-from pytest_ckafka.handling import MatrixReport, Verdict
-from pytest_ckafka.policy import DEFAULT_POLICY
 
 log = logging.getLogger("topics")
 

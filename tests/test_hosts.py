@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.hosts``."""
+"""Tests for ``pytest_ckafka.api.hosts``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from tencentcloud.common import credential
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
+from pytest_ckafka.api.hosts import DEFAULT_HOST_PATTERNS, Endpoints
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.hosts import DEFAULT_HOST_PATTERNS, Endpoints
 
 # Requests are captured in-process; a socket opened to the internet would be a bug.
 pytestmark = pytest.mark.usefixtures("no_network")

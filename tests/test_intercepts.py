@@ -19,8 +19,8 @@ import pytest
 import requests
 import yaml
 
-from pytest_ckafka.mocking import CKafkaMock
-from pytest_ckafka.server import FakeServer
+from pytest_ckafka.intercept.mock import CKafkaMock
+from pytest_ckafka.server.http import FakeServer
 
 CLIENTS = textwrap.dedent(
     """

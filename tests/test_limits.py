@@ -12,12 +12,13 @@ from typing import Any, Optional
 
 import pytest
 
-from pytest_ckafka import MAX_DEPTH, CKafka, strict_json
+from pytest_ckafka import MAX_DEPTH, CKafka
+from pytest_ckafka.api import strict_json
+from pytest_ckafka.api.envelopes import encode
+from pytest_ckafka.api.limits import ECHO_CHARS, check_data, clip, clip_quoted, data_problem, escape
+from pytest_ckafka.api.protocol import ProtocolError, parse_request
 from pytest_ckafka.backend import Backend, State
-from pytest_ckafka.envelopes import encode
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.limits import ECHO_CHARS, check_data, clip, clip_quoted, data_problem, escape
-from pytest_ckafka.protocol import ProtocolError, parse_request
 
 URL = "https://ckafka.tencentcloudapi.com/"
 SURROGATE = "\ud800"

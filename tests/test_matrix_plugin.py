@@ -7,7 +7,7 @@ import re
 import pytest
 
 import pytest_ckafka
-from pytest_ckafka.policy import DEFAULT_POLICY
+from pytest_ckafka.checks.policy import DEFAULT_POLICY
 
 CLIENT = """
 import time
@@ -393,7 +393,7 @@ def test_a_ckafka_policy_fixture_changes_the_expectation(pytester: pytest.Pytest
     pytester.makeconftest(
         """
 import pytest
-from pytest_ckafka.policy import Policy
+from pytest_ckafka.checks.policy import Policy
 
 @pytest.fixture
 def ckafka_policy():

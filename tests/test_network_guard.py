@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.network_guard``: replay reaches no CKafka host, from any client.
+"""Tests for ``pytest_ckafka.cassettes.network_guard``: replay reaches no CKafka host, any client.
 
 The plugin tests run through pytester with a cassette in replay mode, against a
 loopback FakeServer registered as a CKafka endpoint, with urllib, http.client,
@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 import yaml  # also keeps one PyYAML (and its C emitter) loaded across pytester's in-process runs
 
+from pytest_ckafka.api.hosts import Endpoints
+from pytest_ckafka.cassettes.network_guard import NetworkGuard
 from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, NetworkBlockedError
-from pytest_ckafka.hosts import Endpoints
-from pytest_ckafka.network_guard import NetworkGuard
-from pytest_ckafka.server import FakeServer
+from pytest_ckafka.server.http import FakeServer
 
 BACKSTOP = textwrap.dedent(
     """

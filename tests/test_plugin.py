@@ -377,8 +377,9 @@ def test_nothing():
     assert loaded == [
         "pytest_ckafka.defaults",
         "pytest_ckafka.plugin",
-        "pytest_ckafka.plugin_cassettes",
-        "pytest_ckafka.plugin_matrix",
+        "pytest_ckafka.plugin.cassettes",
+        "pytest_ckafka.plugin.fixtures",
+        "pytest_ckafka.plugin.matrix",
     ]
 """
     )

@@ -7,8 +7,8 @@ import re
 import pytest
 
 import pytest_ckafka
+from pytest_ckafka.checks.policy import DEFAULT_POLICY, Policy, as_policy
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.policy import DEFAULT_POLICY, Policy, as_policy
 
 
 @pytest.mark.parametrize("code", pytest_ckafka.error_codes())

@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.protocol``.
+"""Tests for ``pytest_ckafka.api.protocol``.
 
 The happy paths feed :func:`parse_request` what the official SDK really puts on
 the wire (captured with ``responses``, never sent), so a change in how the SDK
@@ -20,8 +20,8 @@ from tencentcloud.common import credential
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
-from pytest_ckafka.protocol import ParsedRequest, ProtocolError, parse_request, unflatten
-from pytest_ckafka.spec import Member, load_spec
+from pytest_ckafka.api.protocol import ParsedRequest, ProtocolError, parse_request, unflatten
+from pytest_ckafka.api.spec import Member, load_spec
 
 # Requests are captured in-process; a socket opened to the internet would be a bug.
 pytestmark = pytest.mark.usefixtures("no_network")

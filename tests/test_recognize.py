@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_ckafka.recognize import is_ckafka_request
+from pytest_ckafka.api.recognize import is_ckafka_request
 
 LOCAL = "http://127.0.0.1:9100/"
 TC3 = {"X-TC-Action": "DescribeTopic", "X-TC-Version": "2019-08-19"}

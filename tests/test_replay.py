@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.replay``.
+"""Tests for ``pytest_ckafka.cassettes.replay``.
 
 Recorded interactions are built the way the official SDK puts calls on the wire
 (TC3 JSON POST, TC3 GET, v1 GET and v1 form POST), already scrubbed, and the
@@ -17,12 +17,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from pytest_ckafka import cassette_file, replay
-from pytest_ckafka.cassette_file import Interaction
+from pytest_ckafka.api.protocol import ParsedRequest, parse_request
+from pytest_ckafka.api.scrub.scrubbers import Scrubbers
+from pytest_ckafka.cassettes import files as cassette_file
+from pytest_ckafka.cassettes import replay
+from pytest_ckafka.cassettes.files import Interaction
+from pytest_ckafka.cassettes.replay import Replayer
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.protocol import ParsedRequest, parse_request
-from pytest_ckafka.replay import Replayer
-from pytest_ckafka.scrub import Scrubbers
 
 pytestmark = pytest.mark.usefixtures("no_network")
 

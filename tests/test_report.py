@@ -12,7 +12,7 @@ from typing import Optional
 
 import pytest
 
-from pytest_ckafka.policy import DEFAULT_POLICY
+from pytest_ckafka.checks.policy import DEFAULT_POLICY
 
 CLIENT = """
 import time

@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.rewrite``: one replacement per cassette per test run."""
+"""Tests for ``pytest_ckafka.cassettes.rewrite``: one replacement per cassette per test run."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_ckafka import rewrite
-from pytest_ckafka.rewrite import RewriteRun, new_run_id
+from pytest_ckafka.cassettes import rewrite
+from pytest_ckafka.cassettes.rewrite import RewriteRun, new_run_id
 
 
 def test_docstring_examples() -> None:

@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.scrub``.
+"""Tests for ``pytest_ckafka.api.scrub.scrubbers``.
 
 Requests come from the official SDK (captured with ``responses``, never sent),
 in each wire format it can use, so scrubbing is proven on the bytes a real
@@ -21,10 +21,9 @@ from tencentcloud.common import credential
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
-from pytest_ckafka import scrub as scrub_module
-from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.protocol import parse_request
-from pytest_ckafka.scrub import (
+from pytest_ckafka.api.protocol import parse_request
+from pytest_ckafka.api.scrub import scrubbers as scrub_module
+from pytest_ckafka.api.scrub.scrubbers import (
     PLACEHOLDER,
     AccountIdScrubber,
     HeaderScrubber,
@@ -32,6 +31,7 @@ from pytest_ckafka.scrub import (
     Scrubber,
     Scrubbers,
 )
+from pytest_ckafka.exceptions import CKafkaUsageError
 
 pytestmark = pytest.mark.usefixtures("no_network")
 
@@ -128,7 +128,7 @@ def test_add_something_else_is_refused() -> None:
     with pytest.raises(CKafkaUsageError) as info:
         Scrubbers().add("mine", "Password")  # type: ignore[arg-type]
     assert str(info.value) == (
-        "scrubber 'mine' must be a pytest_ckafka.scrub.Scrubber instance, but received 'Password'."
+        "scrubber 'mine' must be a pytest_ckafka.Scrubber instance, but received 'Password'."
     )
 
 

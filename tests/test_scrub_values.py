@@ -1,4 +1,4 @@
-"""Tests for ``pytest_ckafka.scrub_values``: secrets scrubbed by value, in every encoding.
+"""Tests for ``pytest_ckafka.api.scrub.values``: secrets scrubbed by value, in every encoding.
 
 The end-to-end test records, through the official SDK and the pytest plugin,
 successful and failing calls against a strict-auth ``FakeServer`` with random
@@ -24,14 +24,14 @@ from urllib.parse import quote, quote_plus, unquote
 import pytest
 import yaml
 
-from pytest_ckafka import scrub_values
-from pytest_ckafka.cassette_file import Interaction
+from pytest_ckafka.api.protocol import parse_request
+from pytest_ckafka.api.scrub import values as scrub_values
+from pytest_ckafka.api.scrub.scrubbers import PLACEHOLDER, HeaderScrubber, Scrubbers
+from pytest_ckafka.api.scrub.values import MIN_SECRET_LENGTH, SecretValues, server_secrets
+from pytest_ckafka.cassettes.files import Interaction
+from pytest_ckafka.cassettes.replay import Replayer
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.protocol import parse_request
-from pytest_ckafka.replay import Replayer
-from pytest_ckafka.scrub import PLACEHOLDER, HeaderScrubber, Scrubbers
-from pytest_ckafka.scrub_values import MIN_SECRET_LENGTH, SecretValues, server_secrets
-from pytest_ckafka.server import FakeServer
+from pytest_ckafka.server.http import FakeServer
 
 # -- what "every encoding" means for the checks ------------------------------------------
 
@@ -552,9 +552,9 @@ def test_a_custom_header_scrubber_hides_its_value_everywhere() -> None:
 def test_the_recorder_scrubs_every_response_of_all_known_keys(tmp_path: Path) -> None:
     from vcr.request import Request
 
-    from pytest_ckafka.cassette_file import load
-    from pytest_ckafka.recording import Recorder
-    from pytest_ckafka.signing import CredentialStore
+    from pytest_ckafka.api.signing import CredentialStore
+    from pytest_ckafka.cassettes.files import load
+    from pytest_ckafka.cassettes.recording import Recorder
 
     store = CredentialStore()
     store.add("AKIDregistered01", "registered-secret-key")

@@ -26,8 +26,13 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
 import pytest_ckafka
-from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
-from pytest_ckafka.server import MAX_BODY_BYTES, FakeServer, ListenError
+from pytest_ckafka.exceptions import (
+    CKafkaAssertionError,
+    CKafkaUsageError,
+    ListenError,
+    UnmatchedCallError,
+)
+from pytest_ckafka.server.http import MAX_BODY_BYTES, FakeServer
 
 JSON_HEADERS = b"X-TC-Action: DescribeRegion\r\nX-TC-Version: 2019-08-19\r\n"
 JSON_HEADERS += b"Content-Type: application/json\r\n"

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from pytest_ckafka.server import FakeServer
-from pytest_ckafka.spec import load_spec
+from pytest_ckafka.api.spec import load_spec
+from pytest_ckafka.server.http import FakeServer
 
 ACTIONS = sorted(load_spec().actions)
 CONTROL = "/_ckafka/"

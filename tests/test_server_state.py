@@ -15,9 +15,9 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentClo
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
-from pytest_ckafka import FakeServer, strict_json
-from pytest_ckafka.control import handle_control
-from pytest_ckafka.core import CKafka
+from pytest_ckafka import CKafka, FakeServer
+from pytest_ckafka.api import strict_json
+from pytest_ckafka.server.control import handle_control
 
 
 def profile(server: FakeServer) -> ClientProfile:

@@ -26,9 +26,9 @@ from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.common.sign import Sign
 
-from pytest_ckafka import signing
+from pytest_ckafka.api import signing
+from pytest_ckafka.api.signing import CredentialStore, verify
 from pytest_ckafka.exceptions import CKafkaUsageError
-from pytest_ckafka.signing import CredentialStore, verify
 
 TS = 1_700_000_000  # 2023-11-14 22:13:20 UTC
 SECRET_ID = "AKIDpytestckafka"
@@ -698,7 +698,7 @@ def test_verify_is_pure() -> None:
     imports = set(re.findall(r"^(?:from|import) ([\w.]+)", source, re.M))
     assert imports <= {
         "__future__", "base64", "hashlib", "hmac", "math", "re", "threading", "collections.abc",
-        "dataclasses", "datetime", "typing", "urllib.parse", ".authorization", ".exceptions",
+        "dataclasses", "datetime", "typing", "urllib.parse", ".authorization", "..exceptions",
         ".hosts", ".protocol", ".spec",
     }  # fmt: skip
 

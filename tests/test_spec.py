@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from tencentcloud.ckafka.v20190819 import ckafka_client, ckafka_client_async, models
 
+from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.exceptions import UnknownActionError
-from pytest_ckafka.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -114,5 +114,6 @@ def test_spec_is_not_loaded_by_importing_the_plugin() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == (
         "['pytest_ckafka', 'pytest_ckafka.defaults', 'pytest_ckafka.plugin', "
-        "'pytest_ckafka.plugin_cassettes', 'pytest_ckafka.plugin_matrix']"
+        "'pytest_ckafka.plugin.cassettes', 'pytest_ckafka.plugin.fixtures', "
+        "'pytest_ckafka.plugin.matrix']"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from pytest_ckafka.stubs import Stub, StubRegistry, params_match
+from pytest_ckafka.fake.stubs import Stub, StubRegistry, params_match
 
 
 def test_params_match_is_a_recursive_subset() -> None:

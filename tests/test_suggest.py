@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_ckafka.suggest import closest, unknown_name_message
+from pytest_ckafka.api.suggest import closest, unknown_name_message
 
 
 def test_closest_is_case_insensitive_and_ordered() -> None:

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from tencentcloud.ckafka.v20190819 import models
 
-from pytest_ckafka import synth
+from pytest_ckafka.api import synth
+from pytest_ckafka.api.spec import Member, load_spec
+from pytest_ckafka.api.synth import default_body, default_body_json, synthesize
 from pytest_ckafka.exceptions import CKafkaUsageError, UnknownActionError
-from pytest_ckafka.spec import Member, load_spec
-from pytest_ckafka.synth import default_body, default_body_json, synthesize
 
 SPEC = load_spec()
 ACTIONS = sorted(SPEC.actions)
@@ -243,8 +243,8 @@ def test_datetime_members_use_their_documented_formats() -> None:
 def test_output_is_deterministic_across_processes() -> None:
     script = (
         "import json, sys\n"
-        "from pytest_ckafka.spec import load_spec\n"
-        "from pytest_ckafka.synth import default_body_json\n"
+        "from pytest_ckafka.api.spec import load_spec\n"
+        "from pytest_ckafka.api.synth import default_body_json\n"
         "json.dump({a: default_body_json(a) for a in load_spec().actions}, sys.stdout)\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -256,10 +256,10 @@ def test_output_is_deterministic_across_processes() -> None:
 
 def test_the_spec_is_loaded_on_first_use_only() -> None:
     script = (
-        "import pytest_ckafka.synth\n"
-        "from pytest_ckafka.spec import load_spec\n"
+        "import pytest_ckafka.api.synth\n"
+        "from pytest_ckafka.api.spec import load_spec\n"
         "assert load_spec.cache_info().currsize == 0\n"
-        "pytest_ckafka.synth.default_body('DeleteTopic')\n"
+        "pytest_ckafka.api.synth.default_body('DeleteTopic')\n"
         "assert load_spec.cache_info().currsize == 1\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)

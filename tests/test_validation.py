@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tencentcloud.ckafka.v20190819 import models
 
-from pytest_ckafka import validation
+from pytest_ckafka.api import validation
+from pytest_ckafka.api.protocol import parse_request
+from pytest_ckafka.api.spec import Member, Spec, load_spec
+from pytest_ckafka.api.validation import ckafka_regions, validate_request
 from pytest_ckafka.exceptions import UnknownActionError
-from pytest_ckafka.protocol import parse_request
-from pytest_ckafka.spec import Member, Spec, load_spec
-from pytest_ckafka.validation import ckafka_regions, validate_request
 
 SPEC = load_spec()
 ACTIONS = sorted(SPEC.actions)

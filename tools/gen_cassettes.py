@@ -56,10 +56,10 @@ from typing import Any, Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the package of this checkout, installed or not
 
-from pytest_ckafka.cassette_file import Interaction, dumps, save  # noqa: E402
-from pytest_ckafka.envelopes import CONTENT_TYPE, encode, success_envelope  # noqa: E402
-from pytest_ckafka.scrub import PLACEHOLDER, Scrubbers  # noqa: E402
-from pytest_ckafka.spec import load_spec  # noqa: E402
+from pytest_ckafka.api.envelopes import CONTENT_TYPE, encode, success_envelope  # noqa: E402
+from pytest_ckafka.api.scrub.scrubbers import PLACEHOLDER, Scrubbers  # noqa: E402
+from pytest_ckafka.api.spec import load_spec  # noqa: E402
+from pytest_ckafka.cassettes.files import Interaction, dumps, save  # noqa: E402
 
 OUT = ROOT / "cassettes" / "examples"
 HOST = "ckafka.tencentcloudapi.com"

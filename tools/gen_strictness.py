@@ -13,9 +13,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pytest_ckafka.api.spec import Member, load_spec
 from pytest_ckafka.backend import stateful_actions
 from pytest_ckafka.backend.groups import GROUP_STATES
-from pytest_ckafka.spec import Member, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "README.md"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
-from ..suggest import closest
+from ..api.suggest import closest
 from .models import Acl, Instance
 from .paging import count_and_page, keep, matches, window
 from .registry import Body, Context, handles

@@ -40,8 +40,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..spec import load_spec
-from ..synth import default_body, synthesize
+from ..api.spec import load_spec
+from ..api.synth import default_body, synthesize
 from .paging import page, window
 from .registry import Context, handles
 

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any, Optional
 
-from ..bodycheck import check_body
+from ..api.bodycheck import check_body
 from ..clock import Clock
 from ..defaults import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..exceptions import CKafkaAssertionError

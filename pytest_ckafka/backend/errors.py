@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 
-from ..catalog import ERROR_CODES
-from ..spec import load_spec
+from ..api.error_codes import ERROR_CODES
+from ..api.spec import load_spec
 
 __all__ = ["INSTANCE_NOT_EXIST", "ApiError", "ShapeError", "allowed_codes", "not_found_code"]
 
@@ -35,7 +35,7 @@ class ShapeError(ApiError):
     """A broken request-shape rule: a range, enum, length, format, filter name or page size.
 
     Such a rule reads the request alone, never the state, like the spec checks
-    of :mod:`pytest_ckafka.validation`; ``validate=False`` turns it off with
+    of :mod:`pytest_ckafka.api.validation`; ``validate=False`` turns it off with
     them (see :meth:`~.registry.Context.reject_shape`). Business rules (what
     exists, duplicates, quotas, timing, states) raise a plain :class:`ApiError`
     and always hold.

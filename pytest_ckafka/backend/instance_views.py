@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..synth import default_body, synthesize
+from ..api.synth import default_body, synthesize
 from .models import Instance
 from .times import beijing_datetime
 

@@ -1,7 +1,7 @@
 """Paging, search words and filters, the way CKafka's list actions read them.
 
 The page sizes and filter names are the ones each action's member documents
-state (the spec's :class:`~pytest_ckafka.spec.Member` facts), so a handler
+state (the spec's :class:`~pytest_ckafka.api.spec.Member` facts), so a handler
 never types them. Breaking one is a request-shape rule
 (:meth:`~.registry.Context.reject_shape`): refused, or with ``validate=False``
 clamped into range (a page size) or ignored (a filter).
@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Callable, Optional, TypeVar
 
-from ..spec import load_spec
-from ..suggest import closest
+from ..api.spec import load_spec
+from ..api.suggest import closest
 from .registry import Context
 
 __all__ = [

@@ -13,17 +13,15 @@ import random
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional, TypeVar
+from typing import Any, Callable, NoReturn, Optional, Protocol, TypeVar
 
+from ..api.synth import synthesize
+from ..clock import Clock
 from ..defaults import DEFAULT_ACCOUNT
-from ..synth import synthesize
 from .errors import ApiError, ShapeError, not_found_code
 from .models import Instance, RegionStore, Task, Topic
 
-if TYPE_CHECKING:
-    from .dispatch import Backend
-
-__all__ = ["HANDLERS", "Context", "Handler", "handles"]
+__all__ = ["HANDLERS", "BackendView", "Context", "Handler", "handles"]
 
 Body = dict[str, Any]
 HandlerFunc = Callable[["Context"], Body]
@@ -58,6 +56,32 @@ def handles(action: str) -> Callable[[F], F]:
     return register
 
 
+class BackendView(Protocol):
+    """What a handler reaches of the backend (``dispatch.Backend``) through its :class:`Context`.
+
+    A protocol, so that this module, which every family imports, does not import
+    ``dispatch``, which imports every family.
+    """
+
+    clock: Clock
+    rng: random.Random
+    default_region: str
+
+    def store(self, account: str, region: str) -> RegionStore: ...
+
+    def where_is(self, instance_id: str) -> Optional[tuple[str, str]]: ...
+
+    def new_id(self, prefix: str) -> str: ...
+
+    def next_number(self) -> int: ...
+
+    def new_task(self, store: RegionStore, kind: str, instance_id: str, now: float) -> Task: ...
+
+    def observe(self, instance: Instance, now: float, *, count: bool = True) -> None: ...
+
+    def poll(self, task: Task, now: float) -> None: ...
+
+
 class Context:
     """One call as a handler sees it: the request, the caller's store, the clock.
 
@@ -69,7 +93,7 @@ class Context:
 
     def __init__(
         self,
-        backend: Backend,
+        backend: BackendView,
         action: str,
         params: Mapping[str, Any],
         account: str,

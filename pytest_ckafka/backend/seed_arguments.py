@@ -18,10 +18,10 @@ import typing
 from collections.abc import Mapping
 from typing import Any, Callable
 
+from ..api.json_types import check_value
+from ..api.spec import load_spec
+from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
-from ..json_types import check_value
-from ..spec import load_spec
-from ..suggest import unknown_name_message
 from .models import Instance
 
 __all__ = ["check_arguments"]

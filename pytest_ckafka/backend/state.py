@@ -5,7 +5,7 @@ resources straight into the running state (an added instance is running
 unless ``status=0``). What it stores must still serialize, as an answer, in
 ``GET /_ckafka/state`` and in a ``--state`` file: every seed (and
 :meth:`State.load`) refuses a lone surrogate, an integer past 64 bits and nesting
-past :data:`~pytest_ckafka.limits.MAX_DEPTH`, naming the field, and every seed
+past :data:`~pytest_ckafka.api.limits.MAX_DEPTH`, naming the field, and every seed
 argument is type-checked against its annotation
 (:mod:`~pytest_ckafka.backend.seed_arguments`), as the control API's seeds are.
 
@@ -23,10 +23,10 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Optional, Union
 
+from ..api.limits import check_data
+from ..api.spec import load_spec
+from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
-from ..limits import check_data
-from ..spec import load_spec
-from ..suggest import unknown_name_message
 from .dispatch import Backend
 from .models import Acl, Group, Instance, Message, Partition, RegionStore, Route, Task, Topic, User
 from .seed_arguments import check_arguments
