@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .backend import State, stateful_actions
     from .calls import Call, CallLog
+    from .cassette_file import CassetteFormatError
     from .catalog import ERROR_CODES, ErrorCode, error_codes
     from .clock import Clock
     from .core import API_VERSION, SERVICE, CKafka
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         CKafkaUsageError,
         HandlingError,
         NetworkBlockedError,
+        RetryStorm,
         UnknownActionError,
         UnknownErrorCodeError,
         UnknownFaultError,
@@ -34,8 +36,18 @@ if TYPE_CHECKING:
     from .limits import MAX_DEPTH
     from .mocking import CKafkaMock, mock
     from .policy import DEFAULT_POLICY, Policy
-    from .server import FakeServer
+    from .scrub import (
+        PLACEHOLDER,
+        AccountIdScrubber,
+        HeaderScrubber,
+        ParamScrubber,
+        Scrubber,
+        Scrubbers,
+        SecretParamsScrubber,
+    )
+    from .server import FakeServer, ListenError
     from .spec import load_spec
+    from .stubs import Stub
 
 __all__ = [
     "API_VERSION",
@@ -44,22 +56,33 @@ __all__ = [
     "ERROR_CODES",
     "FAULT_KINDS",
     "MAX_DEPTH",
+    "PLACEHOLDER",
     "SERVICE",
+    "AccountIdScrubber",
     "CKafka",
     "CKafkaAssertionError",
     "CKafkaMock",
     "CKafkaUsageError",
     "Call",
     "CallLog",
+    "CassetteFormatError",
     "CassetteMissError",
     "Clock",
     "ErrorCode",
     "FakeServer",
     "HandlingError",
+    "HeaderScrubber",
+    "ListenError",
     "MatrixReport",
     "NetworkBlockedError",
+    "ParamScrubber",
     "Policy",
+    "RetryStorm",
+    "Scrubber",
+    "Scrubbers",
+    "SecretParamsScrubber",
     "State",
+    "Stub",
     "UnknownActionError",
     "UnknownErrorCodeError",
     "UnknownFaultError",
@@ -109,6 +132,17 @@ _WHERE = {
     "load_spec": "spec",
     "mock": "mocking",
     "success_envelope": "envelopes",
+    "CassetteFormatError": "cassette_file",
+    "ListenError": "server",
+    "RetryStorm": "exceptions",
+    "Stub": "stubs",
+    "PLACEHOLDER": "scrub",
+    "AccountIdScrubber": "scrub",
+    "HeaderScrubber": "scrub",
+    "ParamScrubber": "scrub",
+    "Scrubber": "scrub",
+    "Scrubbers": "scrub",
+    "SecretParamsScrubber": "scrub",
 }
 
 
