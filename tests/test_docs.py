@@ -42,7 +42,7 @@ PAGES = sorted(
 )
 README_MAX_LINES = 260
 MARKER = re.compile(r"<!-- (readme-test|readme-script|readme-shell|readme-ini|not-run: .+) -->")
-FENCE = re.compile(r"^```(\S*)\s*$")
+FENCE = re.compile(r"^\s*```(\S*)\s*$")  # in a list item too
 # Languages a reader runs, so a block in them must say whether the suite runs it.
 RUNNABLE = {"python": "readme-test, readme-script", "sh": "readme-shell"}
 KINDS = {
@@ -85,7 +85,8 @@ def _blocks(page: Path) -> list[Block]:
         previous = lines[index - 1].strip() if index else ""
         found = MARKER.fullmatch(previous)
         marker = found.group(1) if found else None
-        code = "\n".join(lines[index + 1 : end]) + "\n"
+        indent = len(lines[index]) - len(lines[index].lstrip())
+        code = "\n".join(line[indent:] for line in lines[index + 1 : end]) + "\n"
         block = Block(page, index + 1, opened.group(1), marker, code)
         if marker == "readme-ini":
             ini = code
@@ -178,7 +179,7 @@ def _prose(page: Path) -> Iterator[tuple[int, str]]:
     """The page's lines outside fenced blocks, numbered from 1."""
     fenced = False
     for number, line in enumerate(page.read_text("utf-8").splitlines(), 1):
-        if line.startswith("```"):
+        if line.lstrip().startswith("```"):
             fenced = not fenced
         elif not fenced:
             yield number, line
