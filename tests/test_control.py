@@ -640,11 +640,11 @@ def test_the_call_log_hides_secrets_as_cassettes_do() -> None:
 
 
 def test_the_documented_depth_limit_is_the_one_enforced() -> None:
-    # README and this module's docstring said "deeper than 64 levels"; the limit is 32.
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    for text in (readme, control_module.__doc__ or ""):
+    # The docs and this module's docstring said "deeper than 64 levels"; the limit is 32.
+    docs = (Path(__file__).parent.parent / "docs" / "stubs.md").read_text()
+    for text in (docs, control_module.__doc__ or ""):
         assert "64 levels" not in text and "deeper than 64" not in text
-    assert f"nest at most {MAX_DEPTH} levels (`MAX_DEPTH`" in readme
+    assert f"nest at most {MAX_DEPTH} levels (`MAX_DEPTH`" in docs
     deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
     status, message = error_of(
         CKafka(), "POST", "/_ckafka/clock", f'{{"advance": {deep}}}'.encode()

@@ -4,7 +4,7 @@ The SDK lives in ``tests/node`` (``package.json`` + ``package-lock.json``; ``mak
 runs ``npm ci`` there when npm exists). It signs a local endpoint its own way: the
 credential scope names service ``127`` (the endpoint's first label) and the host is
 signed without its port, while ``Host: 127.0.0.1:PORT`` is sent. The fault and proxy
-tests check what the README's "Other languages" section says of it.
+tests check what docs/other-languages.md says of it.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def test_node_sdk_against_strict_auth(req_method: str) -> None:
         assert [c.error_code for c in server.calls] == [None, None, "AuthFailure.SignatureFailure"]
 
 
-# -- what the Node.js SDK makes of each fault (README "Other languages") ---------------------
+# -- what the Node.js SDK makes of each fault (docs/other-languages.md) ----------------------
 
 
 def test_node_sdk_surfaces_an_error_code_with_its_request_id() -> None:

@@ -1,4 +1,4 @@
-"""README's strictness table is generated from the spec and must match it."""
+"""docs/state.md's strictness table is generated from the spec and must match it."""
 
 from __future__ import annotations
 

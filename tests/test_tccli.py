@@ -43,7 +43,7 @@ def test_tccli_with_a_custom_endpoint(ckafka: CKafkaMock, tccli) -> None:  # typ
     assert ckafka.calls[-1].url.startswith(("https://127.0.0.1:9100/", "http://127.0.0.1:9100/"))
 
 
-# -- what tccli prints for each fault, against a server (README "Other languages") ------------
+# -- what tccli prints for each fault, against a server (docs/other-languages.md) -------------
 
 
 @pytest.mark.parametrize(
