@@ -25,7 +25,7 @@ REQUIRED = {
     "routes": "CreateRoute DescribeRoute DeleteRoute",
     "messages": "FetchMessageByOffset FetchMessageListByOffset FetchMessageListByTimestamp "
     "SendMessage",
-    "catalog": "DescribeRegion DescribeCkafkaZone DescribeTaskStatus",
+    "sales": "DescribeRegion DescribeCkafkaZone DescribeTaskStatus",
 }
 
 

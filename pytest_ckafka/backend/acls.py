@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from ..api.suggest import closest
 from .models import Acl, Instance
 from .paging import count_and_page, keep, matches, window
-from .registry import Body, Context, handles
+from .registry import Body, Context, answers
 
 __all__ = ["batch_create_acl", "create_acl", "delete_acl", "describe_acl"]
 
@@ -51,7 +51,7 @@ _CLUSTER_NAME = "kafka-cluster"
 _ANY_USER = "User:*"
 
 
-@handles("CreateAcl")
+@answers("CreateAcl")
 def create_acl(ctx: Context) -> Body:
     """Add rules: one per resource name (ResourceName or ResourceNameList) and host."""
     instance = ctx.running_instance()
@@ -69,7 +69,7 @@ def create_acl(ctx: Context) -> Body:
     return ctx.operate()
 
 
-@handles("BatchCreateAcl")
+@answers("BatchCreateAcl")
 def batch_create_acl(ctx: Context) -> Body:
     """Add every rule of RuleList to every topic of ResourceNames; Result 0 on success."""
     instance = ctx.running_instance()
@@ -105,7 +105,7 @@ def batch_create_acl(ctx: Context) -> Body:
     return {"Result": 0}
 
 
-@handles("DescribeACL")
+@answers("DescribeACL")
 def describe_acl(ctx: Context) -> Body:
     """The rules of one resource type; ResourceName exact, SearchWord fuzzy; paging max 50."""
     instance = ctx.instance()
@@ -136,7 +136,7 @@ def describe_acl(ctx: Context) -> Body:
     return {"Result": {"TotalCount": total, "AclList": listed}}
 
 
-@handles("DeleteAcl")
+@answers("DeleteAcl")
 def delete_acl(ctx: Context) -> Body:
     """Remove the rule that matches exactly (Host and Principal default to ``*``)."""
     instance = ctx.running_instance()

@@ -27,11 +27,11 @@ __all__ = ["DEFAULT_ACCOUNT", "Backend", "stateful_actions"]
 # The families register their handlers when imported.
 from . import (  # noqa: F401  (imported for their registrations)
     acls,
-    catalog,
     groups,
     instances,
     messages,
     routes,
+    sales,
     topics,
     users,
 )
@@ -68,7 +68,7 @@ class Backend:
     # -- answering -----------------------------------------------------------
 
     @staticmethod
-    def handles(action: str) -> bool:
+    def implements(action: str) -> bool:
         """True when ``action`` has a stateful answer."""
         return action in HANDLERS
 

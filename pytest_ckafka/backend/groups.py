@@ -13,7 +13,7 @@ from typing import Optional
 
 from .models import Group, Instance, Partition, Topic
 from .paging import count_and_page, filter_values, keep, matches, window
-from .registry import Body, Context, handles
+from .registry import Body, Context, answers
 
 __all__ = [
     "GROUP_STATES",
@@ -41,7 +41,7 @@ _EARLIEST, _LATEST = -2, -1
 # -- describing --------------------------------------------------------------------------
 
 
-@handles("DescribeGroup")
+@answers("DescribeGroup")
 def describe_group(ctx: Context) -> Body:
     """List the groups: paging (default 20), SearchWord, Filters on GroupState."""
     instance = ctx.instance()
@@ -71,7 +71,7 @@ def describe_group(ctx: Context) -> Body:
     return {"Result": ctx.shape("GroupResponse", TotalCount=total, GroupList=listed)}
 
 
-@handles("DescribeGroupInfo")
+@answers("DescribeGroupInfo")
 def describe_group_info(ctx: Context) -> Body:
     """One GroupInfoResponse per name in GroupList, in the order asked."""
     instance = ctx.instance()
@@ -103,7 +103,7 @@ def _info(name: str, state: str, protocol_type: str, protocol: str) -> Body:
     }
 
 
-@handles("DescribeConsumerGroup")
+@answers("DescribeConsumerGroup")
 def describe_consumer_group(ctx: Context) -> Body:
     """Groups with their subscriptions; GroupName and TopicName narrow it, paging max 50."""
     instance = ctx.instance()
@@ -153,7 +153,7 @@ def _subscribed(topic: Topic, committed: Sequence[int]) -> Body:
     }
 
 
-@handles("DescribeGroupOffsets")
+@answers("DescribeGroupOffsets")
 def describe_group_offsets(ctx: Context) -> Body:
     """Committed offset, log end offset and lag per partition of the group's topics."""
     instance = ctx.instance()
@@ -199,7 +199,7 @@ def _partition_offset(index: int, committed: int, partition: Partition) -> Body:
 # -- changing ----------------------------------------------------------------------------
 
 
-@handles("ModifyGroupOffsets")
+@answers("ModifyGroupOffsets")
 def modify_group_offsets(ctx: Context) -> Body:
     """Reset the group's committed offsets by Strategy 0 (Shift), 1 (time) or 2 (Offset)."""
     instance = ctx.running_instance()
@@ -281,7 +281,7 @@ def _new_offset(strategy: int, argument: int, current: int, log: Partition) -> i
     return min(max(target, 0), end)
 
 
-@handles("DeleteGroup")
+@answers("DeleteGroup")
 def delete_group(ctx: Context) -> Body:
     """Delete a group that has no active members."""
     instance = ctx.running_instance()

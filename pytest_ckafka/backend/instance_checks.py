@@ -4,7 +4,7 @@ Each function reads one member (or a pair) of the request, answers its value
 and fails the call with the documented code when it breaks a rule: ranges and
 steps and enums (``InvalidParameterValue``), VPC and subnet id shapes
 (``...VpcIdInvalid``, ``...SubnetIdInvalid``), zones sold in the region
-(``...ZoneNotSupport``; see :mod:`.catalog`) and repeated zones or tag keys
+(``...ZoneNotSupport``; see :mod:`.sales`) and repeated zones or tag keys
 (``...RepetitionValue``). All of them are request-shape rules
 (:meth:`~.registry.Context.reject_shape`): with validation off each value is
 answered as sent.
@@ -16,9 +16,9 @@ import re
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from .catalog import region_info
 from .errors import allowed_codes
 from .registry import Context
+from .sales import region_info
 
 __all__ = [
     "SUBNET_ID",

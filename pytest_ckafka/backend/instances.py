@@ -6,7 +6,7 @@ Rules:
   (``POSTPAID_BY_HOUR``) check every member first: ``VpcId`` shaped
   ``vpc-xxxxxxxx`` (``InvalidParameterValue.VpcIdInvalid``), ``SubnetId``
   shaped ``subnet-xxxxxxxx`` (``...SubnetIdInvalid``), zones sold in the
-  region (``...ZoneNotSupport``; see :mod:`.catalog`), no repeated zone or tag
+  region (``...ZoneNotSupport``; see :mod:`.sales`), no repeated zone or tag
   key (``...RepetitionValue``), and the documented enums, ranges and steps
   (``InvalidParameterValue``). They then add ``InstanceNum`` instances with
   Status 0 (creating) and answer ``FlowId`` 0, as the reference says.
@@ -34,7 +34,6 @@ import time
 import uuid
 from typing import Any, Callable
 
-from .catalog import max_buy_instance_num
 from .instance_checks import (
     check_changed,
     check_choice,
@@ -52,7 +51,8 @@ from .instance_views import (
 )
 from .models import Instance
 from .paging import count_and_page, filter_values, keep, matches, window
-from .registry import Context, handles
+from .registry import Context, answers
+from .sales import max_buy_instance_num
 
 __all__ = [
     "create_instance_pre",
@@ -183,13 +183,13 @@ def _deal_name(ctx: Context) -> str:
     return day + "".join(str(ctx.rng.randrange(10)) for _ in range(15))
 
 
-@handles("CreateInstancePre")
+@answers("CreateInstancePre")
 def create_instance_pre(ctx: Context) -> dict[str, Any]:
     """Buy prepaid (monthly) instances; they start creating (Status 0)."""
     return _create(ctx, _PREPAID)
 
 
-@handles("CreatePostPaidInstance")
+@answers("CreatePostPaidInstance")
 def create_post_paid_instance(ctx: Context) -> dict[str, Any]:
     """Buy pay-as-you-go instances; they start creating (Status 0)."""
     return _create(ctx, _POSTPAID)
@@ -281,7 +281,7 @@ def _searchable(instance: Instance) -> list[str]:
     return [instance.name, instance.instance_id, *zones, instance.vpc_id, instance.subnet_id]
 
 
-@handles("DescribeInstances")
+@answers("DescribeInstances")
 def describe_instances(ctx: Context) -> dict[str, Any]:
     """The caller's instances: id, name and status (Limit 10 by default, at most 100)."""
     total, selected = _listing(ctx, detail=False)
@@ -289,14 +289,14 @@ def describe_instances(ctx: Context) -> dict[str, Any]:
     return {"Result": {"InstanceList": listed, "TotalCount": total}}
 
 
-@handles("DescribeInstancesDetail")
+@answers("DescribeInstancesDetail")
 def describe_instances_detail(ctx: Context) -> dict[str, Any]:
     """The caller's instances in detail (Limit 10 by default, at most 20)."""
     total, selected = _listing(ctx, detail=True)
     return {"Result": {"TotalCount": total, "InstanceList": [instance_detail(i) for i in selected]}}
 
 
-@handles("DescribeInstanceAttributes")
+@answers("DescribeInstanceAttributes")
 def describe_instance_attributes(ctx: Context) -> dict[str, Any]:
     """One instance's attributes, with its live topic and partition counts."""
     instance = ctx.instance()
@@ -307,7 +307,7 @@ def describe_instance_attributes(ctx: Context) -> dict[str, Any]:
 # -- modifying and deleting ------------------------------------------------------------------------
 
 
-@handles("ModifyInstanceAttributes")
+@answers("ModifyInstanceAttributes")
 def modify_instance_attributes(ctx: Context) -> dict[str, Any]:
     """Change a running instance's name, retention and settings; answers a task FlowId."""
     instance = ctx.running_instance()
@@ -377,7 +377,7 @@ def _deletable(ctx: Context, pay_mode: str, right: str, other: str) -> Instance:
     return instance
 
 
-@handles("DeleteInstancePre")
+@answers("DeleteInstancePre")
 def delete_instance_pre(ctx: Context) -> dict[str, Any]:
     """Delete a prepaid instance (answered like a create: an order, FlowId 0)."""
     instance = _deletable(ctx, _PREPAID, "DeleteInstancePre", "DeleteInstancePost")
@@ -395,7 +395,7 @@ def delete_instance_pre(ctx: Context) -> dict[str, Any]:
     }
 
 
-@handles("DeleteInstancePost")
+@answers("DeleteInstancePost")
 def delete_instance_post(ctx: Context) -> dict[str, Any]:
     """Delete a pay-as-you-go instance; answers the FlowId of a DeleteInstance task."""
     instance = _deletable(ctx, _POSTPAID, "DeleteInstancePost", "DeleteInstancePre")

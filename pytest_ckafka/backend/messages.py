@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from .models import Instance, Message, Partition, Topic
 from .paging import bounded_number
-from .registry import Body, Context, handles
+from .registry import Body, Context, answers
 
 __all__ = [
     "SEND_LIMIT",
@@ -71,7 +71,7 @@ def _record(topic: Topic, number: int, message: Message, *, content: bool = True
     }
 
 
-@handles("FetchMessageByOffset")
+@answers("FetchMessageByOffset")
 def fetch_message_by_offset(ctx: Context) -> Body:
     """The message at ``Offset`` in ``Partition`` of ``Topic``, key and value included."""
     _, topic = _topic_and_instance(ctx)
@@ -89,7 +89,7 @@ def fetch_message_by_offset(ctx: Context) -> Body:
     return {"Result": _record(topic, number, partition.messages[offset])}
 
 
-@handles("FetchMessageListByOffset")
+@answers("FetchMessageListByOffset")
 def fetch_message_list_by_offset(ctx: Context) -> Body:
     """Up to ``SinglePartitionRecordNumber`` records from ``Offset`` on (none at the end)."""
     _, topic = _topic_and_instance(ctx)
@@ -132,7 +132,7 @@ def _from_time(messages: list[Message], start: int) -> Optional[int]:
     return None
 
 
-@handles("FetchMessageListByTimestamp")
+@answers("FetchMessageListByTimestamp")
 def fetch_message_list_by_timestamp(ctx: Context) -> Body:
     """Records from ``StartTime`` on: of ``Partition``, or of every partition without it.
 
@@ -157,7 +157,7 @@ def fetch_message_list_by_timestamp(ctx: Context) -> Body:
     return {"Result": records}
 
 
-@handles("SendMessage")
+@answers("SendMessage")
 def send_message(ctx: Context) -> Body:
     """Deliver ``Message`` to the DataHub topic ``DataHubId``; answer one MessageId each.
 

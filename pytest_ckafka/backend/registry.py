@@ -1,6 +1,6 @@
 """Action handlers and what they are given: the moto-style ``responses`` layer.
 
-A family module registers one function per action with :func:`handles`. The
+A family module registers one function per action with :func:`answers`. The
 function reads the request through its :class:`Context`, changes the store,
 and returns the ``Response`` members (no ``RequestId``). It raises
 :class:`~.errors.ApiError` for a rule the call breaks, and it checks every rule
@@ -21,7 +21,7 @@ from ..defaults import DEFAULT_ACCOUNT
 from .errors import ApiError, ShapeError, not_found_code
 from .models import Instance, RegionStore, Task, Topic
 
-__all__ = ["HANDLERS", "BackendView", "Context", "Handler", "handles"]
+__all__ = ["HANDLERS", "BackendView", "Context", "Handler", "answers"]
 
 Body = dict[str, Any]
 HandlerFunc = Callable[["Context"], Body]
@@ -43,7 +43,7 @@ class Handler:
 HANDLERS: dict[str, Handler] = {}
 
 
-def handles(action: str) -> Callable[[F], F]:
+def answers(action: str) -> Callable[[F], F]:
     """Register the decorated function as the stateful answer to ``action``."""
 
     def register(func: F) -> F:

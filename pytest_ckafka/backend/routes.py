@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from .instance_checks import SUBNET_ID, VPC_ID
 from .models import Instance, Route
-from .registry import Body, Context, handles
+from .registry import Body, Context, answers
 from .times import beijing_datetime, parse_beijing_datetime
 
 __all__ = [
@@ -153,7 +153,7 @@ def _new_vip(vip_type: int, route_id: int) -> tuple[str, str]:
     return f"10.0.{(route_id // 200) % 256}.{route_id % 200 + 20}", "9092"
 
 
-@handles("CreateRoute")
+@answers("CreateRoute")
 def create_route(ctx: Context) -> Body:
     """Add a route; the route exists at once, the task (FlowId) reports the rollout."""
     instance = ctx.running_instance()
@@ -247,7 +247,7 @@ def _route_body(ctx: Context, instance: Instance, route: Route) -> dict[str, Any
     )
 
 
-@handles("DescribeRoute")
+@answers("DescribeRoute")
 def describe_route(ctx: Context) -> Body:
     """The instance's routes, or the one ``RouteId`` names; the main route on request."""
     instance = ctx.instance()
@@ -298,7 +298,7 @@ def _parse_schedule(ctx: Context, route: Route, text: str) -> float:
     return when
 
 
-@handles("DeleteRoute")
+@answers("DeleteRoute")
 def delete_route(ctx: Context) -> Body:
     """Delete a route now (a task reports it), or schedule it with ``DeleteRouteTime``."""
     instance = ctx.instance()

@@ -1,4 +1,4 @@
-"""Stateful handlers: topics (see registry.handles).
+"""Stateful handlers: topics (see registry.answers).
 
 Every rule is checked before anything changes. The value rules live in
 :mod:`.topic_checks` and the rendering of a topic into the describe answers in
@@ -14,7 +14,7 @@ from typing import Any, Optional
 from .errors import ApiError
 from .models import Instance, Partition, Topic
 from .paging import count_and_page, filter_values, keep, matches, page, window
-from .registry import Body, Context, handles
+from .registry import Body, Context, answers
 from .topic_checks import (
     check_growth,
     check_name,
@@ -51,7 +51,7 @@ def _acl_rule_test(ctx: Context) -> list[Any]:
 # -- handlers -----------------------------------------------------------------------------
 
 
-@handles("CreateTopic")
+@answers("CreateTopic")
 def create_topic(ctx: Context) -> Body:
     """Create a topic with empty partitions; answer its new TopicId."""
     instance = ctx.running_instance()
@@ -94,7 +94,7 @@ def create_topic(ctx: Context) -> Body:
     return {"Result": {"TopicId": topic.topic_id}}
 
 
-@handles("DescribeTopic")
+@answers("DescribeTopic")
 def describe_topic(ctx: Context) -> Body:
     """Topics in creation order: TopicId, TopicName and Note, paged (default 20, at most 50)."""
     instance = ctx.instance()
@@ -130,7 +130,7 @@ def _ordered(ctx: Context, topics: list[Topic]) -> list[Topic]:
     return ordered
 
 
-@handles("DescribeTopicDetail")
+@answers("DescribeTopicDetail")
 def describe_topic_detail(ctx: Context) -> Body:
     """Topic details, searched, filtered by ReplicaNum, ordered and paged (default 20)."""
     instance = ctx.instance()
@@ -154,14 +154,14 @@ def describe_topic_detail(ctx: Context) -> Body:
     return {"Result": {"TopicList": [topic_detail(t) for t in chosen], "TotalCount": len(selected)}}
 
 
-@handles("DescribeTopicAttributes")
+@answers("DescribeTopicAttributes")
 def describe_topic_attributes(ctx: Context) -> Body:
     """One topic's id, create time, note, partitions, replicas and configuration."""
     instance = ctx.instance()
     return {"Result": topic_attributes(ctx.topic(instance))}
 
 
-@handles("ModifyTopicAttributes")
+@answers("ModifyTopicAttributes")
 def modify_topic_attributes(ctx: Context) -> Body:
     """Change a topic's note, replica count and configuration members."""
     instance = ctx.running_instance()
@@ -211,7 +211,7 @@ def _batch_item(ctx: Context, instance: Instance, item: Mapping[str, Any]) -> Op
     return None
 
 
-@handles("BatchModifyTopicAttributes")
+@answers("BatchModifyTopicAttributes")
 def batch_modify_topic_attributes(ctx: Context) -> Body:
     """Modify up to 10 topics; each succeeds or fails on its own.
 
@@ -251,7 +251,7 @@ def batch_modify_topic_attributes(ctx: Context) -> Body:
     return {"Result": results}
 
 
-@handles("CreatePartition")
+@answers("CreatePartition")
 def create_partition(ctx: Context) -> Body:
     """Grow a topic to PartitionNum partitions (the new total, per the member document)."""
     instance = ctx.running_instance()
@@ -262,7 +262,7 @@ def create_partition(ctx: Context) -> Body:
     return ctx.operate()
 
 
-@handles("DeleteTopic")
+@answers("DeleteTopic")
 def delete_topic(ctx: Context) -> Body:
     """Delete a topic (at least a minute after it was created) and its committed offsets."""
     instance = ctx.running_instance()

@@ -12,7 +12,7 @@ from typing import Optional
 
 from .models import Instance, User
 from .paging import count_and_page, keep, matches, window
-from .registry import Body, Context, handles
+from .registry import Body, Context, answers
 from .times import beijing_datetime
 
 __all__ = [
@@ -52,7 +52,7 @@ def password_problem(password: str) -> Optional[str]:
     )
 
 
-@handles("CreateUser")
+@answers("CreateUser")
 def create_user(ctx: Context) -> Body:
     """Add a SASL user; the name must be new in the instance."""
     instance = ctx.running_instance()
@@ -81,7 +81,7 @@ def create_user(ctx: Context) -> Body:
     return ctx.operate()
 
 
-@handles("DescribeUser")
+@answers("DescribeUser")
 def describe_user(ctx: Context) -> Body:
     """List the users (newest first): paging default 20, SearchWord fuzzy on the name."""
     instance = ctx.instance()
@@ -103,7 +103,7 @@ def describe_user(ctx: Context) -> Body:
     return {"Result": {"Users": listed, "TotalCount": total}}
 
 
-@handles("ModifyPassword")
+@answers("ModifyPassword")
 def modify_password(ctx: Context) -> Body:
     """Change a user's password; ``Password`` must be the current one."""
     instance = ctx.running_instance()
@@ -121,7 +121,7 @@ def modify_password(ctx: Context) -> Body:
     return ctx.operate()
 
 
-@handles("DeleteUser")
+@answers("DeleteUser")
 def delete_user(ctx: Context) -> Body:
     """Delete a user. Its ACL rules stay, as DeleteAcl's reference expects."""
     instance = ctx.running_instance()

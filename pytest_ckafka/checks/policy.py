@@ -18,9 +18,10 @@ from ..api.spec import packaged_data
 from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
 
-__all__ = ["ACTIONS", "DEFAULT_POLICY", "Policy", "PolicyLike", "as_policy"]
+__all__ = ["DEFAULT_POLICY", "HANDLING_CHOICES", "Policy", "PolicyLike", "as_policy"]
 
-ACTIONS = ("retry", "raise")
+HANDLING_CHOICES = ("retry", "raise")
+"""What a policy may expect of client code for a code: retry it, or raise (stop and surface it)."""
 
 
 class Policy:
@@ -46,10 +47,9 @@ class Policy:
         self._default: tuple[str, str] = parent._default if parent else ("raise", "")
         for key, value in (rules or {}).items():
             _check_name(key)
-            if value not in ACTIONS:
-                raise CKafkaUsageError(
-                    f"policy for {key!r}: " + unknown_name_message("handling", value, ACTIONS)
-                )
+            if value not in HANDLING_CHOICES:
+                choices = unknown_name_message("handling", value, HANDLING_CHOICES)
+                raise CKafkaUsageError(f"policy for {key!r}: {choices}")
             self._rules[key] = value
             self._reasons[key] = (reasons or {}).get(key, "set by the project's policy")
 

@@ -507,7 +507,7 @@ class CKafkaCore:
             if self.cassette.recording:
                 return PASSTHROUGH, "network"
             return PASSTHROUGH, "miss"
-        if self.stateful and self.backend.handles(action):
+        if self.stateful and self.backend.implements(action):
             try:
                 body = self.backend.answer(
                     action,
@@ -560,7 +560,7 @@ class CKafkaCore:
             f"Registered stubs:\n{listing}\n"
             f'Register one with ckafka.respond("{action}", ...) or ckafka.fail("{action}", ...).'
         )
-        if not self.stateful and self.backend.handles(action):
+        if not self.stateful and self.backend.implements(action):
             text += "\nOr let the stateful backend answer it too: strict=True, stateful=True."
         with self._lock:
             self._unmatched.add(text)

@@ -43,7 +43,7 @@ from typing import Any, Optional
 from ..api.spec import load_spec
 from ..api.synth import default_body, synthesize
 from .paging import page, window
-from .registry import Context, handles
+from .registry import Context, answers
 
 __all__ = [
     "RegionInfo",
@@ -212,7 +212,7 @@ def _calling_region(ctx: Context) -> str:
 # -- handlers ---------------------------------------------------------------------------------
 
 
-@handles("DescribeRegion")
+@answers("DescribeRegion")
 def describe_region(ctx: Context) -> dict[str, Any]:
     """The regions CKafka is sold in, paged (``Business`` cmq answers the same list)."""
     business = ctx.get("Business", "ckafka")
@@ -225,7 +225,7 @@ def describe_region(ctx: Context) -> dict[str, Any]:
     return {"Result": [copy.deepcopy(r.region) for r in page(catalog.values(), offset, limit)]}
 
 
-@handles("DescribeCkafkaZone")
+@answers("DescribeCkafkaZone")
 def describe_ckafka_zone(ctx: Context) -> dict[str, Any]:
     """The zones of the calling region, in the documented ``ZoneResponse`` shape."""
     region = _calling_region(ctx)
@@ -237,7 +237,7 @@ def describe_ckafka_zone(ctx: Context) -> dict[str, Any]:
     return {"Result": result}
 
 
-@handles("DescribeTaskStatus")
+@answers("DescribeTaskStatus")
 def describe_task_status(ctx: Context) -> dict[str, Any]:
     """The status of an asynchronous task (FlowId) of the caller's account and region."""
     flow_id = int(ctx.get("FlowId", 0))

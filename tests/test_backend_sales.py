@@ -1,4 +1,4 @@
-"""The stateful catalog (DescribeRegion, DescribeCkafkaZone) and DescribeTaskStatus via the SDK."""
+"""The sales catalog (DescribeRegion, DescribeCkafkaZone) and DescribeTaskStatus via the SDK."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from tencentcloud.ckafka.v20190819 import ckafka_client as sdk_client
 
 from pytest_ckafka import CKafkaMock, load_spec
-from pytest_ckafka.backend import catalog
+from pytest_ckafka.backend import sales
 
 from .sdk_calls import sdk_error as error
 from .sdk_calls import sdk_request as _request
@@ -80,7 +80,7 @@ def test_zones_of_beijing_are_the_documented_ones(client_in: Any) -> None:
 
 def test_zones_of_a_region_without_documented_zones(client_in: Any) -> None:
     zones = call(client_in("ap-shanghai"), "DescribeCkafkaZone")["ZoneList"]
-    info = catalog.region_info("ap-shanghai")
+    info = sales.region_info("ap-shanghai")
     assert info is not None and not info.documented
     assert [z["ZoneName"] for z in zones] == ["ap-shanghai-1", "ap-shanghai-2", "ap-shanghai-3"]
     assert [int(z["ZoneId"]) for z in zones] == [info.region_id * 100000 + n for n in (1, 2, 3)]
