@@ -138,7 +138,7 @@ class Backend:
     def stores(self) -> Iterator[tuple[str, str, RegionStore]]:
         """Every non-empty store as ``(account, region, store)``."""
         for (account, region), store in list(self._stores.items()):
-            if store.instances or store.tasks or store.sent:
+            if not store.is_empty():
                 yield account, region, store
 
     def where_is(self, instance_id: str) -> Optional[tuple[str, str]]:

@@ -9,7 +9,10 @@ which is what ``pytest-ckafka serve --state FILE`` saves and loads.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -187,53 +190,87 @@ class RegionStore:
     sent: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """What SendMessage delivered, by DataHubId, in order."""
 
+    def is_empty(self) -> bool:
+        """True when the store holds nothing at all (a state dump leaves it out)."""
+        return not any(getattr(self, f.name) for f in dataclasses.fields(self))
+
 
 def dump_store(store: RegionStore) -> dict[str, Any]:
-    """``store`` as JSON-ready data (see :func:`load_store`)."""
-    data = dataclasses.asdict(store)
-    for instance in data["instances"].values():
-        instance["routes"] = list(instance["routes"].values())
-    data["tasks"] = list(data["tasks"].values())
+    """``store`` as JSON-ready data (see :func:`load_store`).
+
+    Dataclasses become objects, ``dict[str, X]`` an object and ``dict[int, X]`` a
+    list of ``X`` (the integer key is ``X``'s first field, as a route's or a task's id).
+    """
+    data: dict[str, Any] = _dump(store)
     return data
 
 
 def load_store(data: Mapping[str, Any]) -> RegionStore:
-    """Rebuild a :class:`RegionStore` from :func:`dump_store` data.
+    """Rebuild a :class:`RegionStore` from :func:`dump_store` data, guided by the types.
 
-    Unknown or missing keys raise ``TypeError``/``KeyError``/``ValueError``,
-    which the caller reports with the file it read.
+    Missing keys take the field's default; unknown or mistyped ones raise
+    ``TypeError``/``KeyError``/``ValueError``, which the caller reports with the
+    file it read. A new model needs no code here: its fields' types say how.
 
     >>> store = RegionStore()
     >>> store.instances["ckafka-1"] = Instance("ckafka-1", "a", 1, 0.0)
     >>> load_store(dump_store(store)) == store
     True
     """
-    store = RegionStore()
-    for key, raw in dict(data.get("instances", {})).items():
-        raw = dict(raw)
-        topics = {
-            name: Topic(
-                **{
-                    **t,
-                    "partitions": [
-                        Partition([Message(**m) for m in p["messages"]]) for p in t["partitions"]
-                    ],
-                }
-            )
-            for name, t in dict(raw.pop("topics", {})).items()
-        }
-        groups = {name: Group(**g) for name, g in dict(raw.pop("groups", {})).items()}
-        users = {name: User(**u) for name, u in dict(raw.pop("users", {})).items()}
-        acls = [Acl(**a) for a in raw.pop("acls", [])]
-        routes = {int(r["route_id"]): Route(**r) for r in raw.pop("routes", [])}
-        instance = Instance(
-            **raw, topics=topics, groups=groups, users=users, acls=acls, routes=routes
-        )
+    store: RegionStore = _load(RegionStore, data)
+    for key, instance in store.instances.items():
         if instance.instance_id != key:
             raise ValueError(f"instance {key!r} has instance_id {instance.instance_id!r}")
-        store.instances[key] = instance
-    for raw in data.get("tasks", []):
-        task = Task(**raw)
-        store.tasks[task.flow_id] = task
-    store.sent = {str(k): [dict(m) for m in v] for k, v in dict(data.get("sent", {})).items()}
     return store
+
+
+def _dump(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        if value and all(isinstance(k, int) for k in value):
+            return [_dump(v) for v in value.values()]
+        return {str(k): _dump(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    return copy.deepcopy(value)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _load(hint: Any, raw: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is typing.Union:  # Optional[X]
+        if raw is None:
+            return None
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _load(inner[0], raw) if len(inner) == 1 else raw
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if not isinstance(raw, Mapping):
+            raise TypeError(f"{hint.__name__}: expected an object, got {type(raw).__name__}")
+        hints = _hints(hint)
+        names = {f.name for f in dataclasses.fields(hint) if f.init}
+        unknown = sorted(set(raw) - names)
+        if unknown:
+            raise TypeError(f"{hint.__name__}: unknown key {unknown[0]!r}")
+        return hint(**{k: _load(hints[k], v) for k, v in raw.items()})
+    if origin is dict:
+        key_type, value_type = typing.get_args(hint) or (Any, Any)
+        if key_type is int:
+            items = raw.values() if isinstance(raw, Mapping) else raw
+            loaded = [_load(value_type, item) for item in items]
+            return {int(getattr(v, dataclasses.fields(v)[0].name)): v for v in loaded}
+        if not isinstance(raw, Mapping):
+            raise TypeError(f"expected an object, got {type(raw).__name__}")
+        return {str(k): _load(value_type, v) for k, v in raw.items()}
+    if origin is list:
+        (item_type,) = typing.get_args(hint) or (Any,)
+        if not isinstance(raw, list):
+            raise TypeError(f"expected a list, got {type(raw).__name__}")
+        return [_load(item_type, v) for v in raw]
+    if hint is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    return copy.deepcopy(raw)

@@ -27,9 +27,8 @@ from ..api.limits import check_data
 from ..api.spec import load_spec
 from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
-from .dispatch import Backend
-from .models import Acl, Group, Instance, Message, Partition, RegionStore, Route, Task, Topic, User
-from .seed_arguments import check_arguments
+from .models import Acl, Group, Instance, Message, Partition, Route, Task, Topic, User
+from .state_base import StateBase
 
 __all__ = ["MessageLike", "State"]
 
@@ -62,7 +61,10 @@ _VPC_ROUTE = 3
 _ROUTE_ACCESS_TYPES = {_VPC_ROUTE: 1, 1: 3, 7: 0}
 
 
-class State:
+class State(
+    StateBase,
+    # the families' seeding and inspection, one mixin per family module (state_*.py)
+):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
 
     >>> from pytest_ckafka.backend import Backend
@@ -77,9 +79,6 @@ class State:
     change the state through the API or these ``add_*`` methods, not by editing
     them.
     """
-
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
 
     # -- settings ----------------------------------------------------------------
 
@@ -127,7 +126,7 @@ class State:
             if key not in _INSTANCE_FIELDS:
                 message = unknown_name_message("attribute", key, _INSTANCE_FIELDS)
                 raise CKafkaUsageError(f"state.add_instance: {message}")
-        _check(
+        self._check_seed(
             "add_instance",
             instance_id=instance_id,
             name=name,
@@ -167,7 +166,7 @@ class State:
         ``config`` are CreateTopic members such as ``RetentionMs=3600000``. The
         topic counts as created a day ago unless ``created_at`` (a clock time) says.
         """
-        _check(
+        self._check_seed(
             "add_topic", instance_id=instance_id, name=name, partitions=partitions,
             replicas=replicas, note=note, created_at=created_at, **config,
         )  # fmt: skip
@@ -219,7 +218,7 @@ class State:
         """
         now_ms = int(self.backend.clock.now() * 1000)
         parts = [_message_parts(item, now_ms) for item in messages]
-        _check(
+        self._check_seed(
             "add_messages", instance_id=instance_id, topic=topic, partition=partition,
             messages=[[key, value] for key, value, _ in parts],
         )  # fmt: skip
@@ -243,7 +242,7 @@ class State:
     ) -> None:
         """Add a consumer group with committed ``offsets``: ``{topic: [offset per partition]}``."""
         listed = {topic: list(values) for topic, values in (offsets or {}).items()}
-        _check(
+        self._check_seed(
             "add_group", instance_id=instance_id, name=name, offsets=listed, state=state,
             protocol=protocol,
         )  # fmt: skip
@@ -267,7 +266,7 @@ class State:
 
     def add_user(self, instance_id: str, name: str, password: str) -> None:
         """Add a SASL user."""
-        _check("add_user", instance_id=instance_id, name=name, password=password)
+        self._check_seed("add_user", instance_id=instance_id, name=name, password=password)
         with self.backend.lock:
             instance = self.instance(instance_id)
             if name in instance.users:
@@ -288,7 +287,7 @@ class State:
         host: str = "*",
     ) -> None:
         """Add an ACL rule (``resource_type`` 2 is a topic, as in CreateAcl)."""
-        _check(
+        self._check_seed(
             "add_acl", instance_id=instance_id, resource_name=resource_name, operation=operation,
             permission_type=permission_type, resource_type=resource_type, principal=principal,
             host=host,
@@ -314,7 +313,7 @@ class State:
         (3), SASL_SSL (3) for a public one (1), PLAINTEXT (0) otherwise. A VPC
         route is in the instance's VPC and subnet.
         """
-        _check(
+        self._check_seed(
             "add_route",
             instance_id=instance_id,
             vip_type=vip_type,
@@ -348,22 +347,6 @@ class State:
         """The live instances of ``account`` in ``region`` (defaults: see the module)."""
         with self.backend.lock:
             return list(self._store(account, region).instances.values())
-
-    def instance(self, instance_id: str) -> Instance:
-        """The instance ``instance_id``, in whichever account and region holds it."""
-        with self.backend.lock:  # where_is walks the stores a call may be adding to
-            where = self.backend.where_is(instance_id)
-            if where is None:
-                known = [i for _, _, s in self.backend.stores() for i in s.instances]
-                if not known:
-                    raise CKafkaUsageError(
-                        f'ckafka.state: unknown instance "{instance_id}": there are no '
-                        "instances yet (add one with state.add_instance)"
-                    )
-                raise CKafkaUsageError(
-                    "ckafka.state: " + unknown_name_message("instance", instance_id, known)
-                )
-            return self.backend.store(*where).instances[instance_id]
 
     def topics(self, instance_id: str) -> list[Topic]:
         """The topics of ``instance_id``, in creation order."""
@@ -435,11 +418,6 @@ class State:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _store(self, account: Optional[str], region: Optional[str]) -> RegionStore:
-        return self.backend.store(
-            account or self.backend.default_account, region or self.backend.default_region
-        )
-
     def _partition(self, instance_id: str, topic: str, partition: int) -> Partition:
         known = self.topic(instance_id, topic)
         if not 0 <= partition < known.partition_num:
@@ -448,12 +426,6 @@ class State:
                 f"got partition {partition}"
             )
         return known.partitions[partition]
-
-
-def _check(method: str, **fields: Any) -> None:
-    """A seed's arguments: that they serialize (see the module docstring), then their types."""
-    check_data(fields, f"state.{method}")
-    check_arguments(getattr(State, method), fields, f"state.{method}")
 
 
 def _topic_config_members() -> list[str]:

@@ -22,8 +22,12 @@ from ..exceptions import CKafkaUsageError
 
 __all__ = ["SEED_KINDS", "apply_seeds", "load_dump"]
 
-SEED_KINDS = ("instance", "topic", "messages", "group", "user", "acl", "route", "configure")
-"""What a seed entry's ``"add"`` may name (``configure`` sets the readiness knobs)."""
+SEED_KINDS = (
+    *sorted(name.removeprefix("add_") for name in dir(State) if name.startswith("add_")),
+    "configure",
+)
+"""What a seed entry's ``"add"`` may name: every ``State.add_KIND`` method, and
+``configure`` (the readiness knobs)."""
 
 
 def apply_seeds(state: State, entries: Any) -> list[Any]:
