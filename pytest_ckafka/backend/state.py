@@ -62,8 +62,9 @@ _ROUTE_ACCESS_TYPES = {_VPC_ROUTE: 1, 1: 3, 7: 0}
 
 
 class State(
+    # the families' seeding and inspection: one mixin per family module (state_*.py),
+    # each a subclass of StateBase, listed here BEFORE StateBase (else no valid MRO)
     StateBase,
-    # the families' seeding and inspection, one mixin per family module (state_*.py)
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
 
