@@ -539,9 +539,9 @@ def test_json_params_are_returned_as_sent() -> None:
 
 def test_unflatten_floats_and_unknown_object_names() -> None:
     members = {
-        "Ratio": Member(name="Ratio", type="float", member="float"),
-        "Weights": Member(name="Weights", type="list", member="double"),
-        "Thing": Member(name="Thing", type="object", member="NotInTheSpec"),
+        "Ratio": Member(name="Ratio", type="float", kind="float"),
+        "Weights": Member(name="Weights", type="list", kind="double"),
+        "Thing": Member(name="Thing", type="object", kind="NotInTheSpec"),
     }
     flat = {"Ratio": "0.5", "Weights.0": "1", "Weights.1": "2.5", "Thing.A": "1"}
     assert unflatten(flat, members) == {"Ratio": 0.5, "Weights": [1.0, 2.5], "Thing": {"A": "1"}}

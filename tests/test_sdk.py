@@ -247,7 +247,7 @@ def _walk_required(
         if member.is_object and item is not None:
             for n, element in enumerate(item if member.type == "list" else [item]):
                 _walk_required(
-                    spec, member.member, element, f"{path}.{name}[{n}]", problems, nullable=nullable
+                    spec, member.kind, element, f"{path}.{name}[{n}]", problems, nullable=nullable
                 )
 
 

@@ -61,10 +61,10 @@ def test_unknown_action_suggests_the_closest() -> None:
 def test_members_carry_types_and_flags() -> None:
     spec = load_spec()
     status = spec.input_members("DescribeInstances")["Status"]
-    assert (status.type, status.member, status.required) == ("list", "int64", False)
+    assert (status.type, status.kind, status.required) == ("list", "int64", False)
     assert spec.input_members("CreateTopic")["InstanceId"].required is True
     result = spec.output_members("DescribeInstances")["Result"]
-    assert (result.type, result.member, result.output_required) == (
+    assert (result.type, result.kind, result.output_required) == (
         "object",
         "InstanceResponse",
         True,

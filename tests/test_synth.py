@@ -69,12 +69,12 @@ def problems(object_name: str, body: Any, path: str = "") -> Iterator[str]:
 
 def item_problems(member: Member, value: Any, where: str) -> Iterator[str]:
     if member.is_object:
-        yield from problems(member.member, value, where + ".")
+        yield from problems(member.kind, value, where + ".")
         return
-    expected = JSON_TYPES[member.member]
+    expected = JSON_TYPES[member.kind]
     if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
-        yield f"{where}: expected {member.member}, got {type(value).__name__} {value!r}"
-    elif member.member == "datetime" and not DATETIME_RE.fullmatch(str(value)):
+        yield f"{where}: expected {member.kind}, got {type(value).__name__} {value!r}"
+    elif member.kind == "datetime" and not DATETIME_RE.fullmatch(str(value)):
         yield f"{where}: not YYYY-MM-DD HH:MM:SS: {value!r}"
 
 
@@ -96,9 +96,9 @@ def datetimes(object_name: str, body: Any) -> Iterator[tuple[str, str]]:
             if item is None:
                 continue
             if member.is_object:
-                yield from datetimes(member.member, item)
-            elif member.member in ("datetime", "datetime_iso"):
-                yield member.member, item
+                yield from datetimes(member.kind, item)
+            elif member.kind in ("datetime", "datetime_iso"):
+                yield member.kind, item
 
 
 @pytest.fixture
@@ -234,8 +234,8 @@ def test_datetime_members_use_their_documented_formats() -> None:
     datetime.fromisoformat(request["EndDate"])
     iso = dataclasses.replace(SPEC.members("DescribeTopicFlowRankingRequest")["BeginDate"])
     assert synth._scalar(dataclasses.replace(iso, example=None)) == "2019-08-19T10:00:00Z"
-    assert synth._scalar(dataclasses.replace(iso, member="datetime", example="2019-08-19"))
-    assert synth._scalar(dataclasses.replace(iso, member="datetime", example="bad")) == (
+    assert synth._scalar(dataclasses.replace(iso, kind="datetime", example="2019-08-19"))
+    assert synth._scalar(dataclasses.replace(iso, kind="datetime", example="bad")) == (
         "2019-08-19 10:00:00"
     )
 
@@ -291,11 +291,11 @@ def test_synthesize_unknown_object_suggests_a_close_match() -> None:
 
 def test_string_members_without_example_get_plausible_values() -> None:
     def string(name: str) -> Any:
-        return synth._scalar(Member(name=name, type="string", member="string"))
+        return synth._scalar(Member(name=name, type="string", kind="string"))
 
     assert string("InstanceId") == "ckafka-xxxxxxxx"
     assert string("TopicId") == "topic-xxxxxxxx"
     assert string("BrokerIp") == "10.0.0.1"
     assert string("DealNames") == "deal-names"
-    assert synth._scalar(Member(name="N", type="int", member="uint64", example="-3")) == 1
-    assert synth._scalar(Member(name="F", type="float", member="float", example="nan")) == 1.0
+    assert synth._scalar(Member(name="N", type="int", kind="uint64", example="-3")) == 1
+    assert synth._scalar(Member(name="F", type="float", kind="float", example="nan")) == 1.0

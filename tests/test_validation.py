@@ -638,14 +638,14 @@ def _shaped(member: Member, depth: int) -> st.SearchStrategy[Any]:
     """Values that mostly fit ``member``, or fit its item where a list is due, or vice versa."""
     if member.is_object:
         one: st.SearchStrategy[Any] = (
-            st.just({}) if depth > 3 else _shaped_object(member.member, depth + 1)
+            st.just({}) if depth > 3 else _shaped_object(member.kind, depth + 1)
         )
     else:
         one = {
             "string": st.text(max_size=2),
             "bool": st.booleans(),
             "datetime_iso": st.sampled_from(["2020-09-22T00:00:00Z", "2020-13-22T00:00:00Z"]),
-        }.get(member.member, st.integers(min_value=-(2**64), max_value=2**64 + 1))
+        }.get(member.kind, st.integers(min_value=-(2**64), max_value=2**64 + 1))
     many = st.lists(st.one_of(one, one, _JUNK), max_size=2)
     if member.type == "list":
         return st.one_of(many, many, one, _JUNK)

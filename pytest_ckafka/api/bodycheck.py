@@ -122,10 +122,10 @@ class _Checker:
         """One value of ``member``'s item type (the member itself unless it is a list)."""
         if member.is_object:
             if isinstance(value, Mapping):
-                self.object(member.member, value, path)
+                self.object(member.kind, value, path)
                 return
-        elif _scalar_fits(member.member, value):
-            if member.member == "uint64" and value < 0:
+        elif _scalar_fits(member.kind, value):
+            if member.kind == "uint64" and value < 0:
                 self.problems.append(
                     f'"{path}" must be {_item_type(member)} >= 0, got {_echo(value)}'
                 )
@@ -148,9 +148,9 @@ def _scalar_fits(kind: str, value: Any) -> bool:
 def _item_type(member: Member) -> str:
     """``int (int64)``, ``string``, ``object (Instance)``: the JSON type and the spec kind."""
     if member.is_object:
-        return f"object ({member.member})"
-    base = _JSON_TYPE_OF_KIND.get(member.member, member.type)
-    return base if base == member.member else f"{base} ({member.member})"
+        return f"object ({member.kind})"
+    base = _JSON_TYPE_OF_KIND.get(member.kind, member.type)
+    return base if base == member.kind else f"{base} ({member.kind})"
 
 
 def _expected(member: Member) -> str:

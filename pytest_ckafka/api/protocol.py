@@ -66,7 +66,7 @@ _INT_RE = re.compile(r"[+-]?[0-9]+\Z")
 _FLOAT_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 _TRUE = frozenset({"true", "1"})
 _FALSE = frozenset({"false", "0"})
-# The scalar kind of a list item (Member.member) -> the member type it parses as.
+# The scalar kind of a list item (Member.kind) -> the member type it parses as.
 _ITEM_TYPES = dict(int64="int", uint64="int", int="int", float="float", double="float", bool="bool")
 _TYPE_WORDS = {"int": "integer", "bool": "boolean", "float": "number"}
 _EXPECTED = {"int": "an integer", "bool": "a boolean (true or false)", "float": "a finite number"}
@@ -439,7 +439,7 @@ def _convert(node: Any, member: Optional[Member], name: str) -> Any:
     if member.type == "object":
         if not isinstance(node, dict):
             _invalid(f"The parameter `{name}` is an object; send its fields as `{name}.<Field>`.")
-        return _convert_object(node, _object_members(member.member), name + ".")
+        return _convert_object(node, _object_members(member.kind), name + ".")
     if not isinstance(node, str):
         _invalid(
             f"The parameter `{name}` is a single {_TYPE_WORDS.get(member.type, 'string')}, "
@@ -452,10 +452,10 @@ def _convert_item(node: Any, member: Member, name: str) -> Any:
     if member.is_object:
         if not isinstance(node, dict):
             _invalid(f"The parameter `{name}` is an object; send its fields as `{name}.<Field>`.")
-        return _convert_object(node, _object_members(member.member), name + ".")
+        return _convert_object(node, _object_members(member.kind), name + ".")
     if not isinstance(node, str):
         _invalid(f"The parameter `{name}` is a single value, but it was sent with sub-fields.")
-    return _scalar(node, _ITEM_TYPES.get(member.member, "string"), name)
+    return _scalar(node, _ITEM_TYPES.get(member.kind, "string"), name)
 
 
 def _object_members(object_name: str) -> Optional[Mapping[str, Member]]:

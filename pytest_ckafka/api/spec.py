@@ -24,7 +24,7 @@ class Member:
     """One member of a request, response or data-type object.
 
     ``type`` is ``string``/``int``/``bool``/``float``/``object``/``list``;
-    ``member`` is the scalar kind (``int64``, ``uint64``, ``datetime``...) or the
+    ``kind`` is the scalar kind (``int64``, ``uint64``, ``datetime``...) or the
     object name for ``object`` and for lists of objects.
 
     What a request member's document states, for the paging members (``Offset``,
@@ -39,7 +39,7 @@ class Member:
 
     name: str
     type: str
-    member: str
+    kind: str
     required: bool = False
     output_required: bool = False
     nullable: bool = False
@@ -55,7 +55,7 @@ class Member:
     @property
     def is_object(self) -> bool:
         """True when the member (or each list item) is a named object."""
-        return self.member not in _SCALAR_MEMBERS
+        return self.kind not in _SCALAR_MEMBERS
 
 
 _SCALAR_MEMBERS = frozenset(
@@ -132,9 +132,11 @@ class Spec:
 
 
 def _member(name: str, raw: Mapping[str, Any]) -> Member:
-    if "filter_names" in raw:
-        raw = {**raw, "filter_names": tuple(raw["filter_names"])}
-    return Member(name=name, **raw)
+    # spec.json names the kind "member" (the API reference's own word for it).
+    fields = {key: value for key, value in raw.items() if key != "member"}
+    if "filter_names" in fields:
+        fields["filter_names"] = tuple(fields["filter_names"])
+    return Member(name=name, kind=raw["member"], **fields)
 
 
 @functools.cache

@@ -159,7 +159,7 @@ def _object_names(spec: Spec) -> frozenset[str]:
         if name in seen:
             continue
         seen.add(name)
-        todo.extend(m.member for m in spec.members(name).values() if m.is_object)
+        todo.extend(m.kind for m in spec.members(name).values() if m.is_object)
     return frozenset(seen)
 
 
@@ -186,11 +186,11 @@ class _Builder:
     def value(self, member: Member, stack: tuple[str, ...]) -> Any:
         """A generated value for ``member``; None only for an optional member at a cycle."""
         if member.is_object:
-            if member.member in stack or len(stack) >= _MAX_DEPTH:
+            if member.kind in stack or len(stack) >= _MAX_DEPTH:
                 if not member.output_required:
                     return None
                 return [] if member.type == "list" else {}
-            item: Any = self.object(member.member, stack)
+            item: Any = self.object(member.kind, stack)
         else:
             item = _scalar(member)
         return [item] if member.type == "list" else item
@@ -233,9 +233,9 @@ class _Builder:
         if not member.is_object:
             coerced = _coerce(member, value)
             return _scalar(member) if coerced is None else coerced
-        if member.member in stack or len(stack) >= _MAX_DEPTH:
+        if member.kind in stack or len(stack) >= _MAX_DEPTH:
             return None
-        return self.complete(member.member, value, stack)
+        return self.complete(member.kind, value, stack)
 
 
 def _scalar(member: Member) -> Any:
@@ -244,7 +244,7 @@ def _scalar(member: Member) -> Any:
         coerced = _coerce(member, member.example)
         if coerced is not None:
             return coerced
-    kind = member.member
+    kind = member.kind
     if kind in _INT_KINDS:
         return 1
     if kind in _FLOAT_KINDS:
@@ -340,7 +340,7 @@ _COERCERS: dict[str, Callable[[Any], Any]] = {
 
 def _coerce(member: Member, value: Any) -> Any:
     """``value`` as ``member``'s scalar kind, or None when it does not convert cleanly."""
-    converter: Callable[[Any], Any] = _COERCERS.get(member.member, _to_string)
+    converter: Callable[[Any], Any] = _COERCERS.get(member.kind, _to_string)
     try:
         return converter(value)
     except (TypeError, ValueError, OverflowError):

@@ -71,7 +71,7 @@ __all__ = ["ckafka_regions", "validate_request"]
 
 _Problem = tuple[str, str]
 
-# Scalar kinds (Member.member) by what is checked; every other member is an object.
+# Scalar kinds (Member.kind) by what is checked; every other member is an object.
 _STRING, _INT64, _UINT64, _BOOL, _FLOAT, _DATETIME, _DATETIME_ISO, _OBJECT = range(8)
 _KINDS = {
     "string": _STRING,
@@ -204,8 +204,8 @@ def _build(spec: Spec, object_name: str, top: bool) -> _Table:
     table = _BUILT[key] = _Table()  # registered first: an object may contain itself
     fields = []
     for member in spec.members(object_name).values():
-        kind = _KINDS.get(member.member, _OBJECT)
-        child = _build(spec, member.member, top=False) if kind == _OBJECT else _NO_TABLE
+        kind = _KINDS.get(member.kind, _OBJECT)
+        child = _build(spec, member.kind, top=False) if kind == _OBJECT else _NO_TABLE
         field = _Field(member.name, kind, member.type == "list", child)
         field.required = member.required
         field.nullable = member.nullable

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ckafka_scrubbers",
+    "has_failed",
     "open_cassette",
     "pytest_configure_node",
     "pytest_runtest_makereport",
     "pytest_unconfigure",
-    "test_failed",
 ]
 
 CASSETTE_OPTIONS = (
@@ -81,7 +81,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def test_failed(request: pytest.FixtureRequest) -> bool:
+def has_failed(request: pytest.FixtureRequest) -> bool:
     """True if the running test (setup or call) has failed so far."""
     return bool(request.node.stash.get(FAILED_KEY, False))
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import pytest
 
 from ..defaults import DEFAULT_MAX_CALLS, DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
-from .cassettes import open_cassette, test_failed
+from .cassettes import has_failed, open_cassette
 from .matrix import add_report_rows
 
 if TYPE_CHECKING:
@@ -101,10 +101,10 @@ def ckafka(
         yield fake
     finally:
         if session is not None:
-            session.close(fake, passed=not test_failed(request))
+            session.close(fake, passed=not has_failed(request))
         fake.stop()
         add_report_rows(request, fake)
-    if not test_failed(request):  # a failed test already shows what went wrong, once
+    if not has_failed(request):  # a failed test already shows what went wrong, once
         fake.verify(assert_all_used=bool(assert_all_used))
 
 
@@ -156,7 +156,7 @@ def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iter
     finally:
         server.stop()
         add_report_rows(request, server)
-    if not test_failed(request):
+    if not has_failed(request):
         server.verify(assert_all_used=assert_all_used)
 
 
