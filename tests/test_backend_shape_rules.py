@@ -69,7 +69,7 @@ def _paged() -> list[tuple[str, str, int]]:
             if name not in PAGE_SIZES:
                 continue
             cases.append((action, name, (member.minimum or 1) - 1))
-            if member.maximum is not None:
+            if member.maximum is not None and not member.clamps:  # documented: read as the max
                 cases.append((action, name, member.maximum + 1))
     return cases
 
@@ -83,6 +83,7 @@ def test_every_paged_stateful_action_is_covered() -> None:
     actions = {action for action, _, _ in _paged()}
     assert actions == {
         "DescribeACL",
+        "DescribeConnectResources",
         "DescribeConsumerGroup",
         "DescribeGroup",
         "DescribeGroupOffsets",
@@ -153,6 +154,14 @@ async def test_validate_false_clamps_the_page_for_the_async_client_too(
     result = (await ckafka_client_async.DescribeInstancesDetail(request)).Result
     assert (len(result.InstanceList), result.TotalCount) == (20, 25)
     assert result.InstanceList[0].InstanceName == "shop-00"
+
+
+def test_a_page_size_above_a_documented_clamp_is_read_as_the_maximum_validated_too() -> None:
+    fake = _seeded(validate=True)
+    for n in range(3):
+        fake.state.add_connect_resource(f"hub-{n}")
+    listed = _answer(fake, "DescribeConnectResources", {"Limit": 1001})["Result"]
+    assert (listed["TotalCount"], len(listed["ConnectResourceList"])) == (3, 3)
 
 
 def test_validate_false_reads_at_most_the_documented_records_per_partition() -> None:
@@ -335,6 +344,28 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         "InvalidParameterValue",
     ),
     ("Business enum", "DescribeRegion", {"Business": "kafka"}, "InvalidParameterValue"),
+    (
+        "connect resource Type",
+        "CreateConnectResource",
+        {"ResourceName": "db", "Type": "MYSQLL"},
+        "InvalidParameterValue",
+    ),
+    (
+        "connect resource parameters for its Type",
+        "CreateConnectResource",
+        {"ResourceName": "db", "Type": "MYSQL"},
+        "MissingParameter",
+    ),
+    (
+        "Kafka connection NetworkType",
+        "CreateConnectResource",
+        {
+            "ResourceName": "kafka",
+            "Type": "KAFKA",
+            "KafkaConnectParam": {"SelfBuilt": True, "NetworkType": "LAN"},
+        },
+        "InvalidParameterValue",
+    ),
 ]
 
 

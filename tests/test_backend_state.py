@@ -219,12 +219,33 @@ def test_seeded_routes_of_every_vip_type_are_ones_create_route_makes() -> None:
     ]
 
 
+def test_a_seeded_connect_resource_is_one_create_connect_resource_makes() -> None:
+    assert set(_defaults(State.add_connect_resource)) == {
+        "name", "resource_type", "params", "description", "tags", "resource_id", "region",
+        "account",
+    }  # fmt: skip
+    seeding = CKafka()
+    seeded = seeding.state.connect_resource(seeding.state.add_connect_resource())
+    creating = CKafka()
+    request = {
+        "ResourceName": seeded.name,
+        "Type": seeded.type,
+        "Description": seeded.description,
+        "KafkaConnectParam": seeded.params,
+    }
+    resource_id = _call(creating, "CreateConnectResource", request)["Result"]["ResourceId"]
+    created = creating.state.connect_resource(resource_id)
+    kept = ("name", "type", "description", "params", "tags", "status")
+    assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
+
+
 # Seeding helpers with no create action, and why.
 _NO_CREATE_ACTION = {
     "add_group": "consumers make groups, not the API (the fake has no CreateConsumer state)",
     "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
 }
 _COVERED = {
+    "add_connect_resource",
     "add_instance",
     "add_topic",
     "add_user",

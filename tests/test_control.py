@@ -12,6 +12,7 @@ from pytest_ckafka import CKafka
 from pytest_ckafka.api import strict_json
 from pytest_ckafka.api.limits import MAX_DEPTH
 from pytest_ckafka.api.spec import load_spec
+from pytest_ckafka.backend import State
 from pytest_ckafka.clock import Clock
 from pytest_ckafka.exceptions import CKafkaUsageError
 from pytest_ckafka.server import control as control_module
@@ -364,10 +365,14 @@ def test_state_seed_list_is_all_or_none_with_a_suggestion() -> None:
         'seed[1] (topic): missing "name"',
     )
     assert fake.state.instances() == []
+    # Every State.add_KIND is a kind (the families add theirs), and configure.
+    kinds = sorted(["configure", *(n[4:] for n in dir(State) if n.startswith("add_"))])
+    assert {"acl", "group", "instance", "messages", "route", "topic", "user"} <= set(kinds)
     assert error_of(fake, "POST", "/_ckafka/state", {"add": "instanse"}) == (
         400,
-        'seed[0]: unknown seed kind "instanse": did you mean "instance"? Valid choices: acl, '
-        "configure, group, instance, messages, route, topic, user.",
+        'seed[0]: unknown seed kind "instanse": did you mean "instance"? Valid choices: '
+        + ", ".join(kinds)
+        + ".",
     )
     assert error_of(fake, "POST", "/_ckafka/state", {"add": "instance", "colour": "red"}) == (
         400,

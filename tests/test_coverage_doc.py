@@ -26,6 +26,8 @@ REQUIRED = {
     "messages": "FetchMessageByOffset FetchMessageListByOffset FetchMessageListByTimestamp "
     "SendMessage",
     "sales": "DescribeRegion DescribeCkafkaZone DescribeTaskStatus",
+    "connect": "CreateConnectResource DescribeConnectResource DescribeConnectResources "
+    "ModifyConnectResource DeleteConnectResource",
 }
 
 

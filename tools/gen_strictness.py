@@ -36,6 +36,8 @@ def _page_row(action: str, member: Member) -> str:
         said.append(f"at most {high}")
     if high is None:
         refused, relaxed = f"below {low}", f"reads it as {low}"
+    elif member.clamps:
+        refused, relaxed = f"below {low}, reads more as {high}", "clamps it into range"
     else:
         refused, relaxed = f"outside {low} to {high}", "clamps it into range"
     real = CLAMPS if member.clamps else UNKNOWN

@@ -27,6 +27,7 @@ __all__ = ["DEFAULT_ACCOUNT", "Backend", "stateful_actions"]
 # The families register their handlers when imported.
 from . import (  # noqa: F401  (imported for their registrations)
     acls,
+    connect,
     groups,
     instances,
     messages,
@@ -172,6 +173,10 @@ class Backend:
         task = Task(next(self._flows), kind, instance_id, now)
         store.tasks[task.flow_id] = task
         return task
+
+    def due(self, since: float, seen: int, now: float) -> bool:
+        """True when asynchronous work started at ``since`` and seen ``seen`` times is done."""
+        return self._due(since, seen, now)
 
     def _due(self, created_at: float, seen: int, now: float) -> bool:
         if seen >= self.ready_after_describes:

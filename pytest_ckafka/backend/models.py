@@ -19,6 +19,8 @@ from typing import Any, Optional
 
 __all__ = [
     "Acl",
+    "ConnectResource",
+    "DatahubTask",
     "Group",
     "Instance",
     "Message",
@@ -182,6 +184,60 @@ class Task:
 
 
 @dataclass
+class ConnectResource:
+    """A connector connection (DataHub "connect resource"): where a task reads or writes.
+
+    ``params`` is the request's ``<Kind>ConnectParam`` member as sent (passwords
+    included, to keep them: answers never show them); ``status`` 1 is running.
+    """
+
+    resource_id: str
+    name: str
+    type: str
+    created_at: float
+    description: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    tags: list[dict[str, str]] = field(default_factory=list)
+    status: int = 1
+
+
+@dataclass
+class DatahubTask:
+    """A DataHub (connector) task and where it is in its status machine.
+
+    ``status`` follows the API: 0 creating, 1 running, 2 deleting, 5 pausing,
+    6 paused, 8 resuming (-1, 4, 7 and 9 are the failures). A transitional
+    status (0, 2, 5, 8) settles after the backend's ``ready_after_describes``
+    describes (``describes`` counts them since ``changed_at``) or
+    ``ready_after_seconds`` on the clock, or once DescribeTaskStatus reports its
+    ``flow_id`` done. ``source`` and ``target`` are the ``DatahubResource``
+    members as sent; ``resource_ids`` the connect resources the task uses.
+    """
+
+    task_id: str
+    name: str
+    task_type: str
+    created_at: float
+    datahub_id: str = ""
+    kind: str = "CreateDatahubTask"
+    status: int = 0
+    changed_at: float = 0.0
+    describes: int = 0
+    flow_id: int = 0
+    source: dict[str, Any] = field(default_factory=dict)
+    target: dict[str, Any] = field(default_factory=dict)
+    resource_ids: list[str] = field(default_factory=list)
+    description: str = ""
+    schema_id: str = ""
+    tags: list[dict[str, str]] = field(default_factory=list)
+    task_max: int = 1
+    sync_throttle_limit: int = 20
+    auto_expand: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Other create members, by request name (TransformParam, TopicList, Prefix...)."""
+
+
+@dataclass
 class RegionStore:
     """Everything one account has in one region."""
 
@@ -189,6 +245,8 @@ class RegionStore:
     tasks: dict[int, Task] = field(default_factory=dict)
     sent: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """What SendMessage delivered, by DataHubId, in order."""
+    connect_resources: dict[str, ConnectResource] = field(default_factory=dict)
+    datahub_tasks: dict[str, DatahubTask] = field(default_factory=dict)
 
     def is_empty(self) -> bool:
         """True when the store holds nothing at all (a state dump leaves it out)."""

@@ -41,7 +41,7 @@ def bounded_number(
 
     ``default`` and ``minimum`` stand in where the document states none. Out of
     bounds is refused (``InvalidParameterValue``), or clamped into them when
-    validation is off.
+    validation is off; above a maximum the document says is clamped, clamped.
     """
     facts = load_spec().input_members(ctx.action)[member]
     low = minimum if facts.minimum is None else facts.minimum
@@ -51,6 +51,8 @@ def bounded_number(
     if value is None:  # a handler bug: the call site must give the undocumented default
         raise RuntimeError(f"{ctx.action}: `{member}` has no documented default; pass one")
     number = int(value)
+    if facts.clamps and high is not None and number > high:
+        return high  # the document says so: "above the maximum, the maximum"
     if number < low or (high is not None and number > high):
         bound = f"between {low} and {high}" if high is not None else f"{low} or more"
         ctx.reject_shape(f"The parameter `{member}` must be {bound}, got {number}.")

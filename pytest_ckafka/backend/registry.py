@@ -81,6 +81,8 @@ class BackendView(Protocol):
 
     def poll(self, task: Task, now: float) -> None: ...
 
+    def due(self, since: float, seen: int, now: float) -> bool: ...
+
 
 class Context:
     """One call as a handler sees it: the request, the caller's store, the clock.

@@ -29,6 +29,7 @@ from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
 from .models import Acl, Group, Instance, Message, Partition, Route, Task, Topic, User
 from .state_base import StateBase
+from .state_connect import ConnectState
 
 __all__ = ["MessageLike", "State"]
 
@@ -64,6 +65,7 @@ _ROUTE_ACCESS_TYPES = {_VPC_ROUTE: 1, 1: 3, 7: 0}
 class State(
     # the families' seeding and inspection: one mixin per family module (state_*.py),
     # each a subclass of StateBase, listed here BEFORE StateBase (else no valid MRO)
+    ConnectState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
