@@ -296,3 +296,22 @@ def test_a_state_dump_keeps_connect_resources(ckafka: CKafkaMock, ckafka_client:
     assert ckafka.state.dump() == dumped
     shown = result(ckafka_client, "DescribeConnectResource", ResourceId=resource_id)
     assert shown["MySQLConnectParam"]["UserName"] == "root"
+
+
+def test_a_resource_a_task_uses_cannot_be_deleted(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    resource_id = _create_mysql(ckafka_client)
+    dumped = ckafka.state.dump()
+    task = {"task_id": "task-1a2b3c4d", "name": "t", "task_type": "SOURCE", "created_at": 0}
+    dumped["stores"][0]["datahub_tasks"] = {
+        "task-1a2b3c4d": {**task, "resource_ids": [resource_id]}
+    }
+    ckafka.state.load(dumped)
+    before = ckafka.state.dump()
+    assert failure(ckafka_client, "DeleteConnectResource", ResourceId=resource_id) == (
+        "ResourceInUse",
+        f"The connect resource `{resource_id}` is used by DataHub task `task-1a2b3c4d`; "
+        "delete the task first (DeleteDatahubTask).",
+    )
+    assert ckafka.state.dump() == before
+    listed = result(ckafka_client, "DescribeConnectResources")["ConnectResourceList"]
+    assert listed[0]["DatahubTaskCount"] == 1
