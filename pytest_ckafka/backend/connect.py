@@ -218,7 +218,7 @@ def _view(ctx: Context, resource: ConnectResource, object_name: str) -> Body:
         member = param_member(resource.type)
         # A password is kept to connect, never answered: the member is there, empty.
         shown = {k: v for k, v in resource.params.items() if k != "Password"}
-        output = {n: m.member for n, m in _members(object_name).items()}
+        output = {n: m.kind for n, m in _members(object_name).items()}
         if member in output:
             body[member] = complete(output[member], shown)
     return complete(object_name, body)

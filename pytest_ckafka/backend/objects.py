@@ -26,8 +26,8 @@ def _empty(member: Member) -> Any:
     if member.type == "list":
         return []
     if member.is_object:
-        return complete(member.member, {})
-    return _EMPTY.get(member.member, 0 if "int" in member.member else "")
+        return complete(member.kind, {})
+    return _EMPTY.get(member.kind, 0 if "int" in member.kind else "")
 
 
 def complete(object_name: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -48,9 +48,9 @@ def complete(object_name: str, values: Mapping[str, Any]) -> dict[str, Any]:
                 body[name] = _empty(member)
             continue
         if member.is_object and member.type == "list":
-            body[name] = [complete(member.member, item) for item in value]
+            body[name] = [complete(member.kind, item) for item in value]
         elif member.is_object:
-            body[name] = complete(member.member, value)
+            body[name] = complete(member.kind, value)
         else:
             body[name] = value
     return body
@@ -63,7 +63,7 @@ def member_objects(object_name: str, suffix: str) -> dict[str, str]:
     'KafkaParam'
     """
     return {
-        name: member.member
+        name: member.kind
         for name, member in load_spec().members(object_name).items()
         if name.endswith(suffix) and member.is_object
     }
