@@ -46,6 +46,7 @@ def _seeded(*, validate: bool, topics: int = 1, messages: int = 30) -> CKafka:
         fake.state.add_topic(INSTANCE, "orders" if n == 0 else f"t{n:03d}")
     fake.state.add_messages(INSTANCE, "orders", [f"m{n}" for n in range(messages)])
     fake.state.add_group(INSTANCE, "billing", offsets={"orders": [0]})
+    fake.state.add_acl_rule(INSTANCE, "readers")
     return fake
 
 
@@ -214,6 +215,15 @@ _NETWORK = {"VpcId": "vpc-1a2b3c4d", "SubnetId": "subnet-1a2b3c4d", "ZoneId": 10
 _TOPIC = {"InstanceId": INSTANCE, "TopicName": "audit", "PartitionNum": 1, "ReplicaNum": 2}
 _ROUTE = {"InstanceId": INSTANCE, "VipType": 3, **_NETWORK}
 _ROUTE.pop("ZoneId")
+_ACL_RULE = {
+    "InstanceId": INSTANCE,
+    "ResourceType": "Topic",
+    "PatternType": "PRESET",
+    "RuleName": "writers",
+    "RuleList": [
+        {"Operation": "Write", "PermissionType": "Allow", "Host": "*", "Principal": "User:*"}
+    ],
+}
 
 # (rule, action, params breaking it, the code a validated call answers)
 SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
@@ -364,6 +374,34 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
             "Type": "KAFKA",
             "KafkaConnectParam": {"SelfBuilt": True, "NetworkType": "LAN"},
         },
+        "AclRule ResourceType enum",
+        "CreateAclRule",
+        {**_ACL_RULE, "ResourceType": "Group"},
+        "InvalidParameterValue",
+    ),
+    (
+        "AclRule PatternType enum",
+        "CreateAclRule",
+        {**_ACL_RULE, "PatternType": "LITERAL"},
+        "InvalidParameterValue",
+    ),
+    (
+        "PREFIXED rule without Pattern",
+        "CreateAclRule",
+        {**_ACL_RULE, "PatternType": "PREFIXED"},
+        "MissingParameter",
+    ),
+    ("IsApplied enum", "CreateAclRule", {**_ACL_RULE, "IsApplied": 2}, "InvalidParameterValue"),
+    (
+        "IsApplied enum on modify",
+        "ModifyAclRule",
+        {"InstanceId": INSTANCE, "RuleName": "readers", "IsApplied": 2},
+        "InvalidParameterValue",
+    ),
+    (
+        "PatternType filter enum",
+        "DescribeAclRule",
+        {"InstanceId": INSTANCE, "PatternType": "ANY"},
         "InvalidParameterValue",
     ),
 ]

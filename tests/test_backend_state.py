@@ -80,6 +80,7 @@ _NOT_REQUESTED = {
     "acls": "added later",
     "routes": "added later",
     "describes": "counts describe calls",
+    "acl_rules": "added later",
 }
 _CREATE = {"PREPAID": "CreateInstancePre", "POSTPAID_BY_HOUR": "CreatePostPaidInstance"}
 # Members a create needs that the model does not keep.
@@ -251,12 +252,53 @@ _COVERED = {
     "add_user",
     "add_acl",
     "add_route",
+    "add_acl_rule",
 }
 
 
 def test_every_seeding_helper_is_checked_against_its_create_action() -> None:
     helpers = {name for name in dir(State) if name.startswith("add_")}
     assert helpers == _COVERED | set(_NO_CREATE_ACTION)
+
+
+def test_a_seeded_acl_rule_is_one_create_acl_rule_makes() -> None:
+    assert set(_defaults(State.add_acl_rule)) == {
+        "rules",
+        "pattern_type",
+        "pattern",
+        "is_applied",
+        "comment",
+    }
+    seeding, creating = _fresh(), _fresh()
+    for fake in (seeding, creating):
+        fake.state.add_topic(INSTANCE, "orders")
+    seeding.state.add_acl_rule(INSTANCE, "readers")
+    (seeded,) = seeding.state.acl_rules(INSTANCE)
+    _call(
+        creating,
+        "CreateAclRule",
+        {
+            "InstanceId": INSTANCE,
+            "ResourceType": "Topic",
+            "RuleName": seeded.name,
+            "PatternType": seeded.pattern_type,
+            "IsApplied": seeded.is_applied,
+            "Comment": seeded.comment,
+            "RuleList": [
+                {
+                    "Operation": e["operation"],
+                    "PermissionType": e["permissionType"],
+                    "Host": e["host"],
+                    "Principal": e["principal"],
+                }
+                for e in seeded.entries
+            ],
+        },
+    )
+    (created,) = creating.state.acl_rules(INSTANCE)
+    kept = ("name", "pattern_type", "pattern", "entries", "is_applied", "comment", "topics")
+    assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
+    assert creating.state.acls(INSTANCE) == seeding.state.acls(INSTANCE)
 
 
 def test_a_seeded_group_defaults_to_a_state_describe_group_filters_on() -> None:

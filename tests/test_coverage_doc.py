@@ -28,6 +28,7 @@ REQUIRED = {
     "sales": "DescribeRegion DescribeCkafkaZone DescribeTaskStatus",
     "connect": "CreateConnectResource DescribeConnectResource DescribeConnectResources "
     "ModifyConnectResource DeleteConnectResource",
+    "acl_rules": "CreateAclRule DescribeAclRule ModifyAclRule DeleteAclRule",
 }
 
 

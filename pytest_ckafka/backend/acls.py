@@ -18,7 +18,15 @@ from .models import Acl, Instance
 from .paging import count_and_page, keep, matches, window
 from .registry import Body, Context, answers
 
-__all__ = ["batch_create_acl", "create_acl", "delete_acl", "describe_acl"]
+__all__ = [
+    "RULE_OPERATIONS",
+    "RULE_PERMISSIONS",
+    "batch_create_acl",
+    "create_acl",
+    "delete_acl",
+    "describe_acl",
+    "rule_info",
+]
 
 TOPIC, GROUP, CLUSTER = 2, 3, 4
 _RESOURCE_TYPES = {TOPIC: "TOPIC", GROUP: "GROUP", CLUSTER: "CLUSTER"}
@@ -42,9 +50,9 @@ _VALID_OPERATIONS = {
     CLUSTER: (2, 5, 7, 8, 9, 10, 11, 12),
 }
 _PERMISSIONS = {2: "DENY", 3: "ALLOW"}
-# BatchCreateAcl's AclRuleInfo spells the enums as words.
-_RULE_OPERATIONS = {"All": 2, "Read": 3, "Write": 4}
-_RULE_PERMISSIONS = {"Deny": 2, "Allow": 3}
+# AclRuleInfo (BatchCreateAcl, CreateAclRule) spells the enums as words.
+RULE_OPERATIONS = {"All": 2, "Read": 3, "Write": 4}
+RULE_PERMISSIONS = {"Deny": 2, "Allow": 3}
 # Kafka has one cluster resource, always named "kafka-cluster"; the reference
 # lets ResourceName be empty for it.
 _CLUSTER_NAME = "kafka-cluster"
@@ -84,16 +92,9 @@ def batch_create_acl(ctx: Context) -> Body:
     # Empty lists never get here (request validation); an empty name can.
     if "" in names:
         ctx.reject_shape("The parameter `ResourceNames` has an empty name.")
-    parsed = []
-    for index, rule in enumerate(rules):
-        where = f"RuleList.{index}"
-        operation = _word(ctx, f"{where}.Operation", rule.get("Operation"), _RULE_OPERATIONS)
-        permission = _word(
-            ctx, f"{where}.PermissionType", rule.get("PermissionType"), _RULE_PERMISSIONS
-        )
-        principal = str(rule.get("Principal") or _ANY_USER)
-        _check_principal(ctx, instance, principal, member=f"{where}.Principal")
-        parsed.append((operation, permission, principal, str(rule.get("Host") or "*")))
+    parsed = [
+        rule_info(ctx, instance, rule, f"RuleList.{index}") for index, rule in enumerate(rules)
+    ]
     _add(
         instance,
         [
@@ -158,6 +159,17 @@ def delete_acl(ctx: Context) -> Body:
 
 
 # -- shared --------------------------------------------------------------------------------
+
+
+def rule_info(
+    ctx: Context, instance: Instance, rule: Mapping[str, object], where: str
+) -> tuple[int, int, str, str]:
+    """One AclRuleInfo at ``where`` (``RuleList.0``): operation, permission, principal, host."""
+    operation = _word(ctx, f"{where}.Operation", rule.get("Operation"), RULE_OPERATIONS)
+    permission = _word(ctx, f"{where}.PermissionType", rule.get("PermissionType"), RULE_PERMISSIONS)
+    principal = str(rule.get("Principal") or _ANY_USER)
+    _check_principal(ctx, instance, principal, member=f"{where}.Principal")
+    return operation, permission, principal, str(rule.get("Host") or "*")
 
 
 def _enums(ctx: Context) -> tuple[int, int, int]:

@@ -26,6 +26,7 @@ __all__ = ["DEFAULT_ACCOUNT", "Backend", "stateful_actions"]
 
 # The families register their handlers when imported.
 from . import (  # noqa: F401  (imported for their registrations)
+    acl_rules,
     acls,
     connect,
     groups,
@@ -227,7 +228,11 @@ class Backend:
             n
             for store in loaded.values()
             for instance in store.instances.values()
-            for n in (*(u.user_id for u in instance.users.values()), *instance.routes)
+            for n in (
+                *(u.user_id for u in instance.users.values()),
+                *instance.routes,
+                *(r.rule_id for r in instance.acl_rules.values()),
+            )
         ]
         with self.lock:
             self._stores = loaded

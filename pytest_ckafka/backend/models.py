@@ -19,6 +19,7 @@ from typing import Any, Optional
 
 __all__ = [
     "Acl",
+    "AclRule",
     "ConnectResource",
     "DatahubTask",
     "Group",
@@ -110,6 +111,31 @@ class Acl:
 
 
 @dataclass
+class AclRule:
+    """A named ACL rule (CreateAclRule) and the topics it was applied to.
+
+    ``entries`` are its AclRuleInfo quadruples in DescribeAclRule's ``AclList``
+    words (``{"host", "operation", "permissionType", "principal"}``). A
+    ``PREFIXED`` rule applies to every topic whose name starts with ``pattern``,
+    now and later; a ``PRESET`` one to the topics created (or modified) with its
+    name, and with ``is_applied`` 1 to every topic created after. ``made`` holds
+    the ACLs it added to the instance, which deleting it removes.
+    """
+
+    rule_id: int
+    name: str
+    pattern_type: str
+    pattern: str
+    entries: list[dict[str, str]]
+    created_at: float
+    updated_at: float
+    is_applied: int = 0
+    comment: str = ""
+    topics: list[str] = field(default_factory=list)
+    made: list[Acl] = field(default_factory=list)
+
+
+@dataclass
 class Route:
     """An access route (VipType 3 is the VPC network, 1 the public network)."""
 
@@ -165,6 +191,7 @@ class Instance:
     acls: list[Acl] = field(default_factory=list)
     routes: dict[int, Route] = field(default_factory=dict)
     describes: int = 0
+    acl_rules: dict[str, AclRule] = field(default_factory=dict)
 
 
 @dataclass

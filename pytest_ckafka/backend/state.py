@@ -27,7 +27,9 @@ from ..api.limits import check_data
 from ..api.spec import load_spec
 from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
+from .acl_rules import apply_rule, rules_for_new_topic
 from .models import Acl, Group, Instance, Message, Partition, Route, Task, Topic, User
+from .state_acl_rules import AclRuleState
 from .state_base import StateBase
 from .state_connect import ConnectState
 
@@ -51,6 +53,7 @@ _INSTANCE_FIELDS = tuple(
         "acls",
         "routes",
         "describes",
+        "acl_rules",
     }
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
@@ -66,6 +69,7 @@ class State(
     # the families' seeding and inspection: one mixin per family module (state_*.py),
     # each a subclass of StateBase, listed here BEFORE StateBase (else no valid MRO)
     ConnectState,
+    AclRuleState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
@@ -203,6 +207,13 @@ class State(
                 copy.deepcopy(config),
             )
             instance.topics[name] = topic
+            # The ACL rules CreateTopic would apply: prefix matches, presets for new
+            # topics, and the preset it names with EnableAclRule=1.
+            named = instance.acl_rules.get(str(config.get("AclRuleName")))
+            if config.get("EnableAclRule") != 1 or (named and named.pattern_type != "PRESET"):
+                named = None
+            for rule in rules_for_new_topic(instance, name, named):
+                apply_rule(instance, rule, name)
         return topic.topic_id
 
     def add_messages(

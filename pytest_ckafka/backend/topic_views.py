@@ -8,6 +8,8 @@ or their shared ``Config``. They read the model and never change it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .models import Topic
 from .registry import Body
 
@@ -77,8 +79,12 @@ def topic_detail(topic: Topic) -> Body:
     }
 
 
-def topic_attributes(topic: Topic) -> Body:
-    """DescribeTopicAttributes' ``TopicAttributesResponse``: partitions, whitelist, quotas."""
+def topic_attributes(topic: Topic, acl_rules: Sequence[Body] = ()) -> Body:
+    """DescribeTopicAttributes' ``TopicAttributesResponse``: partitions, whitelist, quotas.
+
+    ``acl_rules`` are the preset ACL rules applied to the topic (``AclRule`` objects);
+    any makes ``EnableAclRule`` 1.
+    """
     config = topic.config
     return {
         "TopicId": topic.topic_id,
@@ -98,8 +104,8 @@ def topic_attributes(topic: Topic) -> Body:
             }
             for index in range(topic.partition_num)
         ],
-        "EnableAclRule": int(config.get("EnableAclRule", 0)),
-        "AclRuleList": [],  # preset ACL rules are not modelled
+        "EnableAclRule": 1 if acl_rules else int(config.get("EnableAclRule", 0)),
+        "AclRuleList": [dict(rule) for rule in acl_rules],
         "QuotaConfig": {
             "QuotaProducerByteRate": config.get("QuotaProducerByteRate"),
             "QuotaConsumerByteRate": config.get("QuotaConsumerByteRate"),

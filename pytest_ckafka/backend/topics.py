@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
+from .acl_rules import apply_rule, named_rule, preset_rules_of, rules_for_new_topic
 from .errors import ApiError
 from .models import Instance, Partition, Topic
 from .paging import count_and_page, filter_values, keep, matches, page, window
@@ -43,9 +44,19 @@ _BATCH_MAX = 10
 _APPLIED = "ok[apply success]"  # the ReturnMessage/Message of the documented examples
 
 
-def _acl_rule_test(ctx: Context) -> list[Any]:
+def _acl_rule_test(ctx: Context, instance: Instance) -> list[Any]:
     name = ctx.get("AclRuleName")
-    return [lambda t: t.config.get("AclRuleName") == name] if name else []
+    if not name:
+        return []
+    rule = instance.acl_rules.get(name)
+    applied = set(rule.topics) if rule else set()
+    # A topic seeded with the switch on and a name no rule has (yet) matches by that name.
+    return [
+        lambda t: (
+            t.name in applied
+            or (t.config.get("EnableAclRule") == 1 and t.config.get("AclRuleName") == name)
+        )
+    ]
 
 
 # -- handlers -----------------------------------------------------------------------------
@@ -81,6 +92,7 @@ def create_topic(ctx: Context) -> Body:
             f"its limit; delete one before creating `{name}`.",
         )
     check_partition_budget(instance, name, partitions)
+    named = named_rule(ctx, instance)
     topic = Topic(
         ctx.new_id("topic"),
         name,
@@ -91,6 +103,8 @@ def create_topic(ctx: Context) -> Body:
         config,
     )
     instance.topics[name] = topic
+    for rule in rules_for_new_topic(instance, name, named):
+        apply_rule(instance, rule, name)
     return {"Result": {"TopicId": topic.topic_id}}
 
 
@@ -101,7 +115,7 @@ def describe_topic(ctx: Context) -> Body:
     offset, limit = window(ctx)
     word = ctx.get("SearchWord")
     # A plain substring test: matches() is the same for a SearchWord, without a call per name.
-    tests = [*_acl_rule_test(ctx), *([lambda t: word in t.name] if word else [])]
+    tests = [*_acl_rule_test(ctx, instance), *([lambda t: word in t.name] if word else [])]
     topics: Iterable[Topic] = instance.topics.values()
     total = None if tests else len(instance.topics)
     count, selected = count_and_page(keep(topics, *tests), total, offset, limit)
@@ -136,7 +150,7 @@ def describe_topic_detail(ctx: Context) -> Body:
     instance = ctx.instance()
     offset, limit = window(ctx)
     filters = filter_values(ctx)
-    tests = _acl_rule_test(ctx)
+    tests = _acl_rule_test(ctx, instance)
     word = ctx.get("SearchWord")
     if word:
         ignore_case = bool(ctx.get("SearchWordIgnoreCaseFlag", False))
@@ -158,7 +172,8 @@ def describe_topic_detail(ctx: Context) -> Body:
 def describe_topic_attributes(ctx: Context) -> Body:
     """One topic's id, create time, note, partitions, replicas and configuration."""
     instance = ctx.instance()
-    return {"Result": topic_attributes(ctx.topic(instance))}
+    topic = ctx.topic(instance)
+    return {"Result": topic_attributes(topic, preset_rules_of(instance, topic.name))}
 
 
 @answers("ModifyTopicAttributes")
@@ -171,10 +186,13 @@ def modify_topic_attributes(ctx: Context) -> Body:
     note = ctx.get("Note")
     ctx.check_shape(check_values, {"ReplicaNum": replicas, "Note": note, **changes})
     ctx.check_shape(check_topic, topic.name, replicas, {**topic.config, **changes})
+    named = named_rule(ctx, instance)
     topic.config.update(changes)
     topic.replica_num = replicas
     if note is not None:
         topic.note = str(note)
+    if named is not None:
+        apply_rule(instance, named, topic.name)
     return ctx.operate()
 
 
