@@ -374,6 +374,9 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
             "Type": "KAFKA",
             "KafkaConnectParam": {"SelfBuilt": True, "NetworkType": "LAN"},
         },
+        "InvalidParameterValue",
+    ),
+    (
         "AclRule ResourceType enum",
         "CreateAclRule",
         {**_ACL_RULE, "ResourceType": "Group"},
