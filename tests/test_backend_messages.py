@@ -14,6 +14,8 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
 from pytest_ckafka import CKafkaMock
 from pytest_ckafka.backend.errors import allowed_codes
 from pytest_ckafka.backend.messages import SEND_LIMIT
+from pytest_ckafka.exceptions import CKafkaUsageError
+from pytest_ckafka.server.seeding import apply_seeds
 
 T0 = 1_700_000_000_000  # a 13-digit millisecond timestamp
 DATAHUB = "datahub-meuh9nhn"
@@ -107,6 +109,39 @@ def test_fetch_by_offset_returns_the_record(
     assert record.Headers is None
     other = _by_offset(ckafka_client, instance_id, 1, 1)
     assert (other.Partition, other.Offset, other.Key, other.Value) == (1, 1, "", "no key")
+
+
+def test_seeded_headers_are_answered_by_every_fetch(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    headers = {"trace-id": "abc", "source": "電商"}
+    message = {"key": "h", "value": "with headers", "timestamp": T0 + 900, "headers": headers}
+    (offset,) = ckafka.state.add_messages(instance_id, "orders", [message], partition=1)
+    assert ckafka.state.messages(instance_id, "orders", 1)[offset].headers == headers
+    text = '{"trace-id":"abc","source":"電商"}'  # the Headers member is a string: JSON
+    assert _by_offset(ckafka_client, instance_id, 1, offset).Headers == text
+    listed = _list_by_offset(ckafka_client, instance_id, 1, 0)
+    # The lists leave out key and value, not the headers their document does not name.
+    assert [(r.Key, r.Headers) for r in listed] == [(None, None), (None, None), (None, text)]
+    request = _request(models.FetchMessageListByTimestampRequest, instance_id, Partition=1)
+    request.StartTime = T0 + 800
+    by_time = ckafka_client.FetchMessageListByTimestamp(request).Result
+    assert (by_time[-1].Offset, by_time[-1].Headers) == (offset, text)
+
+
+def test_headers_are_seeded_as_a_mapping_of_strings(ckafka: CKafkaMock, instance_id: str) -> None:
+    bad = [{"value": "v", "headers": ["trace-id", "abc"]}]
+    with pytest.raises(CKafkaUsageError) as info:
+        ckafka.state.add_messages(instance_id, "orders", bad)
+    assert str(info.value) == (
+        "a message's headers are a mapping of names to values, got ['trace-id', 'abc']"
+    )
+    seed = {"add": "messages", "instance_id": instance_id, "topic": "orders"}
+    seed["messages"] = [{"value": "v", "headers": {"n": 1}}]
+    with pytest.raises(CKafkaUsageError) as info:
+        apply_seeds(ckafka.state, seed)
+    assert str(info.value) == "seed[0].messages[0].headers.n: expected a string, got 1"
+    assert len(ckafka.state.messages(instance_id, "orders")) == 25
 
 
 def test_fetch_by_offset_sees_messages_added_later(

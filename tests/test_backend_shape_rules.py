@@ -58,6 +58,7 @@ _REQUIRED = {
     "Topic": "orders",
     "Partition": 0,
     "Offset": 0,
+    "TopicName": "orders",
 }
 
 
@@ -93,6 +94,7 @@ def test_every_paged_stateful_action_is_covered() -> None:
         "DescribeRegion",
         "DescribeTopic",
         "DescribeTopicDetail",
+        "DescribeTopicSubscribeGroup",
         "DescribeUser",
         "FetchMessageListByOffset",
         "FetchMessageListByTimestamp",
@@ -405,6 +407,49 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         "PatternType filter enum",
         "DescribeAclRule",
         {"InstanceId": INSTANCE, "PatternType": "ANY"},
+        "InvalidParameterValue",
+    ),
+    (
+        "GroupName not empty",
+        "CreateConsumer",
+        {"InstanceId": INSTANCE, "GroupName": "", "TopicName": "orders"},
+        "InvalidParameterValue",
+    ),
+    (
+        "a topic to subscribe to",
+        "CreateConsumer",
+        {"InstanceId": INSTANCE, "GroupName": "mailer"},
+        "MissingParameter",
+    ),
+    (
+        "partition listed twice",
+        "BatchModifyGroupOffsets",
+        {
+            "InstanceId": INSTANCE,
+            "GroupName": "billing",
+            "Partitions": [{"Partition": 0, "Offset": 1}, {"Partition": 0, "Offset": 2}],
+        },
+        "InvalidParameterValue.RepetitionValue",
+    ),
+    (
+        "topic listed twice",
+        "BatchModifyGroupOffsets",
+        {
+            "InstanceId": INSTANCE,
+            "GroupName": "billing",
+            "TopicName": ["orders", "orders"],
+            "Partitions": [{"Partition": 0, "Offset": 1}],
+        },
+        "InvalidParameterValue.RepetitionValue",
+    ),
+    (
+        "offset 0 or more",
+        "BatchModifyGroupOffsets",
+        {
+            "InstanceId": INSTANCE,
+            "GroupName": "billing",
+            "Partitions": [{"Partition": 0, "Offset": -1}],
+        },
         "InvalidParameterValue",
     ),
 ]

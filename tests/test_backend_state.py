@@ -242,11 +242,13 @@ def test_a_seeded_connect_resource_is_one_create_connect_resource_makes() -> Non
 
 # Seeding helpers with no create action, and why.
 _NO_CREATE_ACTION = {
-    "add_group": "consumers make groups, not the API (the fake has no CreateConsumer state)",
     "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
+    "add_group_member": "consumers join groups, not the API",
+    "add_connection": "producers connect to topics, not the API",
 }
 _COVERED = {
     "add_connect_resource",
+    "add_group",
     "add_instance",
     "add_topic",
     "add_user",
@@ -299,6 +301,20 @@ def test_a_seeded_acl_rule_is_one_create_acl_rule_makes() -> None:
     kept = ("name", "pattern_type", "pattern", "entries", "is_applied", "comment", "topics")
     assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
     assert creating.state.acls(INSTANCE) == seeding.state.acls(INSTANCE)
+
+
+def test_a_seeded_group_is_one_create_consumer_makes() -> None:
+    assert set(_defaults(State.add_group)) == {"offsets", "state", "protocol", "assignor"}
+    seeding, creating = _fresh(), _fresh()
+    for fake in (seeding, creating):
+        fake.state.add_topic(INSTANCE, "orders", partitions=2)
+        fake.state.add_messages(INSTANCE, "orders", ["a", "b"])
+    # CreateConsumer commits the log end of every partition of its topic.
+    seeding.state.add_group(INSTANCE, "billing", offsets={"orders": [2, 0]})
+    seeded = seeding.state.group(INSTANCE, "billing")
+    request = {"InstanceId": INSTANCE, "GroupName": "billing", "TopicName": "orders"}
+    _call(creating, "CreateConsumer", request)
+    assert creating.state.group(INSTANCE, "billing") == seeded
 
 
 def test_a_seeded_group_defaults_to_a_state_describe_group_filters_on() -> None:

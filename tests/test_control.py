@@ -548,7 +548,7 @@ def test_stubs_refuse_non_standard_json_naming_the_field(body: bytes, message: s
         (
             [SEED[0], SEED[1], {**SEED[2], "messages": [{"valeu": "v"}]}],
             'seed[2].messages[0]: unknown message member "valeu": did you mean "value"? '
-            "Valid choices: key, timestamp, value.",
+            "Valid choices: headers, key, timestamp, value.",
         ),
         (
             [SEED[0], {**SEED[1], "name": "orders\ud800"}],

@@ -29,6 +29,8 @@ REQUIRED = {
     "connect": "CreateConnectResource DescribeConnectResource DescribeConnectResources "
     "ModifyConnectResource DeleteConnectResource",
     "acl_rules": "CreateAclRule DescribeAclRule ModifyAclRule DeleteAclRule",
+    "group_ops": "CreateConsumer BatchModifyGroupOffsets DeleteGroupSubscribeTopic "
+    "DescribeTopicSubscribeGroup",
 }
 
 

@@ -29,6 +29,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     acl_rules,
     acls,
     connect,
+    group_ops,
     groups,
     instances,
     messages,

@@ -11,18 +11,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Optional
 
-from .models import Group, Instance, Partition, Topic
+from .models import Group, GroupMember, Instance, Partition, Topic
 from .paging import count_and_page, filter_values, keep, matches, window
 from .registry import Body, Context, answers
 
 __all__ = [
     "GROUP_STATES",
+    "NEVER_COMMITTED",
+    "check_inactive",
     "delete_group",
     "describe_consumer_group",
     "describe_group",
     "describe_group_info",
     "describe_group_offsets",
+    "find_group",
+    "group_info",
     "modify_group_offsets",
+    "new_offset",
+    "pad_offsets",
+    "subscriptions",
 ]
 
 GROUP_STATES = ("Empty", "Stable")
@@ -36,6 +43,9 @@ _STRATEGIES = {0: "Shift", 1: "ShiftTimestamp", 2: "Offset"}
 
 _EARLIEST, _LATEST = -2, -1
 """ShiftTimestamp's special values: to the first offset, to the end of the log."""
+
+NEVER_COMMITTED = -1
+"""The committed offset of a partition the group never committed to (it lags by its log)."""
 
 
 # -- describing --------------------------------------------------------------------------
@@ -77,28 +87,46 @@ def describe_group_info(ctx: Context) -> Body:
     instance = ctx.instance()
     # An empty GroupList never gets here: request validation refuses it.
     names = [str(name) for name in ctx.get("GroupList", [])]
-    return {"Result": [_group_info(instance.groups.get(name), name) for name in names]}
+    return {"Result": [group_info(instance.groups.get(name), name) for name in names]}
 
 
-def _group_info(group: Optional[Group], name: str) -> Body:
+def group_info(group: Optional[Group], name: str) -> Body:
+    """The ``GroupInfoResponse`` of ``group`` (``None``: a group named ``name`` that is gone)."""
     # An unknown group is not an error: the reference documents State "Dead" as
     # "the consumer group does not exist", which is what Kafka's DescribeGroups
     # answers (error code 0) for a group it does not know.
     if group is None:
-        return _info(name, "Dead", "", "")
-    # Members are not modelled; a Stable group uses the consumer SDK's default
-    # assignor ("range", per the reference), an empty group has none.
-    assignor = "range" if group.state == "Stable" and group.protocol == "consumer" else ""
-    return _info(group.name, group.state, group.protocol, assignor)
+        return _info(name, "Dead", "", "", [])
+    # Only a Stable group has chosen an assignor; the reference lists Members "only
+    # when State is Stable and ProtocolType consumer" (only then can it read them).
+    stable = group.state == "Stable"
+    members = group.members if stable and group.protocol == "consumer" else []
+    return _info(
+        group.name,
+        group.state,
+        group.protocol,
+        group.assignor if stable else "",
+        [_member(m) for m in members],
+    )
 
 
-def _info(name: str, state: str, protocol_type: str, protocol: str) -> Body:
+def _member(member: GroupMember) -> Body:
+    topics = [{"Topic": t, "Partitions": list(p)} for t, p in member.assignment.items()]
+    return {
+        "MemberId": member.member_id,
+        "ClientId": member.client_id,
+        "ClientHost": member.client_host,
+        "Assignment": {"Version": 0, "Topics": topics},
+    }
+
+
+def _info(name: str, state: str, protocol_type: str, protocol: str, members: list[Body]) -> Body:
     return {
         "ErrorCode": "0",
         "State": state,
         "ProtocolType": protocol_type,
         "Protocol": protocol,
-        "Members": [],
+        "Members": members,
         "Group": name,
     }
 
@@ -120,7 +148,7 @@ def describe_consumer_group(ctx: Context) -> Body:
     topics: dict[str, Topic] = {}
     for group in selected:
         infos = []
-        for topic, committed in _subscriptions(instance, group):
+        for topic, committed in subscriptions(instance, group):
             if topic_name and topic.name != topic_name:
                 continue
             topics.setdefault(topic.name, topic)
@@ -158,17 +186,17 @@ def describe_group_offsets(ctx: Context) -> Body:
     """Committed offset, log end offset and lag per partition of the group's topics."""
     instance = ctx.instance()
     offset, limit = window(ctx)
-    group = _group(ctx, instance)
+    group = find_group(ctx, instance)
     wanted = ctx.get("Topics")
     word = ctx.get("SearchWord")
     # Topics narrows to the topics the group has offsets for; a name it has none
     # for simply adds nothing, as the real API lists the group's own topics.
-    subscriptions = [
+    subscribed = [
         (topic, committed)
-        for topic, committed in _subscriptions(instance, group)
+        for topic, committed in subscriptions(instance, group)
         if (not wanted or topic.name in wanted) and matches(word, topic.name)
     ]
-    total, selected = count_and_page(subscriptions, len(subscriptions), offset, limit)
+    total, selected = count_and_page(subscribed, len(subscribed), offset, limit)
     topic_list = [
         {
             "Topic": topic.name,
@@ -203,8 +231,8 @@ def _partition_offset(index: int, committed: int, partition: Partition) -> Body:
 def modify_group_offsets(ctx: Context) -> Body:
     """Reset the group's committed offsets by Strategy 0 (Shift), 1 (time) or 2 (Offset)."""
     instance = ctx.running_instance()
-    group = _group(ctx, instance)
-    _check_inactive(ctx, group, "reset its offsets")
+    group = find_group(ctx, instance)
+    check_inactive(ctx, group, "reset its offsets")
     strategy = int(ctx.get("Strategy"))
     if strategy not in _STRATEGIES:
         # Not a shape rule: an offset reset needs a strategy the fake can run.
@@ -235,13 +263,13 @@ def modify_group_offsets(ctx: Context) -> Body:
                 )
     # Every rule holds: compute all new offsets, then commit them at once.
     updates = {}
+    held = {t.name: committed for t, committed in subscriptions(instance, group)}
     for topic in topics:
-        committed = list(group.offsets.get(topic.name) or [0] * topic.partition_num)
-        committed += [0] * (topic.partition_num - len(committed))
+        committed = held.get(topic.name) or [NEVER_COMMITTED] * topic.partition_num
         chosen = partitions if partitions else range(topic.partition_num)
         for index in {int(i) for i in chosen}:
             log = topic.partitions[index]
-            committed[index] = _new_offset(strategy, argument, committed[index], log)
+            committed[index] = new_offset(strategy, argument, committed[index], log)
         updates[topic.name] = committed
     group.offsets.update(updates)
     return ctx.operate()
@@ -261,7 +289,8 @@ def _reset_topics(ctx: Context, instance: Instance) -> list[Topic]:
     return [instance.topics[name] for name in dict.fromkeys(names)]
 
 
-def _new_offset(strategy: int, argument: int, current: int, log: Partition) -> int:
+def new_offset(strategy: int, argument: int, current: int, log: Partition) -> int:
+    """The offset a reset by ``strategy`` (0 Shift, 1 time, 2 Offset) leads to, within the log."""
     end = log.end_offset
     if strategy == 0:
         # The reference: below the earliest offset it is set to the earliest,
@@ -285,8 +314,8 @@ def _new_offset(strategy: int, argument: int, current: int, log: Partition) -> i
 def delete_group(ctx: Context) -> Body:
     """Delete a group that has no active members."""
     instance = ctx.running_instance()
-    group = _group(ctx, instance)
-    _check_inactive(ctx, group, "be deleted")
+    group = find_group(ctx, instance)
+    check_inactive(ctx, group, "be deleted")
     del instance.groups[group.name]
     return ctx.operate()
 
@@ -294,27 +323,38 @@ def delete_group(ctx: Context) -> Body:
 # -- shared --------------------------------------------------------------------------------
 
 
-def _group(ctx: Context, instance: Instance) -> Group:
-    return ctx.owned(instance, instance.groups, "Group", "consumer group")
+def find_group(ctx: Context, instance: Instance, member: str = "Group") -> Group:
+    """The group named by the request's ``member``, or ``ResourceNotFound``."""
+    return ctx.owned(instance, instance.groups, member, "consumer group")
 
 
-def _check_inactive(ctx: Context, group: Group, what: str) -> None:
+def check_inactive(ctx: Context, group: Group, what: str, code: str = "ResourceInUse") -> None:
+    """Fail with ``code`` when ``group`` has active members: it cannot ``what``."""
     # Kafka refuses both on a group with members (NON_EMPTY_GROUP): consumers
     # must stop first, which the CKafka console also asks for.
     if group.state in _ACTIVE_STATES:
         ctx.fail(
-            "ResourceInUse",
+            code,
             f"The consumer group `{group.name}` has active members (State {group.state}) and "
             f"cannot {what}; stop its consumers first.",
         )
 
 
-def _subscriptions(instance: Instance, group: Group) -> Iterable[tuple[Topic, list[int]]]:
-    """The group's topics that still exist, with the committed offsets it holds."""
+def subscriptions(instance: Instance, group: Group) -> Iterable[tuple[Topic, list[int]]]:
+    """The group's topics that still exist, with the committed offset of every partition."""
     for name, committed in group.offsets.items():
         topic = instance.topics.get(name)
         if topic is not None:
-            yield topic, committed[: topic.partition_num]
+            count = topic.partition_num
+            yield topic, committed[:count] + [NEVER_COMMITTED] * (count - len(committed))
+
+
+def pad_offsets(instance: Instance, topic: Topic) -> None:
+    """After ``topic`` grew: every group with offsets for it has none for the new partitions."""
+    for group in instance.groups.values():
+        committed = group.offsets.get(topic.name)
+        if committed is not None and len(committed) < topic.partition_num:
+            committed.extend([NEVER_COMMITTED] * (topic.partition_num - len(committed)))
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -8,6 +8,7 @@ topics here: what it sends is kept in ``store.sent`` for
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Optional
 
@@ -20,6 +21,7 @@ __all__ = [
     "fetch_message_by_offset",
     "fetch_message_list_by_offset",
     "fetch_message_list_by_timestamp",
+    "headers_text",
     "send_message",
 ]
 
@@ -59,7 +61,8 @@ def _offsets(partition: Partition) -> str:
 
 def _record(topic: Topic, number: int, message: Message, *, content: bool = True) -> dict[str, Any]:
     """A ConsumerRecord. The list actions leave out Key and Value, as their document says
-    ("the list does not return the message content (key, value); use FetchMessageByOffset")."""
+    ("the list does not return the message content (key, value); use FetchMessageByOffset");
+    they keep Headers, which that document does not withhold."""
     return {
         "Topic": topic.name,
         "Partition": number,
@@ -67,8 +70,15 @@ def _record(topic: Topic, number: int, message: Message, *, content: bool = True
         "Key": message.key if content else None,
         "Value": message.value if content else None,
         "Timestamp": message.timestamp,
-        "Headers": None,  # seeded messages carry no headers; the member is nullable
+        "Headers": headers_text(message),
     }
+
+
+def headers_text(message: Message) -> Optional[str]:
+    """The ``Headers`` string of a ConsumerRecord: a JSON object, or null without headers."""
+    if not message.headers:
+        return None
+    return json.dumps(message.headers, ensure_ascii=False, separators=(",", ":"))
 
 
 @answers("FetchMessageByOffset")

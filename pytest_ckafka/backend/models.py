@@ -23,9 +23,11 @@ __all__ = [
     "ConnectResource",
     "DatahubTask",
     "Group",
+    "GroupMember",
     "Instance",
     "Message",
     "Partition",
+    "ProduceConnection",
     "RegionStore",
     "Route",
     "Task",
@@ -38,12 +40,16 @@ __all__ = [
 
 @dataclass
 class Message:
-    """One record in a partition; ``timestamp`` in milliseconds, as Kafka keeps it."""
+    """One record in a partition; ``timestamp`` in milliseconds, as Kafka keeps it.
+
+    ``headers`` are the record's headers, name to value.
+    """
 
     offset: int
     key: str
     value: str
     timestamp: int
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +65,19 @@ class Partition:
 
 
 @dataclass
+class ProduceConnection:
+    """A producer connected to a topic (DescribeTopicProduceConnection).
+
+    ``connected_at`` is a clock time; ``unsupported_version`` is the API's
+    ``IsUnSupportVersion`` (the client speaks a protocol version CKafka does not support).
+    """
+
+    ip: str
+    connected_at: float
+    unsupported_version: bool = False
+
+
+@dataclass
 class Topic:
     """A topic. ``config`` holds the request members that configure it
     (``CleanUpPolicy``, ``RetentionMs``, ``MaxMessageBytes``...), as sent."""
@@ -70,6 +89,7 @@ class Topic:
     partitions: list[Partition] = field(default_factory=list)
     note: str = ""
     config: dict[str, Any] = field(default_factory=dict)
+    connections: list[ProduceConnection] = field(default_factory=list)
 
     @property
     def partition_num(self) -> int:
@@ -78,13 +98,30 @@ class Topic:
 
 
 @dataclass
+class GroupMember:
+    """A consumer in a group: ``assignment`` maps a topic to the partitions it was given."""
+
+    member_id: str
+    client_id: str
+    client_host: str
+    assignment: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
 class Group:
-    """A consumer group and its committed offsets: topic -> offset per partition."""
+    """A consumer group and its committed offsets: topic -> offset per partition.
+
+    ``protocol`` is the protocol type (``consumer``, ``connect``...), ``assignor``
+    the partition assignment strategy its members chose (``range``, ``roundrobin``,
+    ``sticky``). An offset of -1 is a partition the group never committed to.
+    """
 
     name: str
     protocol: str = "consumer"
     state: str = "Empty"
     offsets: dict[str, list[int]] = field(default_factory=dict)
+    assignor: str = "range"
+    members: list[GroupMember] = field(default_factory=list)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from .models import Instance
 
 __all__ = ["check_arguments"]
 
-_MESSAGE_FIELDS = {"key": str, "value": str, "timestamp": int}
+_MESSAGE_FIELDS = {"key": str, "value": str, "timestamp": int, "headers": dict[str, str]}
 
 
 def check_arguments(method: Callable[..., Any], arguments: Mapping[str, Any], root: str) -> None:

@@ -32,11 +32,13 @@ from .models import Acl, Group, Instance, Message, Partition, Route, Task, Topic
 from .state_acl_rules import AclRuleState
 from .state_base import StateBase
 from .state_connect import ConnectState
+from .state_groups import GroupsState
 
 __all__ = ["MessageLike", "State"]
 
 MessageLike = Union[str, tuple[str, str], list[str], Mapping[str, Any]]
-"""A message to seed: its value, a ``(key, value)`` pair, or ``{"key", "value", "timestamp"}``."""
+"""A message to seed: its value, a ``(key, value)`` pair, or
+``{"key", "value", "timestamp", "headers"}`` (``headers``: name to value)."""
 
 _INSTANCE_FIELDS = tuple(
     f.name
@@ -70,6 +72,7 @@ class State(
     # each a subclass of StateBase, listed here BEFORE StateBase (else no valid MRO)
     ConnectState,
     AclRuleState,
+    GroupsState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
@@ -227,21 +230,21 @@ class State(
         """Append ``messages`` to a partition; return their offsets.
 
         A message is its value, a ``(key, value)`` pair, or a mapping with
-        ``value`` and optionally ``key`` and ``timestamp`` (milliseconds; default
-        the clock's now).
+        ``value`` and optionally ``key``, ``timestamp`` (milliseconds; default
+        the clock's now) and ``headers`` (``{name: value}``).
         """
         now_ms = int(self.backend.clock.now() * 1000)
         parts = [_message_parts(item, now_ms) for item in messages]
         self._check_seed(
             "add_messages", instance_id=instance_id, topic=topic, partition=partition,
-            messages=[[key, value] for key, value, _ in parts],
+            messages=[dict(zip(("key", "value", "timestamp", "headers"), p)) for p in parts],
         )  # fmt: skip
         with self.backend.lock:
             log = self._partition(instance_id, topic, partition)
             offsets = []
-            for key, value, stamp in parts:
+            for key, value, stamp, headers in parts:
                 offset = log.end_offset
-                log.messages.append(Message(offset, key, value, stamp))
+                log.messages.append(Message(offset, key, value, stamp, headers))
                 offsets.append(offset)
         return offsets
 
@@ -253,12 +256,18 @@ class State(
         offsets: Optional[Mapping[str, Sequence[int]]] = None,
         state: str = "Empty",
         protocol: str = "consumer",
+        assignor: str = "range",
     ) -> None:
-        """Add a consumer group with committed ``offsets``: ``{topic: [offset per partition]}``."""
+        """Add a consumer group with committed ``offsets``: ``{topic: [offset per partition]}``.
+
+        An offset of -1 is a partition the group never committed to. ``protocol`` is
+        the protocol type, ``assignor`` the partition assignor its members use; add
+        them with :meth:`add_group_member`.
+        """
         listed = {topic: list(values) for topic, values in (offsets or {}).items()}
         self._check_seed(
             "add_group", instance_id=instance_id, name=name, offsets=listed, state=state,
-            protocol=protocol,
+            protocol=protocol, assignor=assignor,
         )  # fmt: skip
         with self.backend.lock:
             instance = self.instance(instance_id)
@@ -276,7 +285,7 @@ class State(
                         f"state.add_group: topic {topic} has {known.partition_num} partitions, "
                         f"got {len(values)} offsets"
                     )
-            instance.groups[name] = Group(name, protocol, state, listed)
+            instance.groups[name] = Group(name, protocol, state, listed, assignor)
 
     def add_user(self, instance_id: str, name: str, password: str) -> None:
         """Add a SASL user."""
@@ -447,14 +456,24 @@ def _topic_config_members() -> list[str]:
     return sorted(set(load_spec().input_members("CreateTopic")) - fixed)
 
 
-def _message_parts(item: MessageLike, now_ms: int) -> tuple[str, str, int]:
+def _message_parts(item: MessageLike, now_ms: int) -> tuple[str, str, int, dict[str, str]]:
     if isinstance(item, str):
-        return "", item, now_ms
+        return "", item, now_ms, {}
     if isinstance(item, (tuple, list)) and len(item) == 2:  # a list: the pair as JSON sends it
         key, value = item
-        return str(key), str(value), now_ms
+        return str(key), str(value), now_ms, {}
     if isinstance(item, Mapping) and "value" in item:
-        return str(item.get("key", "")), str(item["value"]), int(item.get("timestamp", now_ms))
+        headers = item.get("headers") or {}
+        if not isinstance(headers, Mapping):
+            raise CKafkaUsageError(
+                f"a message's headers are a mapping of names to values, got {headers!r}"
+            )
+        return (
+            str(item.get("key", "")),
+            str(item["value"]),
+            int(item.get("timestamp", now_ms)),
+            {str(name): str(value) for name, value in headers.items()},
+        )
     raise CKafkaUsageError(
         f"a message is a value, a (key, value) pair or a mapping with 'value', got {item!r}"
     )

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 from .acl_rules import apply_rule, named_rule, preset_rules_of, rules_for_new_topic
 from .errors import ApiError
+from .groups import pad_offsets
 from .models import Instance, Partition, Topic
 from .paging import count_and_page, filter_values, keep, matches, page, window
 from .registry import Body, Context, answers
@@ -226,6 +227,7 @@ def _batch_item(ctx: Context, instance: Instance, item: Mapping[str, Any]) -> Op
         topic.note = str(item["Note"])
     if partitions is not None:
         topic.partitions.extend(Partition() for _ in range(int(partitions) - topic.partition_num))
+        pad_offsets(instance, topic)
     return None
 
 
@@ -277,6 +279,7 @@ def create_partition(ctx: Context) -> Body:
     wanted = int(ctx.get("PartitionNum"))
     check_growth(instance, topic, wanted)
     topic.partitions.extend(Partition() for _ in range(wanted - topic.partition_num))
+    pad_offsets(instance, topic)
     return ctx.operate()
 
 
