@@ -95,6 +95,7 @@ def test_every_paged_stateful_action_is_covered() -> None:
         "DescribeTopic",
         "DescribeTopicDetail",
         "DescribeTopicSubscribeGroup",
+        "DescribeTypeInstances",
         "DescribeUser",
         "FetchMessageListByOffset",
         "FetchMessageListByTimestamp",
@@ -225,6 +226,31 @@ _ACL_RULE = {
     "RuleList": [
         {"Operation": "Write", "PermissionType": "Allow", "Host": "*", "Principal": "User:*"}
     ],
+}
+
+_UPGRADE = {
+    "InstanceId": INSTANCE,
+    "Type": 1,
+    "SourceVersion": "v2.8.1_r1.1.6",
+    "TargetVersion": "v2.8.1_r1.1.7",
+}
+_MAINTENANCE = {"InstanceId": INSTANCE, "MaintenanceType": "QUOTA", "MaintenanceSubtype": "X"}
+_MODIFY_TYPE = {
+    "InstanceId": INSTANCE,
+    "BandWidth": 40,
+    "DiskSize": 500,
+    "DiskType": "CLOUD_PREMIUM",
+    "Partition": 800,
+    "Topic": 400,
+    "Type": "sp_ckafka_profession",
+}
+_PRICE = {
+    "InstanceType": "profession",
+    "Bandwidth": 40,
+    "InquiryDiskParam": {"DiskSize": 500},
+    "MessageRetention": 24,
+    "Topic": 30,
+    "Partition": 800,
 }
 
 # (rule, action, params breaking it, the code a validated call answers)
@@ -452,6 +478,61 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         },
         "InvalidParameterValue",
     ),
+    (
+        "DiskSize step",
+        "ModifyInstancePre",
+        {"InstanceId": INSTANCE, "DiskSize": 650},
+        "InvalidParameterValue",
+    ),
+    (
+        "a spec member to change",
+        "ModifyInstancePre",
+        {"InstanceId": INSTANCE},
+        "InvalidParameterValue.NotAllowedEmpty",
+    ),
+    (
+        "TimeSpan range",
+        "RenewCkafkaInstance",
+        {"InstanceId": INSTANCE, "TimeSpan": 48},
+        "InvalidParameterValue",
+    ),
+    (
+        "upgrade Type enum",
+        "UpgradeBrokerVersion",
+        {**_UPGRADE, "Type": 3},
+        "InvalidParameterValue",
+    ),
+    (
+        "DelayTimeStamp format",
+        "UpgradeBrokerVersion",
+        {**_UPGRADE, "DelayTimeStamp": "soon"},
+        "InvalidParameterValue",
+    ),
+    (
+        "MaintenanceType enum",
+        "ModifyRoutineMaintenanceTask",
+        {**_MAINTENANCE, "MaintenanceType": "BACKUP"},
+        "InvalidParameterValue",
+    ),
+    (
+        "Week days",
+        "ModifyRoutineMaintenanceTask",
+        {**_MAINTENANCE, "Week": "1,9"},
+        "InvalidParameterValue",
+    ),
+    (
+        "modify Type format",
+        "DescribeModifyType",
+        {**_MODIFY_TYPE, "Type": "profession"},
+        "InvalidParameterValue",
+    ),
+    (
+        "PublicNetworkMonthly step",
+        "InquireCkafkaPrice",
+        {**_PRICE, "PublicNetworkParam": {"PublicNetworkMonthly": 4}},
+        "InvalidParameterValue",
+    ),
+    ("purchase members", "InquireCkafkaPrice", {"InstanceType": "profession"}, "MissingParameter"),
 ]
 
 
@@ -496,6 +577,14 @@ BUSINESS_RULES: list[tuple[str, dict[str, Any], str]] = [
     # Not shape rules: the fake cannot model what they refuse.
     ("CreateTopic", {**_TOPIC, "PartitionNum": 0}, "InvalidParameterValue"),
     ("CreatePostPaidInstance", {**_NETWORK, "InstanceNum": 0}, "InvalidParameterValue"),
+    ("ModifyInstancePre", {"InstanceId": INSTANCE, "BandWidth": 40}, "InvalidParameterValue"),
+    ("UpgradeBrokerVersion", {**_UPGRADE, "SourceVersion": "v2.8.1_r1.1.5"}, "FailedOperation"),
+    ("IsolatedInstancePre", {"InstanceId": "ckafka-99999999"}, "ResourceNotFound"),
+    (
+        "InquireCkafkaPrice",
+        {"InstanceType": "profession", "CategoryAction": "renew"},
+        "MissingParameter",
+    ),
 ]
 
 

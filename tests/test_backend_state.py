@@ -19,7 +19,7 @@ import pytest
 from pytest_ckafka import CKafka
 from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.backend import State
-from pytest_ckafka.backend.models import Acl, Instance, Route, Topic
+from pytest_ckafka.backend.models import Acl, Instance, MaintenanceTask, Route, Topic
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-00000001"
@@ -81,6 +81,9 @@ _NOT_REQUESTED = {
     "routes": "added later",
     "describes": "counts describe calls",
     "acl_rules": "added later",
+    "broker_version": "the latest build of kafka_version until UpgradeBrokerVersion",
+    "change": "set by ModifyInstancePre, InstanceScalingDown, UpgradeBrokerVersion",
+    "maintenance": "set by ModifyRoutineMaintenanceTask",
 }
 _CREATE = {"PREPAID": "CreateInstancePre", "POSTPAID_BY_HOUR": "CreatePostPaidInstance"}
 # Members a create needs that the model does not keep.
@@ -240,6 +243,37 @@ def test_a_seeded_connect_resource_is_one_create_connect_resource_makes() -> Non
     assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
 
 
+def _maintenance_request(task: MaintenanceTask) -> dict[str, Any]:
+    request = {
+        "InstanceId": INSTANCE,
+        "MaintenanceType": task.maintenance_type,
+        "MaintenanceSubtype": task.maintenance_subtype,
+        "TopicName": task.topic_name,
+        "ConfigureThreshold": task.configure_threshold,
+        "ConfigureStepSize": task.configure_step_size,
+        "ConfigureLimit": task.configure_limit,
+        "PlannedTime": task.planned_time,
+        "ExtraConfig": task.extra_config,
+        "Status": task.status,
+        "Week": task.week,
+    }
+    return {k: v for k, v in request.items() if v not in (None, "")}
+
+
+def test_a_seeded_maintenance_task_is_one_modify_routine_maintenance_task_makes() -> None:
+    assert set(_defaults(State.add_maintenance_task)) == {
+        "maintenance_type", "maintenance_subtype", "topic_name", "configure_threshold",
+        "configure_step_size", "configure_limit", "planned_time", "extra_config", "status",
+        "week",
+    }  # fmt: skip
+    seeding = _fresh()
+    seeding.state.add_maintenance_task(INSTANCE)
+    (seeded,) = seeding.state.maintenance_tasks(INSTANCE)
+    creating = _fresh()
+    _call(creating, "ModifyRoutineMaintenanceTask", _maintenance_request(seeded))
+    assert creating.state.maintenance_tasks(INSTANCE) == [seeded]
+
+
 # Seeding helpers with no create action, and why.
 _NO_CREATE_ACTION = {
     "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
@@ -255,6 +289,7 @@ _COVERED = {
     "add_acl",
     "add_route",
     "add_acl_rule",
+    "add_maintenance_task",
 }
 
 

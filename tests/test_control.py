@@ -376,7 +376,7 @@ def test_state_seed_list_is_all_or_none_with_a_suggestion() -> None:
     )
     assert error_of(fake, "POST", "/_ckafka/state", {"add": "instance", "colour": "red"}) == (
         400,
-        'seed[0]: state.add_instance: unknown attribute "colour" (17 valid attributes)',
+        'seed[0]: state.add_instance: unknown attribute "colour" (18 valid attributes)',
     )
 
 

@@ -31,6 +31,9 @@ REQUIRED = {
     "acl_rules": "CreateAclRule DescribeAclRule ModifyAclRule DeleteAclRule",
     "group_ops": "CreateConsumer BatchModifyGroupOffsets DeleteGroupSubscribeTopic "
     "DescribeTopicSubscribeGroup",
+    "instance_lifecycle": "ModifyInstancePre InstanceScalingDown IsolatedInstancePre "
+    "RenewCkafkaInstance UpgradeBrokerVersion DescribeCkafkaVersion "
+    "ModifyRoutineMaintenanceTask DescribeModifyType DescribeTypeInstances InquireCkafkaPrice",
 }
 
 

@@ -17,6 +17,7 @@ from ..api.bodycheck import check_body
 from ..clock import Clock
 from ..defaults import DEFAULT_ACCOUNT, DEFAULT_REGION
 from ..exceptions import CKafkaAssertionError
+from .changes import finish_change, may_finish, pending_change
 from .errors import ApiError, ShapeError, allowed_codes
 from .models import Instance, RegionStore, Task, dump_store, load_store
 from .registry import HANDLERS, Context, new_id
@@ -31,6 +32,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     connect,
     group_ops,
     groups,
+    instance_lifecycle,
     instances,
     messages,
     routes,
@@ -198,12 +200,30 @@ class Backend:
             instance.status = 1
         if count:
             instance.describes += 1
+        if instance.change is not None:
+            # A describe is a look at the change's task too (see backend/changes.py).
+            where = self.where_is(instance.instance_id)
+            task = self.store(*where).tasks.get(instance.change.flow_id) if where else None
+            if task is None:  # a loaded state without its task: nothing left to wait for
+                finish_change(instance)
+            else:
+                self._advance(task, now, count=count)
 
     def poll(self, task: Task, now: float) -> None:
-        """DescribeTaskStatus sees ``task``: a running one may succeed."""
+        """DescribeTaskStatus sees ``task``: a running one may succeed (and apply its change)."""
+        self._advance(task, now, count=True)
+
+    def _advance(self, task: Task, now: float, *, count: bool) -> None:
+        where = self.where_is(task.instance_id)
+        instance = self.store(*where).instances.get(task.instance_id) if where else None
+        change = pending_change(instance, task)
         if task.status == 2 and self._due(task.created_at, task.polls, now):
-            task.status = 0
-        task.polls += 1
+            if may_finish(change, now):
+                task.status = 0
+                if instance is not None and change is not None:
+                    finish_change(instance)
+        if count:
+            task.polls += 1
 
     # -- saving and loading -------------------------------------------------------
 

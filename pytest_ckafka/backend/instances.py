@@ -49,29 +49,40 @@ from .instance_views import (
     instance_summary,
     instance_type,
 )
-from .models import Instance
+from .models import ISOLATED, Instance
 from .paging import count_and_page, filter_values, keep, matches, window
 from .registry import Context, answers
 from .sales import max_buy_instance_num
 
 __all__ = [
+    "DISK_TYPES",
+    "MONTH_SECONDS",
+    "POSTPAID",
+    "PREPAID",
+    "SPECIFICATIONS",
     "create_instance_pre",
     "create_post_paid_instance",
+    "deal_name",
     "delete_instance_post",
     "delete_instance_pre",
     "describe_instance_attributes",
     "describe_instances",
     "describe_instances_detail",
+    "listing",
     "modify_instance_attributes",
 ]
 
 _PERIOD = re.compile(r"([1-9][0-9]?)m")
 _VERSIONS = ("2.4.1", "2.4.2", "2.8.1", "3.2.3")
-_SPECIFICATIONS = ("standard", "profession", "premium")
-_DISK_TYPES = ("CLOUD_SSD", "CLOUD_PREMIUM")
-_PREPAID, _POSTPAID = "PREPAID", "POSTPAID_BY_HOUR"
+SPECIFICATIONS = ("standard", "profession", "premium")
+"""The editions (``SpecificationsType``) an instance is created as."""
+DISK_TYPES = ("CLOUD_SSD", "CLOUD_PREMIUM")
+"""The disk types a create (and DescribeModifyType) accepts."""
+PREPAID, POSTPAID = "PREPAID", "POSTPAID_BY_HOUR"
+"""The pay modes: monthly (CreateInstancePre) and hourly (CreatePostPaidInstance)."""
 _DAY = 1440  # minutes
-_MONTH_SECONDS = 30 * 86_400  # a prepaid Period month, as a 30-day month
+MONTH_SECONDS = 30 * 86_400
+"""A prepaid ``Period`` month (and a RenewCkafkaInstance ``TimeSpan`` month): 30 days."""
 # Create members the model keeps in its own fields; the others go to ``attrs``.
 _MODELLED = {
     "InstanceName", "VpcId", "SubnetId", "ZoneId", "ZoneIds", "BandWidth", "DiskSize",
@@ -84,7 +95,7 @@ _MODELLED = {
 
 
 def _create(ctx: Context, pay_mode: str) -> dict[str, Any]:
-    prepaid = pay_mode == _PREPAID
+    prepaid = pay_mode == PREPAID
     name = check_name(ctx, required=prepaid)
     vpc_id, subnet_id = check_network(ctx)
     zone_id, zone_ids = check_zones(ctx)
@@ -96,8 +107,8 @@ def _create(ctx: Context, pay_mode: str) -> dict[str, Any]:
         if not 1 <= months <= 36:
             ctx.reject_shape(f"The parameter `Period` must be 1m to 36m (months), got `{period}`.")
     version = check_choice(ctx, "KafkaVersion", "2.4.1", _VERSIONS)
-    specification = check_choice(ctx, "SpecificationsType", "profession", _SPECIFICATIONS)
-    disk_type = check_choice(ctx, "DiskType", "CLOUD_PREMIUM", _DISK_TYPES)
+    specification = check_choice(ctx, "SpecificationsType", "profession", SPECIFICATIONS)
+    disk_type = check_choice(ctx, "DiskType", "CLOUD_PREMIUM", DISK_TYPES)
     # Retention: "1 minute to 90 days" for prepaid, "at most 30 days" for pay-as-you-go.
     retention = check_number(ctx, "MsgRetentionTime", _DAY, 1, (90 if prepaid else 30) * _DAY)
     top_bandwidth = 360 if specification == "premium" else 100_000
@@ -140,10 +151,10 @@ def _create(ctx: Context, pay_mode: str) -> dict[str, Any]:
             renew_flag=renew,
             vip=f"10.0.{ctx.rng.randrange(256)}.{ctx.rng.randrange(2, 255)}",
             tags=[dict(t) for t in tags],
-            attrs={**attrs, "ExpireTime": int(ctx.now) + months * _MONTH_SECONDS if months else 0},
+            attrs={**attrs, "ExpireTime": int(ctx.now) + months * MONTH_SECONDS if months else 0},
         )
         ids.append(instance_id)
-    deal = _deal_name(ctx)
+    deal = deal_name(ctx)
     # FlowId is fixed 0: the reference says create's FlowId "cannot be used with
     # DescribeTaskStatus"; callers poll DescribeInstanceAttributes for Status 1.
     data = {
@@ -177,7 +188,7 @@ def _instance_count(ctx: Context) -> int:
     return count
 
 
-def _deal_name(ctx: Context) -> str:
+def deal_name(ctx: Context) -> str:
     """An order number as the examples show them: the date and 15 digits."""
     day = time.strftime("%Y%m%d", time.gmtime(ctx.now))
     return day + "".join(str(ctx.rng.randrange(10)) for _ in range(15))
@@ -186,19 +197,19 @@ def _deal_name(ctx: Context) -> str:
 @answers("CreateInstancePre")
 def create_instance_pre(ctx: Context) -> dict[str, Any]:
     """Buy prepaid (monthly) instances; they start creating (Status 0)."""
-    return _create(ctx, _PREPAID)
+    return _create(ctx, PREPAID)
 
 
 @answers("CreatePostPaidInstance")
 def create_post_paid_instance(ctx: Context) -> dict[str, Any]:
     """Buy pay-as-you-go instances; they start creating (Status 0)."""
-    return _create(ctx, _POSTPAID)
+    return _create(ctx, POSTPAID)
 
 
 # -- describing ---------------------------------------------------------------------------------
 
 
-def _listing(ctx: Context, *, detail: bool) -> tuple[int, list[Instance]]:
+def listing(ctx: Context, *, detail: bool) -> tuple[int, list[Instance]]:
     """``(TotalCount, page)`` of the instances the request's conditions select."""
     offset, limit = window(ctx)
     tests: list[Callable[[Instance], bool]] = []
@@ -284,7 +295,7 @@ def _searchable(instance: Instance) -> list[str]:
 @answers("DescribeInstances")
 def describe_instances(ctx: Context) -> dict[str, Any]:
     """The caller's instances: id, name and status (Limit 10 by default, at most 100)."""
-    total, selected = _listing(ctx, detail=False)
+    total, selected = listing(ctx, detail=False)
     listed = [instance_summary(i) for i in selected]
     return {"Result": {"InstanceList": listed, "TotalCount": total}}
 
@@ -292,7 +303,7 @@ def describe_instances(ctx: Context) -> dict[str, Any]:
 @answers("DescribeInstancesDetail")
 def describe_instances_detail(ctx: Context) -> dict[str, Any]:
     """The caller's instances in detail (Limit 10 by default, at most 20)."""
-    total, selected = _listing(ctx, detail=True)
+    total, selected = listing(ctx, detail=True)
     return {"Result": {"TotalCount": total, "InstanceList": [instance_detail(i) for i in selected]}}
 
 
@@ -350,8 +361,11 @@ def modify_instance_attributes(ctx: Context) -> dict[str, Any]:
 def _deletable(ctx: Context, pay_mode: str, right: str, other: str) -> Instance:
     """The instance to delete, once every delete rule holds."""
     # A creating instance cannot be deleted yet: ResourceUnavailable (running_instance),
-    # the code the reference documents for an instance in the wrong state.
-    instance = ctx.running_instance()
+    # the code the reference documents for an instance in the wrong state. An isolated
+    # one can: DeleteInstancePre "isolates and deletes", the end of an isolation.
+    instance = ctx.instance()
+    if instance.status != ISOLATED:
+        instance = ctx.running_instance()
     if instance.pay_mode != pay_mode:
         ctx.fail(
             "UnsupportedOperation",
@@ -380,9 +394,9 @@ def _deletable(ctx: Context, pay_mode: str, right: str, other: str) -> Instance:
 @answers("DeleteInstancePre")
 def delete_instance_pre(ctx: Context) -> dict[str, Any]:
     """Delete a prepaid instance (answered like a create: an order, FlowId 0)."""
-    instance = _deletable(ctx, _PREPAID, "DeleteInstancePre", "DeleteInstancePost")
+    instance = _deletable(ctx, PREPAID, "DeleteInstancePre", "DeleteInstancePost")
     del ctx.store.instances[instance.instance_id]
-    deal = _deal_name(ctx)
+    deal = deal_name(ctx)
     data = ctx.shape(
         "CreateInstancePreData",
         FlowId=0,
@@ -398,6 +412,6 @@ def delete_instance_pre(ctx: Context) -> dict[str, Any]:
 @answers("DeleteInstancePost")
 def delete_instance_post(ctx: Context) -> dict[str, Any]:
     """Delete a pay-as-you-go instance; answers the FlowId of a DeleteInstance task."""
-    instance = _deletable(ctx, _POSTPAID, "DeleteInstancePost", "DeleteInstancePre")
+    instance = _deletable(ctx, POSTPAID, "DeleteInstancePost", "DeleteInstancePre")
     del ctx.store.instances[instance.instance_id]
     return {"Result": {"FlowId": ctx.new_task("DeleteInstance", instance.instance_id).flow_id}}

@@ -18,13 +18,19 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 __all__ = [
+    "CHANGING",
+    "CREATING",
+    "ISOLATED",
+    "RUNNING",
     "Acl",
     "AclRule",
+    "Change",
     "ConnectResource",
     "DatahubTask",
     "Group",
     "GroupMember",
     "Instance",
+    "MaintenanceTask",
     "Message",
     "Partition",
     "ProduceConnection",
@@ -36,6 +42,11 @@ __all__ = [
     "dump_store",
     "load_store",
 ]
+
+
+CREATING, RUNNING, ISOLATED, CHANGING = 0, 1, 5, 7
+"""An instance's ``Status``, as the API numbers them: creating, running, isolated (隔离中),
+and changing (升级中: a ModifyInstancePre, InstanceScalingDown or UpgradeBrokerVersion runs)."""
 
 
 @dataclass
@@ -189,13 +200,47 @@ class Route:
 
 
 @dataclass
+class Change:
+    """A change of an instance's spec or broker version that a task (``flow_id``) carries out.
+
+    The values to set (None: unchanged) apply when the task completes, and not
+    before ``not_before`` (clock seconds: UpgradeBrokerVersion's DelayTimeStamp).
+    """
+
+    flow_id: int
+    kind: str
+    bandwidth: Optional[int] = None
+    disk_size: Optional[int] = None
+    partition_limit: Optional[int] = None
+    broker_version: Optional[str] = None
+    not_before: Optional[float] = None
+
+
+@dataclass
+class MaintenanceTask:
+    """A routine maintenance setting (ModifyRoutineMaintenanceTask), members as sent."""
+
+    maintenance_type: str
+    maintenance_subtype: str
+    topic_name: str = ""
+    configure_threshold: Optional[int] = None
+    configure_step_size: Optional[int] = None
+    configure_limit: Optional[int] = None
+    planned_time: Optional[int] = None
+    extra_config: str = ""
+    status: int = 0
+    week: str = ""
+
+
+@dataclass
 class Instance:
     """A CKafka instance (cluster) and everything it owns.
 
-    ``status`` is 0 while creating and 1 when running; ``describes`` counts the
-    describe calls that have seen it, which with ``created_at`` and the backend's
-    settings decides when a creating instance starts running. ``attrs`` keeps the other
-    members set by create and modify calls, by their request names.
+    ``status`` is 0 while creating, 1 when running, 5 isolated and 7 while a change
+    runs; ``describes`` counts the describe calls that have seen it, which with
+    ``created_at`` and the backend's settings decides when a creating instance starts
+    running. ``attrs`` keeps the other members set by create and modify calls, by
+    their request names.
 
     The defaults are what ``ckafka.state.add_instance()`` seeds: an instance
     CreateInstancePre would make from the same values (a test holds them to it).
@@ -229,6 +274,13 @@ class Instance:
     routes: dict[int, Route] = field(default_factory=dict)
     describes: int = 0
     acl_rules: dict[str, AclRule] = field(default_factory=dict)
+    broker_version: str = ""
+    """The broker build (``v2.8.1_r1.1.6``); empty: the latest the reference documents for
+    ``kafka_version`` (see :mod:`.versions`)."""
+    change: Optional[Change] = None
+    """The spec or version change running now (Status 7), if any."""
+    maintenance: dict[str, MaintenanceTask] = field(default_factory=dict)
+    """Routine maintenance settings, by ``TYPE/SUBTYPE`` (and ``/TOPIC`` for a topic's)."""
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..api.synth import synthesize
 from ..clock import Clock
 from ..defaults import DEFAULT_ACCOUNT
 from .errors import ApiError, ShapeError, not_found_code
-from .models import Instance, RegionStore, Task, Topic
+from .models import CHANGING, ISOLATED, RUNNING, Instance, RegionStore, Task, Topic
 
 __all__ = ["HANDLERS", "BackendView", "Context", "Handler", "answers"]
 
@@ -173,10 +173,24 @@ class Context:
         return instance
 
     def running_instance(self, member: str = "InstanceId") -> Instance:
-        """As :meth:`instance`, and the instance must have finished creating."""
+        """As :meth:`instance`, and the instance must be running: not creating (Status 0),
+        isolated (5) or changing (7); each is ``ResourceUnavailable``."""
         instance = self.instance(member)
         self.backend.observe(instance, self.now, count=False)
-        if instance.status != 1:
+        if instance.status == ISOLATED:
+            self.fail(
+                "ResourceUnavailable",
+                f"The instance `{instance.instance_id}` is isolated (Status 5); renew it "
+                "with RenewCkafkaInstance first.",
+            )
+        if instance.status == CHANGING:
+            self.fail(
+                "ResourceUnavailable",
+                f"The instance `{instance.instance_id}` is being changed (Status 7, task "
+                f"{instance.change.flow_id if instance.change else 0}); wait until "
+                "DescribeInstanceAttributes reports Status 1.",
+            )
+        if instance.status != RUNNING:
             self.fail(
                 "ResourceUnavailable",
                 f"The instance `{instance.instance_id}` is not running yet "

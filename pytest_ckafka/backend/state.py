@@ -28,11 +28,25 @@ from ..api.spec import load_spec
 from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
 from .acl_rules import apply_rule, rules_for_new_topic
-from .models import Acl, Group, Instance, Message, Partition, Route, Task, Topic, User
+from .models import (
+    CREATING,
+    ISOLATED,
+    RUNNING,
+    Acl,
+    Group,
+    Instance,
+    Message,
+    Partition,
+    Route,
+    Task,
+    Topic,
+    User,
+)
 from .state_acl_rules import AclRuleState
 from .state_base import StateBase
 from .state_connect import ConnectState
 from .state_groups import GroupsState
+from .state_instance_lifecycle import InstanceLifecycleState
 
 __all__ = ["MessageLike", "State"]
 
@@ -56,6 +70,8 @@ _INSTANCE_FIELDS = tuple(
         "routes",
         "describes",
         "acl_rules",
+        "change",
+        "maintenance",
     }
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
@@ -73,6 +89,7 @@ class State(
     ConnectState,
     AclRuleState,
     GroupsState,
+    InstanceLifecycleState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
@@ -130,7 +147,8 @@ class State(
         """Add an instance and return its id (``ckafka-xxxxxxxx`` unless given).
 
         ``attributes`` are :class:`~.models.Instance` fields, e.g. ``vpc_id``,
-        ``zone_id``, ``kafka_version``, ``partition_limit``, ``tags``.
+        ``zone_id``, ``kafka_version``, ``broker_version``, ``partition_limit``,
+        ``tags``. ``status=5`` adds an isolated (prepaid) instance.
         """
         for key in attributes:
             if key not in _INSTANCE_FIELDS:
@@ -145,9 +163,15 @@ class State(
             account=account,
             **attributes,
         )
-        if status not in (0, 1):
+        if status not in (CREATING, RUNNING, ISOLATED):
             raise CKafkaUsageError(
-                f"state.add_instance: status is 0 (creating) or 1 (running), got {status!r}"
+                "state.add_instance: status is 0 (creating), 1 (running) or 5 (isolated), "
+                f"got {status!r}"
+            )
+        if status == ISOLATED and attributes.get("pay_mode", "PREPAID") != "PREPAID":
+            raise CKafkaUsageError(
+                "state.add_instance: only a PREPAID instance is isolated (status 5), as "
+                "IsolatedInstancePre isolates"
             )
         with self.backend.lock:
             if instance_id is None:
