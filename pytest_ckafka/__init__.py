@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         SecretParamsScrubber,
     )
     from .api.scrub.values import MIN_SECRET_LENGTH
-    from .api.spec import load_spec
+    from .api.spec import API_VERSION, SERVICE, load_spec
     from .backend import State, stateful_actions
     from .checks.ckafka import CKafka
     from .checks.policy import DEFAULT_POLICY, Policy
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
         UnusedStubsError,
     )
     from .fake.calls import Call, CallLog
-    from .fake.core import API_VERSION, SERVICE
     from .fake.faults import FAULT_KINDS
     from .fake.stubs import Stub
     from .intercept.mock import CKafkaMock, mock
@@ -117,6 +116,8 @@ _WHERE = {
     "Scrubbers": "api.scrub.scrubbers",
     "SecretParamsScrubber": "api.scrub.scrubbers",
     "MIN_SECRET_LENGTH": "api.scrub.values",
+    "API_VERSION": "api.spec",
+    "SERVICE": "api.spec",
     "load_spec": "api.spec",
     "State": "backend",
     "stateful_actions": "backend",
@@ -142,8 +143,6 @@ _WHERE = {
     "UnusedStubsError": "exceptions",
     "Call": "fake.calls",
     "CallLog": "fake.calls",
-    "API_VERSION": "fake.core",
-    "SERVICE": "fake.core",
     "FAULT_KINDS": "fake.faults",
     "Stub": "fake.stubs",
     "CKafkaMock": "intercept.mock",

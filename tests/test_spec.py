@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tencentcloud.ckafka.v20190819 import ckafka_client, ckafka_client_async, models
 
-from pytest_ckafka.api.spec import load_spec
+from pytest_ckafka.api.spec import API_VERSION, SERVICE, load_spec
 from pytest_ckafka.exceptions import UnknownActionError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +56,12 @@ def test_unknown_action_suggests_the_closest() -> None:
         "(105 valid actions; close matches: DescribeInstances, DescribeTypeInstances, "
         "DescribeInstancesDetail)"
     )
+
+
+def test_the_service_and_version_constants_are_the_generated_specs() -> None:
+    """The constants every module reads without loading the spec say what spec.json says."""
+    spec = load_spec()
+    assert (SERVICE, API_VERSION) == (spec.service, spec.version) == ("ckafka", "2019-08-19")
 
 
 def test_members_carry_types_and_flags() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from pytest_ckafka.fake.stubs import Stub, StubRegistry, params_match
+from pytest_ckafka.fake.core import stub_slots
+from pytest_ckafka.fake.stubs import Slot, Stub, StubRegistry, params_match
 
 
 def test_params_match_is_a_recursive_subset() -> None:
@@ -19,11 +20,21 @@ def test_take_prefers_the_action_then_star_and_counts() -> None:
     registry = StubRegistry()
     star = registry.add(Stub("*", "fail", code="InternalError"))
     once = registry.add(Stub("DeleteTopic", "fail", code="ResourceInUse", times=1))
-    assert registry.take("DeleteTopic", {}) is once
-    assert registry.take("DeleteTopic", {}) is star
-    assert registry.take("DescribeTopic", {}) is star
+    assert registry.take(stub_slots("DeleteTopic"), {}) is once
+    assert registry.take(stub_slots("DeleteTopic"), {}) is star
+    assert registry.take(stub_slots("DescribeTopic"), {}) is star
     assert (once.used, once.exhausted, star.used) == (1, True, 2)
     assert registry.unused() == []
+
+
+def test_take_searches_the_slots_in_the_order_given() -> None:
+    registry = StubRegistry()
+    own = registry.add(Stub("DeleteTopic", "fail", code="ResourceInUse"))
+    injected = registry.add(Stub("*", "fail", code="InternalError", injected=True))
+    assert registry.take(stub_slots("DeleteTopic"), {}) is injected  # injected codes first
+    assert registry.take([Slot("DeleteTopic", injected=False)], {}) is own
+    assert registry.take([Slot("DeleteTopic", injected=True)], {}) is None
+    assert registry.take([], {}) is None
 
 
 def test_times_are_exact_under_threads() -> None:
@@ -33,7 +44,7 @@ def test_times_are_exact_under_threads() -> None:
 
     def worker() -> None:
         for _ in range(100):
-            taken.append(registry.take("DeleteTopic", {}))
+            taken.append(registry.take(stub_slots("DeleteTopic"), {}))
 
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for thread in threads:

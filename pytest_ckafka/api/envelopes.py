@@ -13,12 +13,13 @@ so encoding an answer never fails.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Optional
+
+from .wire import compact_json
 
 __all__ = [
     "CONTENT_TYPE",
@@ -127,7 +128,7 @@ def encode(envelope: Mapping[str, Any]) -> bytes:
     >>> encode({"Message": "caf\\u00e9 \\ud800"})
     b'{"Message":"caf\\xc3\\xa9 \\\\ud800"}'
     """
-    return _utf8(json.dumps(envelope, ensure_ascii=False, separators=(",", ":")))
+    return _utf8(compact_json(envelope))
 
 
 def _utf8(text: str) -> bytes:

@@ -48,11 +48,10 @@ from .authorization import (
 from .limits import MAX_DEPTH, clip, data_problem
 from .spec import Member, load_spec
 from .strict_json import NumberError, number_problem, parse_constant, parse_float, parse_int
+from .wire import FORM, JSON, request_media_type
 
 __all__ = ["ParsedRequest", "ProtocolError", "parse_request", "unflatten"]
 
-_JSON = "application/json"
-_FORM = "application/x-www-form-urlencoded"
 
 # v1 puts these next to the call's own parameters; none of them is an input
 # member of any CKafka action, so removing them never loses a real parameter.
@@ -143,10 +142,10 @@ def parse_request(
     json_params: Optional[dict[str, Any]] = None
     flat: Optional[dict[str, str]] = None
     if verb == "POST":
-        mime = _media_type(hdr.get("content-type"), body)
-        if mime == _JSON:
+        mime = request_media_type(hdr.get("content-type"), body)
+        if mime == JSON:
             json_params = _parse_json(body)
-        elif mime == _FORM:
+        elif mime == FORM:
             flat = _parse_query(parts.query, "query string")
             if body:
                 flat.update(_parse_query(_decode(body), "request body"))
@@ -154,8 +153,8 @@ def parse_request(
         else:
             raise ProtocolError(
                 "UnsupportedProtocol",
-                f"The content type `{mime}` is not supported; send `{_JSON}` "
-                f"(TC3-HMAC-SHA256) or `{_FORM}` (HmacSHA1/HmacSHA256).",
+                f"The content type `{mime}` is not supported; send `{JSON}` "
+                f"(TC3-HMAC-SHA256) or `{FORM}` (HmacSHA1/HmacSHA256).",
             )
     else:
         # A GET body is meaningless to the API (the SDK sends none), so it is ignored.
@@ -277,17 +276,6 @@ def _new_parsed(**fields: Any) -> ParsedRequest:
     parsed: ParsedRequest = object.__new__(ParsedRequest)
     parsed.__dict__.update(fields)
     return parsed
-
-
-def _media_type(content_type: Optional[str], body: Union[bytes, str, None]) -> str:
-    if content_type:
-        return content_type.partition(";")[0].strip().lower()
-    # Hand-built requests often omit the header; guess the way a lenient server
-    # would rather than fail a test over a header the call does not depend on.
-    if not body:
-        return _JSON
-    head = body.lstrip()[:1]
-    return _JSON if head in (b"{", "{", b"[", "[") else _FORM
 
 
 def _decode(body: Union[bytes, str]) -> str:

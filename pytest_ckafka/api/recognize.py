@@ -34,12 +34,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from .authorization import AuthorizationError, parse_authorization
 from .hosts import HostError, is_public_host, parse_host
-from .spec import load_spec
+from .spec import API_VERSION, SERVICE, load_spec
+from .wire import FORM, header, media_type
 
 __all__ = ["is_ckafka_request"]
 
-_SERVICE = "ckafka"
-_FORM = "application/x-www-form-urlencoded"
 # A v1 form body past this size is not read to find its Action: the real API caps
 # requests far below it, and a large upload to another host must stay cheap.
 _MAX_FORM_BYTES = 1024 * 1024
@@ -59,29 +58,22 @@ def is_ckafka_request(
         host = None
     if host is not None and host.is_tencent_cloud:
         return is_public_host(host.name)
-    action = _header(headers, "x-tc-action")
+    action = header(headers, "x-tc-action")
     if action:
-        version = _header(headers, "x-tc-version")
-        return _is_ckafka(action, version) or _scope_service(headers) == _SERVICE
+        version = header(headers, "x-tc-version")
+        return _is_ckafka(action, version) or _scope_service(headers) == SERVICE
     params = _v1_params(method, parts.query, headers, body)
     return _is_ckafka(params.get("Action", ""), params.get("Version", ""))
 
 
 def _is_ckafka(action: str, version: str) -> bool:
     spec = load_spec()
-    return bool(action) and version == spec.version and action in spec.actions
-
-
-def _header(headers: Mapping[str, str], lower_name: str) -> str:
-    for name, value in headers.items():
-        if name.lower() == lower_name:
-            return value.decode("latin-1") if isinstance(value, bytes) else str(value)
-    return ""
+    return bool(action) and version == API_VERSION and action in spec.actions
 
 
 def _scope_service(headers: Mapping[str, str]) -> Optional[str]:
     """The service a TC3 ``Authorization`` header signs for, if it parses."""
-    value = _header(headers, "authorization")
+    value = header(headers, "authorization")
     if not value:
         return None
     try:
@@ -99,8 +91,7 @@ def _v1_params(
     found: dict[str, str] = {}
     texts = [query] if "Action=" in query else []
     if method.upper() == "POST" and body and len(body) <= _MAX_FORM_BYTES:
-        media = _header(headers, "content-type").partition(";")[0].strip().lower()
-        if media == _FORM:
+        if media_type(header(headers, "content-type")) == FORM:
             text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
             texts.append(text)
     for text in texts:

@@ -63,7 +63,7 @@ from ..exceptions import CKafkaUsageError
 from .authorization import TC3_ALGORITHM, MalformedAuthorization, TC3Authorization, V1Signature
 from .hosts import HostError, RequestHost, parse_host
 from .protocol import ParsedRequest, ProtocolError, parse_request
-from .spec import load_spec
+from .spec import SERVICE, load_spec
 
 __all__ = [
     "MAX_SKEW",
@@ -201,7 +201,7 @@ def verify(
     store: CredentialStore,
     *,
     now: float,
-    service: str = "ckafka",
+    service: str = SERVICE,
     max_skew: float = MAX_SKEW,
 ) -> Optional[tuple[str, str]]:
     """Check one request's signature: None if it is right, else the API's ``(code, message)``.
@@ -252,7 +252,7 @@ def authenticate(
     store: CredentialStore,
     *,
     now: float,
-    service: str = "ckafka",
+    service: str = SERVICE,
     max_skew: float = MAX_SKEW,
 ) -> Credentials:
     """The credentials that signed ``parsed``, or raise :class:`AuthError`.

@@ -16,7 +16,12 @@ from typing import Any, Optional
 from ..exceptions import UnknownActionError
 from .suggest import unknown_name_message
 
-__all__ = ["Action", "Member", "Spec", "load_spec", "packaged_data"]
+__all__ = ["API_VERSION", "SERVICE", "Action", "Member", "Spec", "load_spec", "packaged_data"]
+
+SERVICE = "ckafka"
+"""The product the fake stands in for: the service of a TC3 scope and of the host."""
+API_VERSION = "2019-08-19"
+"""The one API version the fake answers (the generated spec's; a test holds them equal)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any, Callable, NoReturn, Optional, Union
 
 from ..exceptions import CKafkaUsageError
 from . import limits
+from .wire import compact_json
 
 __all__ = [
     "MAX_DEPTH",
@@ -353,12 +354,11 @@ def dumps_lenient(value: Any) -> bytes:
     '{"Limit":"NaN","Name":"a\ufffd"}'
     """
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        return text.encode("utf-8")
+        return compact_json(value, standard=True).encode("utf-8")
     except (ValueError, TypeError, RecursionError):  # UnicodeEncodeError is a ValueError
         pass
     clean = _replaced(value, 0)
-    return json.dumps(clean, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact_json(clean).encode("utf-8")
 
 
 def _replaced(item: Any, depth: int) -> Any:

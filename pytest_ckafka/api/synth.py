@@ -25,7 +25,6 @@ of the cached one, and :func:`default_body_json` the cached compact JSON text.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from typing import Any, Callable, Optional
@@ -33,6 +32,7 @@ from typing import Any, Callable, Optional
 from ..exceptions import CKafkaUsageError
 from .spec import Member, Spec, load_spec
 from .suggest import unknown_name_message
+from .wire import compact_json
 
 __all__ = ["default_body", "default_body_json", "synthesize"]
 
@@ -56,12 +56,6 @@ _STRING_BY_NAME_PART = (
     ("Ip", "10.0.0.1"),
 )
 
-_SEPARATORS = (",", ":")  # the API's own compact form, as envelopes.encode writes it
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=_SEPARATORS)
-
 
 def default_body(action: str) -> dict[str, Any]:
     """Return a fresh, spec-valid ``Response`` body for ``action`` (no ``RequestId``).
@@ -82,8 +76,8 @@ def default_body(action: str) -> dict[str, Any]:
 def default_body_json(action: str) -> str:
     """The default body of ``action`` as compact JSON object text, braces included.
 
-    The text is built once and cached; it is exactly what ``json.dumps`` with
-    ``ensure_ascii=False, separators=(",", ":")`` writes for :func:`default_body`.
+    The text is built once and cached; it is exactly what
+    :func:`~pytest_ckafka.api.wire.compact_json` writes for :func:`default_body`.
     An envelope is spliced around it without parsing, by dropping the closing
     brace and appending ``RequestId`` last (as the real API orders it); mind the
     comma for an empty body ``"{}"``:
@@ -93,6 +87,7 @@ def default_body_json(action: str) -> str:
     True
     >>> inner = text[:-1] + ("," if len(text) > 2 else "")
     >>> envelope = '{"Response":' + inner + '"RequestId":"r-1"}}'
+    >>> import json
     >>> json.loads(envelope)["Response"]["RequestId"]
     'r-1'
     """
@@ -130,7 +125,7 @@ def _canonical_body(action: str) -> dict[str, Any]:
 
 @functools.cache
 def _default_text(action: str) -> str:
-    return _dumps(_canonical_body(action))
+    return compact_json(_canonical_body(action))
 
 
 @functools.cache

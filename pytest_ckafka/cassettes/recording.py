@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..api.scrub.scrubbers import Scrubbers
 from ..api.scrub.values import credential_secrets, server_secrets
+from ..api.wire import header
 from .files import Interaction, save
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class Recorder:
             if self._produced_here(response_body):
                 continue
             headers = dict(request.headers)
-            action = _header(headers, "x-tc-action") or _action_from(request.uri, body)
+            action = header(headers, "x-tc-action") or _action_from(request.uri, body)
             calls.append((request, headers, body, action, response, response_body))
         scrubbers = self._scrubbers
         secrets: set[str] = set(credential_secrets(self._credentials or ()))
@@ -147,10 +148,6 @@ class _Persister:
 
     def save_cassette(self, cassette_path: str, cassette_dict: Any, serializer: Any) -> None:
         self._recorder._captured = cassette_dict
-
-
-def _header(headers: dict[str, str], lower_name: str) -> str:
-    return next((str(v) for k, v in headers.items() if k.lower() == lower_name), "")
 
 
 def _as_bytes(body: Any) -> bytes:

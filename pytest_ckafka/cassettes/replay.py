@@ -45,6 +45,7 @@ from ..api.envelopes import Reply
 from ..api.protocol import ParsedRequest, ProtocolError, parse_request
 from ..api.spec import load_spec
 from ..api.suggest import unknown_name_message
+from ..api.wire import compact_json
 from ..exceptions import CKafkaUsageError
 from .paths import shown_path
 from .record_mode import RECORD_MODES
@@ -65,8 +66,6 @@ _SHOWN_CANDIDATES = 3
 _SHOWN_DIFF_LINES = 8
 _SHOWN_PARAMS_CHARS = 400
 _DEFAULT_PORTS = (":80", ":443")
-# Built once: json.dumps with options would build an encoder on every call.
-_KEY_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -236,7 +235,7 @@ class Replayer:
     # -- building blocks -------------------------------------------------
 
     def _canonical_params(self, parsed: ParsedRequest) -> str:
-        return _KEY_ENCODER.encode(_canonical(self._scrubbed(parsed)))
+        return compact_json(_canonical(self._scrubbed(parsed)), sort_keys=True)
 
     def _scrubbed(self, parsed: ParsedRequest) -> dict[str, Any]:
         # The call's own credentials too: recording scrubbed them from its params.

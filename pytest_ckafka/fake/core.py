@@ -5,10 +5,36 @@ No HTTP library is imported here. The adapters for ``requests`` (responses) and
 turn their request objects into ``handle``'s arguments and its :class:`Reply`
 into their own responses. The error-handling checks (``assert_handles``...) are
 not the core's: :class:`pytest_ckafka.CKafka` adds them (:mod:`..checks.ckafka`).
+
+How a call is answered: the one statement of the order (``handle`` and
+``_answer`` follow it; each step's label is the call's ``answered_by``). The
+checks come first and answer what the real API would refuse whatever the test
+set up:
+
+1. a request that cannot be read: its protocol error (``protocol``);
+2. with ``strict_auth``, a signature that does not verify (``auth``);
+3. no version, an unknown version or an unknown action (``protocol``);
+4. with ``validate``, parameters the API refuses (``invalid``).
+
+Then the first of these that has an answer:
+
+5. a stub, searched in the slots :func:`stub_slots` lists: the codes
+   ``assert_handles`` injected before the test's own stubs (which must not hide
+   the code under test), and within each the call's action before ``"*"``
+   (``injected``, ``stub``);
+6. the test's cassette: what it recorded (``cassette``); a call it lacks goes to
+   the network while it records (``network``) and is a ``CassetteMissError``
+   while it replays (``miss``): nothing below answers a call while a cassette is
+   attached;
+7. the stateful backend, for the actions it implements, unless ``stateful`` is
+   off (``state``);
+8. in strict mode, an ``UnmatchedCallError`` naming the call (``unmatched``);
+9. the synthesized default (``default``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -32,10 +58,11 @@ from ..api.protocol import ParsedRequest, ProtocolError, parse_request
 from ..api.recognize import is_ckafka_request
 from ..api.scrub.values import is_server_endpoint
 from ..api.signing import AuthError, CredentialStore, authenticate
-from ..api.spec import load_spec
+from ..api.spec import API_VERSION, SERVICE, load_spec
 from ..api.suggest import closest
 from ..api.synth import default_body_json
 from ..api.validation import validate_request
+from ..api.wire import compact_json, header
 from ..backend import ApiError, Backend, State
 from ..clock import Clock
 from ..defaults import DEFAULT_MAX_CALLS
@@ -48,12 +75,24 @@ from ..exceptions import (
 )
 from .calls import Call, CallLog, parsed_size
 from .faults import check_fault
-from .stubs import ANY_ACTION, Stub, StubRegistry, body_to_json, check_params, check_times
+from .stubs import ANY_ACTION, Slot, Stub, StubRegistry, check_params, check_times
 
-__all__ = ["API_VERSION", "SERVICE", "CKafkaCore", "CassettePlayer"]
+__all__ = ["CKafkaCore", "CassettePlayer", "stub_slots"]
 
-SERVICE = "ckafka"
-API_VERSION = "2019-08-19"
+
+@functools.lru_cache(maxsize=512)  # one tuple per action, not one per call
+def stub_slots(action: str) -> tuple[Slot, ...]:
+    """Where a stub for a call to ``action`` is looked for, first to last (step 5 above).
+
+    >>> [(slot.action, slot.injected) for slot in stub_slots("DeleteTopic")]
+    [('DeleteTopic', True), ('*', True), ('DeleteTopic', False), ('*', False)]
+    """
+    return (
+        Slot(action, injected=True),
+        Slot(ANY_ACTION, injected=True),
+        Slot(action, injected=False),
+        Slot(ANY_ACTION, injected=False),
+    )
 
 
 class CKafkaCore:
@@ -138,7 +177,7 @@ class CKafkaCore:
                 )
             check_data(body, action, root="body")
             check_body(action, body)
-            body_json = body_to_json(body)
+            body_json = compact_json(body)
         stub = Stub(action, "respond", body_json=body_json, times=times, params=params)
         return self._stubs.add(stub)
 
@@ -356,7 +395,7 @@ class CKafkaCore:
             parsed = parse_request(method, url, headers, body)
         except ProtocolError as exc:
             reply = self._error(exc.code, exc.message, request_id)
-            action = _header(headers, "X-TC-Action")
+            action = header(headers, "X-TC-Action")
             self._log(
                 Call(
                     action,
@@ -437,7 +476,7 @@ class CKafkaCore:
         # The real API would refuse it too: answer it here, as handle() does.
         if self.validate and validate_request(parsed.action, parsed.params, parsed.region):
             return False
-        if self._stubs.take(parsed.action, parsed.params, count=False) is not None:
+        if self._stubs.take(stub_slots(parsed.action), parsed.params, count=False) is not None:
             return False
         if self.cassette.answer(parsed, parsed.host, "", peek=True) is not None:
             return False
@@ -470,6 +509,7 @@ class CKafkaCore:
                 self._made_while_recording.add(call.request_id)
 
     def _answer(self, parsed: ParsedRequest, request_id: str, account: str) -> tuple[Reply, str]:
+        """Steps 3 to 9 of the order in the module docstring: the reply and who gave it."""
         action, version, params = parsed.action, parsed.version, parsed.params
         if not version:
             return self._error("MissingParameter", _missing("Version"), request_id), "protocol"
@@ -490,7 +530,7 @@ class CKafkaCore:
             problem = validate_request(action, params, parsed.region)
             if problem is not None:
                 return self._error(problem[0], problem[1], request_id), "invalid"
-        stub = self._stubs.take(action, params)
+        stub = self._stubs.take(stub_slots(action), params)
         if stub is not None:
             if stub.abort_after is not None and stub.used > stub.abort_after:
                 raise RetryStorm(
@@ -518,8 +558,7 @@ class CKafkaCore:
                 )
             except ApiError as error:
                 return self._error(error.code, error.message, request_id), "state"
-            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-            return success_reply(text, request_id), "state"
+            return success_reply(compact_json(body), request_id), "state"
         if self.strict:
             return self._error("InternalError", "no stub (strict mode)", request_id), "unmatched"
         return success_reply(default_body_json(action), request_id), "default"
@@ -638,11 +677,6 @@ def _call(
 
 def _size(body: Union[bytes, str, None]) -> int:
     return parsed_size(body)  # the log keeps the parsed params, not the body
-
-
-def _header(headers: Mapping[str, str], name: str) -> str:
-    wanted = name.lower()
-    return next((str(v) for k, v in headers.items() if k.lower() == wanted), "")
 
 
 def _for_method(reply: Reply, method: str) -> Reply:

@@ -1,19 +1,17 @@
-"""Registered answers (stubs) and the rule that picks one for a call.
+"""Registered answers (stubs) and the registry that hands one out for a call.
 
-Order: the stubs ``assert_handles`` injected, then the test's own; within each,
-the stubs for the call's action in registration order, then the ``"*"`` stubs.
 A stub with ``times=N`` answers N calls and is then spent; ``times=None`` answers
-every call. When no stub answers, the core decides who does (``CKafkaCore._answer``:
-a cassette, else the stateful backend, else the synthesized default).
+every call; ``params=`` answers only calls whose parameters include those. Which
+stubs are looked at first is not decided here: the core passes the slots to
+search, in order (see "How a call is answered" in :mod:`.core`).
 """
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ..api.envelopes import Reply, envelope_reply, error_envelope, success_reply
 from ..api.limits import check_data, clip
@@ -23,15 +21,23 @@ from .faults import fault_reply
 
 __all__ = [
     "ANY_ACTION",
+    "Slot",
     "Stub",
     "StubRegistry",
-    "body_to_json",
     "check_params",
     "check_times",
     "params_match",
 ]
 
 ANY_ACTION = "*"
+
+
+class Slot(NamedTuple):
+    """Where :meth:`StubRegistry.take` looks: the stubs registered for ``action``
+    (``"*"``: for any action) that ``assert_handles`` injected, or the test's own."""
+
+    action: str
+    injected: bool
 
 
 def params_match(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
@@ -113,23 +119,25 @@ class StubRegistry:
             self._by_action.setdefault(stub.action, []).append(stub)
         return stub
 
-    def take(self, action: str, params: Mapping[str, Any], *, count: bool = True) -> Optional[Stub]:
-        """Return the stub that answers this call and count the use (unless not ``count``).
+    def take(
+        self, slots: Iterable[Slot], params: Mapping[str, Any], *, count: bool = True
+    ) -> Optional[Stub]:
+        """The first live stub matching ``params`` in ``slots``, searched in the order given.
 
-        Stubs injected by ``assert_handles`` go first: the test's own stubs for
-        the same action must not hide the code under test.
+        Within a slot, stubs answer in registration order. The use is counted
+        (unless not ``count``) under the same lock, so ``times=N`` is exact
+        across threads.
         """
         with self._lock:
-            for injected in (True, False):
-                for key in (action, ANY_ACTION):
-                    for stub in self._by_action.get(key, ()):
-                        if stub.injected is not injected or stub.exhausted:
-                            continue
-                        if stub.params is not None and not params_match(stub.params, params):
-                            continue
-                        if count:
-                            stub.used += 1
-                        return stub
+            for slot in slots:
+                for stub in self._by_action.get(slot.action, ()):
+                    if stub.injected is not slot.injected or stub.exhausted:
+                        continue
+                    if stub.params is not None and not params_match(stub.params, params):
+                        continue
+                    if count:
+                        stub.used += 1
+                    return stub
         return None
 
     def remove(self, stub: Stub) -> None:
@@ -152,11 +160,6 @@ class StubRegistry:
         """Forget every stub."""
         with self._lock:
             self._by_action.clear()
-
-
-def body_to_json(body: Mapping[str, Any]) -> str:
-    """Serialize a user body once, at registration, for the hot path."""
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 def check_params(action: str, params: Optional[Mapping[str, Any]]) -> None:

@@ -107,11 +107,11 @@ from typing import Any, Callable, Optional
 
 from ..api.envelopes import CONTENT_TYPE, Reply
 from ..api.json_types import json_kind
+from ..api.spec import API_VERSION, SERVICE
 from ..api.strict_json import dumps_lenient, loads
 from ..api.suggest import unknown_name_message
 from ..checks.ckafka import CKafka
 from ..exceptions import CKafkaUsageError
-from ..fake.core import API_VERSION, SERVICE
 from ..fake.stubs import Stub
 from .credentials import add_credential_entries, credential_entry
 from .seeding import apply_seeds, load_dump

@@ -17,49 +17,23 @@ which is how callers tell that nothing was secret.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any, Optional
 from urllib.parse import quote_plus, unquote_to_bytes
 
 from .values import PLACEHOLDER, SecretValues
 
 __all__ = [
-    "FORM",
-    "JSON",
     "Paths",
     "decode_flat",
-    "dump_json",
     "flat_value",
-    "header",
     "hidden_leaves",
     "hide_flat",
     "hide_path",
-    "media_type",
     "scrub_flat_values",
 ]
 
-JSON = "application/json"
-FORM = "application/x-www-form-urlencoded"
-
 Paths = tuple[tuple[str, ...], ...]
 """Secret parameter paths, each split on its dots: ``(("Foo", "Password"),)``."""
-
-
-def header(headers: Mapping[str, str], lower_name: str) -> str:
-    """The value of the header named ``lower_name`` in any letter case, or ``""``."""
-    for name, value in headers.items():
-        if name.lower() == lower_name:
-            return value
-    return ""
-
-
-def media_type(content_type: str, body: bytes) -> str:
-    """The body's media type; guessed as ``protocol.parse_request`` does when not given."""
-    if content_type:
-        return content_type.partition(";")[0].strip().lower()
-    if not body:
-        return JSON
-    return JSON if body.lstrip()[:1] in (b"{", b"[") else FORM
 
 
 def decode_flat(raw: bytes) -> Optional[str]:
@@ -126,11 +100,6 @@ def scrub_flat_values(text: bytes, values: SecretValues) -> bytes:
             pairs[index] = raw_key + sep + scrubbed_raw
             changed = True
     return b"&".join(pairs) if changed else text
-
-
-def dump_json(data: Any) -> bytes:
-    """Compact UTF-8 JSON, key order kept: how a changed body is written."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def hide_path(node: Any, parts: list[str], found: Optional[list[str]] = None) -> Any:

@@ -21,7 +21,7 @@ keys the same as the live call.
 Bodies keep their encoding when nothing in them is secret. When something is,
 a query string or form body has only the secret pairs replaced in place (other
 pairs keep their exact percent-encoding and order), and a JSON body is written
-again compactly (``separators=(",", ":")``, key order kept, UTF-8), with
+again compactly (``wire.compact_json``, key order kept, UTF-8), with
 ``Content-Length`` updated when the request carries one.
 
 >>> scrubbers = Scrubbers()
@@ -46,17 +46,13 @@ from typing import Any, Optional
 
 from ...exceptions import CKafkaUsageError
 from ..suggest import unknown_name_message
+from ..wire import FORM, JSON, compact_json, header, request_media_type
 from .paths import (
-    FORM,
-    JSON,
     Paths,
-    dump_json,
     flat_value,
-    header,
     hidden_leaves,
     hide_flat,
     hide_path,
-    media_type,
     scrub_flat_values,
 )
 from .rules import (
@@ -234,7 +230,7 @@ class Scrubbers:
         if "#" in query:
             query, _, fragment = query.partition("#")
             fragment = "#" + fragment
-        kind = media_type(header(headers, "content-type"), body)
+        kind = request_media_type(header(headers, "content-type"), body)
         if not action:
             action = flat_value(query.encode("utf-8"), "Action") or (
                 flat_value(body, "Action") if kind == FORM else ""
@@ -302,7 +298,7 @@ class Scrubbers:
             else:
                 new_body = values.scrub_bytes(new_body)
         if tree is not None and (hidden.changed_tree or tree is not hidden.tree):
-            new_body = dump_json(tree)
+            new_body = compact_json(tree).encode("utf-8")
         if new_body != body:
             for name in new_headers:
                 if name.lower() == "content-length":
@@ -336,7 +332,7 @@ class Scrubbers:
         if data is None:
             return by_value.scrub_bytes(body)
         scrubbed = by_value.scrub_tree(scrubbed)
-        return body if scrubbed == data else dump_json(scrubbed)
+        return body if scrubbed == data else compact_json(scrubbed).encode("utf-8")
 
     def __repr__(self) -> str:
         return f"Scrubbers({self.names()!r})"
