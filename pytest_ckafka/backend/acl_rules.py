@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
+from ..api.wire import compact_json
 from .acls import RULE_OPERATIONS, RULE_PERMISSIONS, rule_info
 from .models import Acl, AclRule, Instance
 from .registry import Body, Context, answers
@@ -281,7 +282,7 @@ def _view(instance: Instance, rule: AclRule, *, simplified: bool) -> Body:
         "PatternType": rule.pattern_type,
         "Pattern": rule.pattern,
         "ResourceType": _RESOURCE_TYPE,
-        "AclList": json.dumps(list(entries), ensure_ascii=False, separators=(",", ":")),
+        "AclList": compact_json(list(entries)),
         "CreateTimeStamp": java_date(rule.created_at),
         "IsApplied": rule.is_applied,
         "UpdateTimeStamp": java_date(rule.updated_at),

@@ -8,10 +8,10 @@ topics here: what it sends is kept in ``store.sent`` for
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Optional
 
+from ..api.wire import compact_json
 from .models import Instance, Message, Partition, Topic
 from .paging import bounded_number
 from .registry import Body, Context, answers
@@ -78,7 +78,7 @@ def headers_text(message: Message) -> Optional[str]:
     """The ``Headers`` string of a ConsumerRecord: a JSON object, or null without headers."""
     if not message.headers:
         return None
-    return json.dumps(message.headers, ensure_ascii=False, separators=(",", ":"))
+    return compact_json(message.headers)
 
 
 @answers("FetchMessageByOffset")
