@@ -9,6 +9,7 @@ import pytest
 from pytest_ckafka import CKafkaMock
 from pytest_ckafka.backend.instances import MONTH_SECONDS
 from pytest_ckafka.backend.times import beijing_datetime
+from pytest_ckafka.exceptions import CKafkaUsageError
 
 from .sdk_calls import sdk_error as error
 from .sdk_calls import sdk_request as request
@@ -706,3 +707,34 @@ async def test_a_change_seen_through_the_async_client(
     assert statuses == [7, 1]
     assert ckafka.state.instance(instance_id).bandwidth == 60
     assert modified.Result.Data.FlowId == ckafka.state.tasks()[0].flow_id
+
+
+def test_a_pending_change_and_maintenance_survive_a_state_file(
+    ckafka: CKafkaMock, ckafka_client: Any
+) -> None:
+    instance_id = ckafka.state.add_instance(broker_version="v2.4.2_r1.2.5")
+    ckafka.state.add_maintenance_task(instance_id, week="1,2")
+    flow_id = call(ckafka_client, "ModifyInstancePre", InstanceId=instance_id, BandWidth=80)[
+        "Data"
+    ]["FlowId"]
+    dumped = ckafka.state.dump()
+    ckafka.state.reset()
+    ckafka.state.load(dumped)
+    assert ckafka.state.dump() == dumped
+    assert ckafka.state.pending_change(instance_id) is not None
+    assert ckafka.state.maintenance_tasks(instance_id)[0].week == "1,2"
+    assert task_status(ckafka_client, flow_id)["Status"] == 2
+    assert task_status(ckafka_client, flow_id)["Status"] == 0
+    assert ckafka.state.instance(instance_id).bandwidth == 80
+    version = call(ckafka_client, "DescribeCkafkaVersion", InstanceId=instance_id)
+    assert version["CurBrokerVersion"] == "v2.4.2_r1.2.5"
+
+
+def test_a_seeded_isolated_instance_is_prepaid(ckafka: CKafkaMock) -> None:
+    with pytest.raises(CKafkaUsageError) as info:
+        ckafka.state.add_instance(status=5, pay_mode=POST)
+    assert str(info.value) == (
+        "state.add_instance: only a PREPAID instance is isolated (status 5), as "
+        "IsolatedInstancePre isolates"
+    )
+    assert ckafka.state.instances() == []

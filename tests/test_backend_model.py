@@ -5,6 +5,8 @@ DeleteTopic, CreatePartition, DeleteInstancePost and clock moves, and after
 every step checks that DescribeTopic lists exactly the live topics (in creation
 order, with the right TotalCount) and DescribeTopicAttributes the right
 partition counts. Failed calls must answer the predicted code and change nothing.
+A second machine drives one instance through ModifyInstancePre, DescribeTaskStatus,
+IsolatedInstancePre and RenewCkafkaInstance, checking its status and spec after each.
 """
 
 from __future__ import annotations
@@ -124,3 +126,123 @@ TopicLifecycle.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_topic_lifecycle_matches_the_model = TopicLifecycle.TestCase
+
+
+# -- an instance's lifecycle: spec changes, isolation, renewal ----------------------------------
+
+LIFECYCLE_INSTANCE = "ckafka-model002"
+USED_PARTITIONS = 200
+_FIELDS = {"BandWidth": "bandwidth", "DiskSize": "disk_size", "Partition": "partition_limit"}
+
+
+class InstanceLifecycle(RuleBasedStateMachine):
+    """The model: the spec, the status, and the pending change (FlowId, values, looks).
+
+    A change completes at the first look after one that counted (a DescribeTaskStatus
+    poll or a DescribeInstanceAttributes); any other call's check of the instance
+    completes a change that is due without counting as a look.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fake = CKafka()
+        self.fake.state.add_instance(LIFECYCLE_INSTANCE, pay_mode="PREPAID")
+        self.fake.state.add_topic(LIFECYCLE_INSTANCE, "orders", partitions=USED_PARTITIONS)
+        self.spec = {"bandwidth": 40, "disk_size": 500, "partition_limit": 800}
+        self.status = 1
+        self.pending: Optional[tuple[int, dict[str, int]]] = None
+        self.looks = 0
+
+    def _peek(self) -> None:
+        if self.pending is not None and self.looks >= 1:
+            self.spec.update(self.pending[1])
+            self.pending, self.status = None, 1
+
+    def _look(self) -> None:
+        self._peek()
+        if self.pending is not None:
+            self.looks += 1
+
+    @rule(
+        bandwidth=st.sampled_from([None, 20, 40, 80]),
+        disk=st.sampled_from([None, 500, 600, 650]),
+        partitions=st.sampled_from([None, 100, 800, 1000]),
+    )
+    def modify(
+        self, bandwidth: Optional[int], disk: Optional[int], partitions: Optional[int]
+    ) -> None:
+        sent = {"BandWidth": bandwidth, "DiskSize": disk, "Partition": partitions}
+        values = {_FIELDS[k]: v for k, v in sent.items() if v is not None}
+        params = {"InstanceId": LIFECYCLE_INSTANCE, **{k: v for k, v in sent.items() if v}}
+        response = call(self.fake, "ModifyInstancePre", params)
+        self._peek()
+        if self.status != 1:
+            assert code_of(response) == "ResourceUnavailable"
+        elif disk == 650:
+            assert code_of(response) == "InvalidParameterValue"
+        elif not values:
+            assert code_of(response) == "InvalidParameterValue.NotAllowedEmpty"
+        elif values.get("partition_limit", USED_PARTITIONS) < USED_PARTITIONS:
+            assert code_of(response) == "InvalidParameterValue"
+        elif all(self.spec[f] == v for f, v in values.items()):
+            assert code_of(response) == "InvalidParameterValue"
+        else:
+            assert code_of(response) is None, response
+            self.pending = (response["Result"]["Data"]["FlowId"], values)
+            self.status, self.looks = 7, 0
+
+    @rule()
+    def poll(self) -> None:
+        if self.pending is None:
+            return
+        flow_id = self.pending[0]
+        self._look()
+        response = call(self.fake, "DescribeTaskStatus", {"FlowId": flow_id})
+        assert response["Result"]["Status"] == (2 if self.pending else 0)
+
+    @rule()
+    def describe(self) -> None:
+        self._look()
+        response = call(self.fake, "DescribeInstanceAttributes", {"InstanceId": LIFECYCLE_INSTANCE})
+        result = response["Result"]
+        assert result["Status"] == self.status
+        assert (result["Bandwidth"], result["DiskSize"]) == (
+            self.spec["bandwidth"] * 8,
+            self.spec["disk_size"],
+        )
+
+    @rule()
+    def isolate(self) -> None:
+        response = call(self.fake, "IsolatedInstancePre", {"InstanceId": LIFECYCLE_INSTANCE})
+        self._peek()
+        if self.status == 5:
+            assert code_of(response) == "UnsupportedOperation"
+        elif self.status == 7:
+            assert code_of(response) == "ResourceUnavailable"
+        else:
+            assert code_of(response) is None, response
+            self.status = 5
+
+    @rule()
+    def renew(self) -> None:
+        response = call(self.fake, "RenewCkafkaInstance", {"InstanceId": LIFECYCLE_INSTANCE})
+        self._peek()
+        assert code_of(response) is None, response
+        if self.status == 5:
+            self.status = 1
+
+    @invariant()
+    def the_state_is_the_model(self) -> None:
+        instance = self.fake.state.instance(LIFECYCLE_INSTANCE)
+        assert instance.status == self.status
+        assert {f: getattr(instance, f) for f in self.spec} == self.spec
+        assert (instance.change is None) == (self.pending is None)
+
+
+InstanceLifecycle.TestCase.settings = settings(
+    max_examples=60,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_instance_lifecycle_matches_the_model = InstanceLifecycle.TestCase

@@ -18,6 +18,12 @@ from the example and prices any spec with them:
   (a discount is a matter of the account, not of the spec);
 * the totals are the sums of the parts (the documented example's totals are not:
   265 for 190 + 175), times the time span and the number of instances.
+
+:func:`requested` reads what a call asks to price: a purchase (``CategoryAction``
+purchase, the default) needs ``Bandwidth``, ``InquiryDiskParam``,
+``MessageRetention``, ``Topic`` and ``Partition`` (``MissingParameter``, a shape
+rule: without validation the create defaults stand in); a renewal prices the
+prepaid instance ``InstanceId`` at its current spec.
 """
 
 from __future__ import annotations
