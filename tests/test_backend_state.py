@@ -84,6 +84,7 @@ _NOT_REQUESTED = {
     "broker_version": "the latest build of kafka_version until UpgradeBrokerVersion",
     "change": "set by ModifyInstancePre, InstanceScalingDown, UpgradeBrokerVersion",
     "maintenance": "set by ModifyRoutineMaintenanceTask",
+    "throttle_rules": "added later",
 }
 _CREATE = {"PREPAID": "CreateInstancePre", "POSTPAID_BY_HOUR": "CreatePostPaidInstance"}
 # Members a create needs that the model does not keep.
@@ -290,6 +291,7 @@ _COVERED = {
     "add_route",
     "add_acl_rule",
     "add_maintenance_task",
+    "add_throttle_rule",
 }
 
 
@@ -350,6 +352,27 @@ def test_a_seeded_group_is_one_create_consumer_makes() -> None:
     request = {"InstanceId": INSTANCE, "GroupName": "billing", "TopicName": "orders"}
     _call(creating, "CreateConsumer", request)
     assert creating.state.group(INSTANCE, "billing") == seeded
+
+
+def test_a_seeded_throttle_rule_is_one_create_throttle_rule_makes() -> None:
+    assert set(_defaults(State.add_throttle_rule)) == {
+        "throttle_type",
+        "client_id",
+        "consume_throttle",
+        "produce_throttle",
+    }
+    seeding, creating = _fresh(), _fresh()
+    seeding.state.add_throttle_rule(INSTANCE, "alice")
+    (seeded,) = seeding.state.throttle_rules(INSTANCE)
+    request: dict[str, Any] = {
+        "InstanceId": INSTANCE,
+        "ThrottleType": seeded.throttle_type,
+        "UserNameList": [seeded.user_name],
+        "ConsumeThrottle": seeded.consume_throttle,
+    }
+    _call(creating, "CreateThrottleRule", request)
+    (created,) = creating.state.throttle_rules(INSTANCE)
+    assert dataclasses.replace(created, updated_at=0) == dataclasses.replace(seeded, updated_at=0)
 
 
 def test_a_seeded_group_defaults_to_a_state_describe_group_filters_on() -> None:

@@ -34,6 +34,7 @@ REQUIRED = {
     "instance_lifecycle": "ModifyInstancePre InstanceScalingDown IsolatedInstancePre "
     "RenewCkafkaInstance UpgradeBrokerVersion DescribeCkafkaVersion "
     "ModifyRoutineMaintenanceTask DescribeModifyType DescribeTypeInstances InquireCkafkaPrice",
+    "throttles": "CreateThrottleRule DescribeThrottleRules ModifyThrottleRule DeleteThrottleRule",
 }
 
 

@@ -37,6 +37,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     messages,
     routes,
     sales,
+    throttles,
     topics,
     users,
 )
@@ -253,6 +254,7 @@ class Backend:
                 *(u.user_id for u in instance.users.values()),
                 *instance.routes,
                 *(r.rule_id for r in instance.acl_rules.values()),
+                *instance.throttle_rules,
             )
         ]
         with self.lock:

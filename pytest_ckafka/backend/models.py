@@ -37,6 +37,7 @@ __all__ = [
     "RegionStore",
     "Route",
     "Task",
+    "ThrottleRule",
     "Topic",
     "User",
     "dump_store",
@@ -184,6 +185,25 @@ class AclRule:
 
 
 @dataclass
+class ThrottleRule:
+    """A traffic throttle (CreateThrottleRule) on one user/client, group or topic.
+
+    ``throttle_type`` is the API's: 1 a user and/or client id, 2 a consumer group,
+    3 a topic. The throttles are in MB/s; ``None`` when not set.
+    """
+
+    rule_id: int
+    throttle_type: int
+    updated_at: float
+    user_name: str = ""
+    client_id: str = ""
+    group_name: str = ""
+    topic_name: str = ""
+    consume_throttle: Optional[int] = None
+    produce_throttle: Optional[int] = None
+
+
+@dataclass
 class Route:
     """An access route (VipType 3 is the VPC network, 1 the public network)."""
 
@@ -281,6 +301,7 @@ class Instance:
     """The spec or version change running now (Status 7), if any."""
     maintenance: dict[str, MaintenanceTask] = field(default_factory=dict)
     """Routine maintenance settings, by ``TYPE/SUBTYPE`` (and ``/TOPIC`` for a topic's)."""
+    throttle_rules: dict[int, ThrottleRule] = field(default_factory=dict)
 
 
 @dataclass

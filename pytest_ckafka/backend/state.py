@@ -47,6 +47,7 @@ from .state_base import StateBase
 from .state_connect import ConnectState
 from .state_groups import GroupsState
 from .state_instance_lifecycle import InstanceLifecycleState
+from .state_throttles import ThrottleState
 
 __all__ = ["MessageLike", "State"]
 
@@ -72,6 +73,7 @@ _INSTANCE_FIELDS = tuple(
         "acl_rules",
         "change",
         "maintenance",
+        "throttle_rules",
     }
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
@@ -90,6 +92,7 @@ class State(
     AclRuleState,
     GroupsState,
     InstanceLifecycleState,
+    ThrottleState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
