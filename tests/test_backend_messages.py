@@ -19,6 +19,7 @@ from pytest_ckafka.server.seeding import apply_seeds
 
 T0 = 1_700_000_000_000  # a 13-digit millisecond timestamp
 DATAHUB = "datahub-meuh9nhn"
+HUB_TOPIC = "1300957330-events"
 
 
 @pytest.fixture
@@ -37,6 +38,14 @@ def instance_id(ckafka: CKafkaMock) -> str:
         partition=1,
     )
     return instance_id
+
+
+@pytest.fixture
+def hub(ckafka: CKafkaMock) -> str:
+    """Two one-partition DataHub topics, SendMessage's destinations."""
+    ckafka.state.add_datahub_topic(HUB_TOPIC, datahub_id=DATAHUB)
+    ckafka.state.add_datahub_topic("1300957330-other", datahub_id="datahub-y9799wbn")
+    return DATAHUB
 
 
 def _request(model: Any, instance_id: str, **members: Any) -> Any:
@@ -364,7 +373,7 @@ def test_list_by_timestamp_record_number_bounds(
 # -- SendMessage ---------------------------------------------------------------------------------
 
 
-def test_send_then_read_back(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+def test_send_then_read_back(ckafka: CKafkaMock, ckafka_client: Any, hub: str) -> None:
     first = _send(ckafka_client, DATAHUB, [("hello", "k1"), ("world", None)])
     second = _send(ckafka_client, DATAHUB, [("again", "k2")])
     assert ckafka.state.sent_messages(DATAHUB) == [
@@ -374,11 +383,16 @@ def test_send_then_read_back(ckafka: CKafkaMock, ckafka_client: Any) -> None:
     ]
     ids = first + second
     assert len(set(ids)) == 3
-    assert bytes.fromhex(ids[2]).decode() == f"{DATAHUB}:{DATAHUB}:0:2"
+    assert bytes.fromhex(ids[2]).decode() == f"{DATAHUB}:{HUB_TOPIC}:0:2"
+    assert [(m.key, m.value) for m in ckafka.state.datahub_messages(HUB_TOPIC)] == [
+        ("k1", "hello"),
+        ("", "world"),
+        ("k2", "again"),
+    ]
     assert ckafka.state.sent_messages("datahub-00000000") == []
 
 
-def test_send_keeps_datahub_topics_apart(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+def test_send_keeps_datahub_topics_apart(ckafka: CKafkaMock, ckafka_client: Any, hub: str) -> None:
     _send(ckafka_client, DATAHUB, [("a", None)])
     _send(ckafka_client, "datahub-y9799wbn", [("b", None)])
     assert [m["Body"] for m in ckafka.state.sent_messages(DATAHUB)] == ["a"]
@@ -395,14 +409,14 @@ def test_send_nothing(ckafka: CKafkaMock, ckafka_client: Any) -> None:
 
 @pytest.mark.ckafka(validate=False)
 def test_send_nothing_without_validation_sends_nothing(
-    ckafka: CKafkaMock, ckafka_client: Any
+    ckafka: CKafkaMock, ckafka_client: Any, hub: str
 ) -> None:
     # "At least 1 message" is a shape rule: validate=False turns it off with the spec's.
     assert _send(ckafka_client, DATAHUB, []) == []
     assert ckafka.state.sent_messages(DATAHUB) == []
 
 
-def test_send_too_many(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+def test_send_too_many(ckafka: CKafkaMock, ckafka_client: Any, hub: str) -> None:
     batch: list[tuple[str, Optional[str]]] = [("x", None)] * (SEND_LIMIT + 1)
     assert _error(ckafka, "SendMessage", _send, ckafka_client, DATAHUB, batch) == (
         "InvalidParameterValue",
@@ -426,7 +440,7 @@ def test_send_to_a_malformed_datahub_id(
 
 
 async def test_async_send_and_fetch(
-    ckafka: CKafkaMock, ckafka_client_async: Any, instance_id: str
+    ckafka: CKafkaMock, ckafka_client_async: Any, instance_id: str, hub: str
 ) -> None:
     request = models.SendMessageRequest()
     request.DataHubId = DATAHUB

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from pytest_ckafka import CKafka
+from pytest_ckafka.backend.partitioner import key_partition
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-model001"
@@ -246,3 +247,88 @@ InstanceLifecycle.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_instance_lifecycle_matches_the_model = InstanceLifecycle.TestCase
+
+
+DATAHUB_NAMES = st.sampled_from(["1300957330-orders", "1300957330-audit", "1300957330-logs"])
+KEYS = st.sampled_from(["", "21", "foobar", "abc", "k"])
+
+
+class DatahubTopicLifecycle(RuleBasedStateMachine):
+    """The model: DataHub topic name -> the (key, body) messages sent, by partition.
+
+    CreateDatahubTopic, DeleteDatahubTopic and SendMessage in any order; after
+    every step DescribeDatahubTopics lists exactly the live topics (by name) and
+    each partition, read with FetchLatestDatahubMessageList, holds what was sent
+    there: keyed messages where Kafka's partitioner puts them, a keyless batch in
+    the topic's next partition in turn.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fake = CKafka()
+        self.topics: dict[str, list[list[tuple[str, str]]]] = {}
+        self.next_keyless: dict[str, int] = {}
+        self.sent = 0
+
+    @rule(name=DATAHUB_NAMES, partitions=st.integers(min_value=1, max_value=3))
+    def create(self, name: str, partitions: int) -> None:
+        params = {"Name": name, "PartitionNum": partitions, "RetentionMs": 60_000}
+        response = call(self.fake, "CreateDatahubTopic", params)
+        if name in self.topics:
+            assert code_of(response) == "InvalidParameter.TopicExist"
+        else:
+            assert code_of(response) is None, response
+            self.topics[name] = [[] for _ in range(partitions)]
+            self.next_keyless[name] = 0
+
+    @rule(name=DATAHUB_NAMES)
+    def delete(self, name: str) -> None:
+        response = call(self.fake, "DeleteDatahubTopic", {"Name": name})
+        if name not in self.topics:
+            assert code_of(response) == "ResourceNotFound"
+        else:
+            assert code_of(response) is None, response
+            del self.topics[name], self.next_keyless[name]
+
+    @rule(name=DATAHUB_NAMES, keys=st.lists(KEYS, min_size=1, max_size=4))
+    def send(self, name: str, keys: list[str]) -> None:
+        if name not in self.topics:
+            return  # its DataHubId is unknown: covered by the family's tests
+        datahub_id = self.fake.state.datahub_topic(name).datahub_id
+        batch = []
+        for key in keys:
+            self.sent += 1
+            batch.append({"Body": f"m{self.sent}", **({"Key": key} if key else {})})
+        response = call(self.fake, "SendMessage", {"DataHubId": datahub_id, "Message": batch})
+        assert code_of(response) is None, response
+        partitions = self.topics[name]
+        keyless = self.next_keyless[name]
+        for item in batch:
+            key = item.get("Key", "")
+            number = key_partition(key, len(partitions)) if key else keyless
+            partitions[number].append((key, item["Body"]))
+        if any("Key" not in item for item in batch):
+            self.next_keyless[name] = (keyless + 1) % len(partitions)
+
+    @invariant()
+    def describe_lists_exactly_the_live_topics(self) -> None:
+        result = call(self.fake, "DescribeDatahubTopics", {"Limit": 100})["Result"]
+        assert [t["Name"] for t in result["TopicList"]] == sorted(self.topics)
+        assert result["TotalCount"] == len(self.topics)
+
+    @invariant()
+    def every_partition_holds_what_was_sent_there(self) -> None:
+        for name, partitions in self.topics.items():
+            for number, expected in enumerate(partitions):
+                params = {"Name": name, "Partition": number, "Offset": 0, "MessageCount": 100}
+                records = call(self.fake, "FetchLatestDatahubMessageList", params)["Result"]
+                assert [(r["Key"], r["Value"]) for r in records] == expected
+
+
+DatahubTopicLifecycle.TestCase.settings = settings(
+    max_examples=40,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_datahub_topic_lifecycle_matches_the_model = DatahubTopicLifecycle.TestCase

@@ -24,7 +24,8 @@ from pytest_ckafka.exceptions import CKafkaAssertionError
 
 URL = "https://ckafka.tencentcloudapi.com/"
 INSTANCE = "ckafka-00000001"
-PAGE_SIZES = ("Limit", "SinglePartitionRecordNumber")
+DATAHUB_TOPIC = "1300957330-orders"
+PAGE_SIZES = ("Limit", "SinglePartitionRecordNumber", "MessageCount")
 
 
 def _answer(fake: CKafka, action: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +48,11 @@ def _seeded(*, validate: bool, topics: int = 1, messages: int = 30) -> CKafka:
     fake.state.add_messages(INSTANCE, "orders", [f"m{n}" for n in range(messages)])
     fake.state.add_group(INSTANCE, "billing", offsets={"orders": [0]})
     fake.state.add_acl_rule(INSTANCE, "readers")
+    fake.state.add_datahub_topic(DATAHUB_TOPIC, datahub_id="datahub-00000001")
+    fake.state.add_datahub_messages(DATAHUB_TOPIC, [f"m{n}" for n in range(messages)])
+    fake.state.add_datahub_group_offsets(DATAHUB_TOPIC, "billing", [0])
+    # An access point whose id is not in DataHub's format: only reached with validation off.
+    fake.state.add_datahub_topic("1300957330-legacy", datahub_id="hub-1")
     return fake
 
 
@@ -59,6 +65,7 @@ _REQUIRED = {
     "Partition": 0,
     "Offset": 0,
     "TopicName": "orders",
+    "Name": DATAHUB_TOPIC,
 }
 
 
@@ -87,6 +94,8 @@ def test_every_paged_stateful_action_is_covered() -> None:
         "DescribeACL",
         "DescribeConnectResources",
         "DescribeConsumerGroup",
+        "DescribeDatahubGroupOffsets",
+        "DescribeDatahubTopics",
         "DescribeGroup",
         "DescribeGroupOffsets",
         "DescribeInstances",
@@ -98,6 +107,7 @@ def test_every_paged_stateful_action_is_covered() -> None:
         "DescribeTopicSubscribeGroup",
         "DescribeTypeInstances",
         "DescribeUser",
+        "FetchLatestDatahubMessageList",
         "FetchMessageListByOffset",
         "FetchMessageListByTimestamp",
     }
@@ -219,6 +229,7 @@ _NETWORK = {"VpcId": "vpc-1a2b3c4d", "SubnetId": "subnet-1a2b3c4d", "ZoneId": 10
 _TOPIC = {"InstanceId": INSTANCE, "TopicName": "audit", "PartitionNum": 1, "ReplicaNum": 2}
 _ROUTE = {"InstanceId": INSTANCE, "VipType": 3, **_NETWORK}
 _ROUTE.pop("ZoneId")
+_DATAHUB = {"Name": "1300957330-audit", "PartitionNum": 1, "RetentionMs": 60_000}
 _ACL_RULE = {
     "InstanceId": INSTANCE,
     "ResourceType": "Topic",
@@ -564,6 +575,52 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         "InvalidParameterValue",
     ),
     ("purchase members", "InquireCkafkaPrice", {"InstanceType": "profession"}, "MissingParameter"),
+    (
+        "DataHub topic name format",
+        "CreateDatahubTopic",
+        {**_DATAHUB, "Name": "orders"},
+        "InvalidParameterValue",
+    ),
+    (
+        "DataHub PartitionNum range",
+        "CreateDatahubTopic",
+        {**_DATAHUB, "PartitionNum": 501},
+        "InvalidParameterValue",
+    ),
+    (
+        "DataHub Note characters",
+        "CreateDatahubTopic",
+        {**_DATAHUB, "Note": "a note"},
+        "InvalidParameterValue",
+    ),
+    (
+        "DataHub RetentionMs range",
+        "ModifyDatahubTopic",
+        {"Name": DATAHUB_TOPIC, "RetentionMs": 1000},
+        "InvalidParameterValue",
+    ),
+    (
+        "DataHub tag key twice",
+        "ModifyDatahubTopic",
+        {
+            "Name": DATAHUB_TOPIC,
+            "RetentionMs": 60_000,
+            "Tags": [{"TagKey": "a", "TagValue": "1"}, {"TagKey": "a", "TagValue": "2"}],
+        },
+        "InvalidParameterValue.RepetitionValue",
+    ),
+    (
+        "TopicRegularExpression syntax",
+        "DescribeDatahubTopics",
+        {"TopicRegularExpression": "t("},
+        "InvalidParameterValue",
+    ),
+    (
+        "ConnectResourceId with QueryFromConnectResource",
+        "DescribeDatahubTopics",
+        {"QueryFromConnectResource": True},
+        "MissingParameter",
+    ),
 ]
 
 
@@ -615,6 +672,18 @@ BUSINESS_RULES: list[tuple[str, dict[str, Any], str]] = [
         "InquireCkafkaPrice",
         {"InstanceType": "profession", "CategoryAction": "renew"},
         "MissingParameter",
+    ),
+    ("CreateDatahubTopic", {**_DATAHUB, "PartitionNum": 0}, "InvalidParameterValue"),
+    ("CreateDatahubTopic", {**_DATAHUB, "Name": DATAHUB_TOPIC}, "InvalidParameter.TopicExist"),
+    (
+        "SendMessage",
+        {"DataHubId": "datahub-99999999", "Message": [{"Body": "x"}]},
+        "ResourceNotFound",
+    ),
+    (
+        "DescribeDatahubGroupOffsets",
+        {"Name": DATAHUB_TOPIC, "Group": "nobody"},
+        "ResourceNotFound",
     ),
 ]
 

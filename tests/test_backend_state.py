@@ -275,13 +275,36 @@ def test_a_seeded_maintenance_task_is_one_modify_routine_maintenance_task_makes(
     assert creating.state.maintenance_tasks(INSTANCE) == [seeded]
 
 
+def test_a_seeded_datahub_topic_is_one_create_datahub_topic_makes() -> None:
+    assert set(_defaults(State.add_datahub_topic)) == {
+        "partitions", "retention_ms", "note", "tags", "datahub_id", "region", "account",
+    }  # fmt: skip
+    seeding, creating = CKafka(), CKafka()
+    seeding.state.add_datahub_topic("1300957330-orders")
+    (seeded,) = seeding.state.datahub_topics()
+    request = {
+        "Name": seeded.name,
+        "PartitionNum": seeded.partition_num,
+        "RetentionMs": seeded.retention_ms,
+        "Note": seeded.note,
+        "Tags": seeded.tags,
+    }
+    _call(creating, "CreateDatahubTopic", request)
+    (created,) = creating.state.datahub_topics()
+    kept = ("name", "partition_num", "retention_ms", "note", "tags", "status", "group_offsets")
+    assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
+
+
 # Seeding helpers with no create action, and why.
 _NO_CREATE_ACTION = {
     "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
     "add_group_member": "consumers join groups, not the API",
     "add_connection": "producers connect to topics, not the API",
+    "add_datahub_messages": "puts messages in a chosen partition; SendMessage picks it by key",
+    "add_datahub_group_offsets": "consumers commit offsets, not the API",
 }
 _COVERED = {
+    "add_datahub_topic",
     "add_connect_resource",
     "add_group",
     "add_instance",

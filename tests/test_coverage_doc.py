@@ -35,6 +35,9 @@ REQUIRED = {
     "RenewCkafkaInstance UpgradeBrokerVersion DescribeCkafkaVersion "
     "ModifyRoutineMaintenanceTask DescribeModifyType DescribeTypeInstances InquireCkafkaPrice",
     "throttles": "CreateThrottleRule DescribeThrottleRules ModifyThrottleRule DeleteThrottleRule",
+    "datahub_topics": "CreateDatahubTopic DescribeDatahubTopic DescribeDatahubTopics "
+    "ModifyDatahubTopic DeleteDatahubTopic FetchDatahubMessageByOffset "
+    "FetchLatestDatahubMessageList DescribeDatahubGroupOffsets",
 }
 
 

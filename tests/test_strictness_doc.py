@@ -31,7 +31,7 @@ def test_the_table_has_a_row_for_every_page_size_and_filter_the_backend_enforces
         (action, name)
         for action in stateful_actions()
         for name in spec.input_members(action)
-        if name in ("Limit", "SinglePartitionRecordNumber", "Filters")
+        if name in ("Limit", "SinglePartitionRecordNumber", "MessageCount", "Filters")
     )
     rows = [line.split(" | ") for line in gen_strictness.render().splitlines() if "| `" in line]
     # `Filters.Name`, `Filters.Values` and `GroupState` values all are rules of Filters.

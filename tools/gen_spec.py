@@ -32,7 +32,7 @@ SECRET_NAME = re.compile(r"(?i)(password|passwd|secret|token|credential|accesske
 
 # Request members whose documents state paging facts, and the phrasings they use
 # ("默认为20", "最大值为50", "取值要大于0", "取值范围：[1, 100]", "超过1000,则限制为1000").
-PAGING_MEMBERS = {"Offset", "Limit", "SinglePartitionRecordNumber"}
+PAGING_MEMBERS = {"Offset", "Limit", "SinglePartitionRecordNumber", "MessageCount"}
 _DEFAULT = re.compile(r"默认(?:值)?(?:为|是|：|:)?\s*(\d+)")
 _MAXIMUM = re.compile(r"最大(?:值)?(?:为|是|：|:|支持)?\s*(\d+)")
 _MINIMUM = re.compile(r"最小(?:值)?(?:为|是|：|:)?\s*(\d+)")

@@ -33,7 +33,7 @@ class Member:
     object name for ``object`` and for lists of objects.
 
     What a request member's document states, for the paging members (``Offset``,
-    ``Limit``, ``SinglePartitionRecordNumber``) and ``Filters`` only: ``default``,
+    ``Limit``, ``SinglePartitionRecordNumber``, ``MessageCount``) and ``Filters`` only: ``default``,
     ``minimum`` and ``maximum``; ``clamps`` when it says a value above the maximum
     is treated as the maximum; ``filter_names`` and ``filter_values_max``.
 

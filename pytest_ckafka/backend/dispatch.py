@@ -30,6 +30,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     acl_rules,
     acls,
     connect,
+    datahub_topics,
     group_ops,
     groups,
     instance_lifecycle,

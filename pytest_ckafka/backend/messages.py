@@ -1,8 +1,9 @@
 """Stateful handlers: reading a topic's messages and sending to a DataHub topic.
 
 The Fetch* actions read the partitions seeded with ``ckafka.state.add_messages``;
-``SendMessage`` writes to DataHub (HTTP access) topics, which are not CKafka
-topics here: what it sends is kept in ``store.sent`` for
+``SendMessage`` writes to a DataHub topic (:mod:`.datahub_topics`) through its
+HTTP access point (``DataHubId``), partitioned as a Kafka producer would
+(:mod:`.partitioner`); what it sends is also kept, in order, in ``store.sent`` for
 ``ckafka.state.sent_messages`` to read back.
 """
 
@@ -12,6 +13,7 @@ import re
 from typing import Any, Optional
 
 from ..api.wire import compact_json
+from .datahub_checks import datahub_topic_for_id, deliver
 from .models import Instance, Message, Partition, Topic
 from .paging import bounded_number
 from .registry import Body, Context, answers
@@ -169,9 +171,10 @@ def fetch_message_list_by_timestamp(ctx: Context) -> Body:
 
 @answers("SendMessage")
 def send_message(ctx: Context) -> Body:
-    """Deliver ``Message`` to the DataHub topic ``DataHubId``; answer one MessageId each.
+    """Deliver ``Message`` to the DataHub topic behind ``DataHubId``; answer one MessageId each.
 
-    DataHub topics are not modelled, so any id in DataHub's format is accepted.
+    A keyed message goes to its key's partition (Kafka's murmur2), the keyless
+    ones of one call together to the topic's next partition in turn.
     """
     datahub_id = str(ctx.get("DataHubId", ""))
     if not _DATAHUB_ID.fullmatch(datahub_id):
@@ -186,11 +189,20 @@ def send_message(ctx: Context) -> Body:
             f"The parameter `Message` holds {len(batch)} messages; one call may send at most "
             f"{SEND_LIMIT}."
         )
+    topic = datahub_topic_for_id(ctx.store, datahub_id)
+    if topic is None:
+        ctx.fail(
+            "ResourceNotFound",
+            f"The DataHub access point `{datahub_id}` does not exist: no DataHub topic has it.",
+        )
+    contents = [(str(item.get("Key") or ""), str(item.get("Body", ""))) for item in batch]
+    placed = deliver(topic, contents, int(ctx.now * 1000))
     log = ctx.store.sent.setdefault(datahub_id, [])
-    ids = []
-    for item in batch:
-        # The documented MessageId is the hex of `<DataHubId>:<topic>:<partition>:<offset>`;
-        # the DataHub topic's name is not modelled, so its id stands in for it.
-        ids.append(f"{datahub_id}:{datahub_id}:0:{len(log)}".encode().hex())
-        log.append({"Body": str(item.get("Body", "")), "Key": str(item.get("Key") or "")})
-    return {"MessageId": ids}
+    log.extend({"Body": body, "Key": key} for key, body in contents)
+    # The documented MessageId is the hex of `<DataHubId>:<topic>:<partition>:<offset>`.
+    return {
+        "MessageId": [
+            f"{datahub_id}:{topic.name}:{number}:{offset}".encode().hex()
+            for number, offset in placed
+        ]
+    }

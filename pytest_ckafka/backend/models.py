@@ -27,6 +27,7 @@ __all__ = [
     "Change",
     "ConnectResource",
     "DatahubTask",
+    "DatahubTopic",
     "Group",
     "GroupMember",
     "Instance",
@@ -375,6 +376,37 @@ class DatahubTask:
 
 
 @dataclass
+class DatahubTopic:
+    """A DataHub (DIP) topic: named ``<AppId>-...``, not owned by an instance.
+
+    ``datahub_id`` (``datahub-xxxxxxxx``) is the HTTP access point SendMessage
+    writes to; ``group_offsets`` the committed offset per partition of each
+    consumer group; ``sticky`` the partition the next keyless SendMessage batch
+    goes to (Kafka's sticky partitioner, turned round-robin to be repeatable).
+    ``status`` is 1 (in use), as DescribeDatahubTopic documents.
+    """
+
+    name: str
+    topic_id: str
+    datahub_id: str
+    retention_ms: int
+    created_at: float
+    user_name: str
+    password: str
+    partitions: list[Partition] = field(default_factory=list)
+    note: str = ""
+    tags: list[dict[str, str]] = field(default_factory=list)
+    status: int = 1
+    group_offsets: dict[str, list[int]] = field(default_factory=dict)
+    sticky: int = 0
+
+    @property
+    def partition_num(self) -> int:
+        """How many partitions the topic has."""
+        return len(self.partitions)
+
+
+@dataclass
 class RegionStore:
     """Everything one account has in one region."""
 
@@ -384,6 +416,8 @@ class RegionStore:
     """What SendMessage delivered, by DataHubId, in order."""
     connect_resources: dict[str, ConnectResource] = field(default_factory=dict)
     datahub_tasks: dict[str, DatahubTask] = field(default_factory=dict)
+    datahub_topics: dict[str, DatahubTopic] = field(default_factory=dict)
+    """DataHub topics by name (a region's DIP topics belong to no instance)."""
 
     def is_empty(self) -> bool:
         """True when the store holds nothing at all (a state dump leaves it out)."""

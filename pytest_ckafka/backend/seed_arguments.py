@@ -41,7 +41,7 @@ def check_arguments(method: Callable[..., Any], arguments: Mapping[str, Any], ro
         annotation = hints.get(key) if key in named else extra.get(key)
         if annotation is not None:
             check_value(value, annotation, root, (key,))
-    if method.__name__ == "add_messages":
+    if method.__name__ in ("add_messages", "add_datahub_messages"):
         for number, message in enumerate(arguments.get("messages") or ()):
             _check_message(message, root, ("messages", number))
 

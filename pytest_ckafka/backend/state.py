@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 from ..api.limits import check_data
 from ..api.spec import load_spec
@@ -42,18 +42,16 @@ from .models import (
     Topic,
     User,
 )
+from .seed_messages import MessageLike, message_parts
 from .state_acl_rules import AclRuleState
 from .state_base import StateBase
 from .state_connect import ConnectState
+from .state_datahub_topics import DatahubTopicsState
 from .state_groups import GroupsState
 from .state_instance_lifecycle import InstanceLifecycleState
 from .state_throttles import ThrottleState
 
 __all__ = ["MessageLike", "State"]
-
-MessageLike = Union[str, tuple[str, str], list[str], Mapping[str, Any]]
-"""A message to seed: its value, a ``(key, value)`` pair, or
-``{"key", "value", "timestamp", "headers"}`` (``headers``: name to value)."""
 
 _INSTANCE_FIELDS = tuple(
     f.name
@@ -93,6 +91,7 @@ class State(
     GroupsState,
     InstanceLifecycleState,
     ThrottleState,
+    DatahubTopicsState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
@@ -261,7 +260,7 @@ class State(
         the clock's now) and ``headers`` (``{name: value}``).
         """
         now_ms = int(self.backend.clock.now() * 1000)
-        parts = [_message_parts(item, now_ms) for item in messages]
+        parts = [message_parts(item, now_ms) for item in messages]
         self._check_seed(
             "add_messages", instance_id=instance_id, topic=topic, partition=partition,
             messages=[dict(zip(("key", "value", "timestamp", "headers"), p)) for p in parts],
@@ -481,26 +480,3 @@ class State(
 def _topic_config_members() -> list[str]:
     fixed = {"InstanceId", "TopicName", "PartitionNum", "ReplicaNum", "Note"}
     return sorted(set(load_spec().input_members("CreateTopic")) - fixed)
-
-
-def _message_parts(item: MessageLike, now_ms: int) -> tuple[str, str, int, dict[str, str]]:
-    if isinstance(item, str):
-        return "", item, now_ms, {}
-    if isinstance(item, (tuple, list)) and len(item) == 2:  # a list: the pair as JSON sends it
-        key, value = item
-        return str(key), str(value), now_ms, {}
-    if isinstance(item, Mapping) and "value" in item:
-        headers = item.get("headers") or {}
-        if not isinstance(headers, Mapping):
-            raise CKafkaUsageError(
-                f"a message's headers are a mapping of names to values, got {headers!r}"
-            )
-        return (
-            str(item.get("key", "")),
-            str(item["value"]),
-            int(item.get("timestamp", now_ms)),
-            {str(name): str(value) for name, value in headers.items()},
-        )
-    raise CKafkaUsageError(
-        f"a message is a value, a (key, value) pair or a mapping with 'value', got {item!r}"
-    )
