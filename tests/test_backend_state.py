@@ -85,6 +85,7 @@ _NOT_REQUESTED = {
     "change": "set by ModifyInstancePre, InstanceScalingDown, UpgradeBrokerVersion",
     "maintenance": "set by ModifyRoutineMaintenanceTask",
     "throttle_rules": "added later",
+    "main_route": "the creation route, from vpc_id, subnet_id, vip and vport",
 }
 _CREATE = {"PREPAID": "CreateInstancePre", "POSTPAID_BY_HOUR": "CreatePostPaidInstance"}
 # Members a create needs that the model does not keep.

@@ -21,6 +21,7 @@ __all__ = [
     "CHANGING",
     "CREATING",
     "ISOLATED",
+    "MAIN_ROUTE_ID",
     "RUNNING",
     "Acl",
     "AclRule",
@@ -218,6 +219,11 @@ class Route:
     subnet_id: str = ""
     note: str = ""
     delete_at: Optional[float] = None  # DeleteRoute's DeleteRouteTime (clock seconds), if set
+    security_group_ids: list[str] = field(default_factory=list)  # in the order they were set
+
+
+MAIN_ROUTE_ID = 0
+"""The RouteId of the route an instance is created with (``MainRouteFlag`` shows it)."""
 
 
 @dataclass
@@ -303,6 +309,22 @@ class Instance:
     maintenance: dict[str, MaintenanceTask] = field(default_factory=dict)
     """Routine maintenance settings, by ``TYPE/SUBTYPE`` (and ``/TOPIC`` for a topic's)."""
     throttle_rules: dict[int, ThrottleRule] = field(default_factory=dict)
+    main_route: Optional[Route] = None
+    """The route the instance was created with (RouteId 0, VPC, PLAINTEXT), built from
+    ``vpc_id``, ``subnet_id``, ``vip`` and ``vport`` when not given; it cannot be deleted."""
+
+    def __post_init__(self) -> None:
+        if self.main_route is None:
+            self.main_route = Route(
+                MAIN_ROUTE_ID,
+                3,
+                0,
+                self.vip,
+                self.vport,
+                self.created_at,
+                self.vpc_id,
+                self.subnet_id,
+            )
 
 
 @dataclass

@@ -1,10 +1,11 @@
-"""Stateful handlers: access routes (CreateRoute, DescribeRoute, DeleteRoute).
+"""Stateful handlers: access routes (CreateRoute, DescribeRoute, DeleteRoute,
+DeleteRouteTriggerTime).
 
 A route is one more way into an instance: a VPC route (VipType 3), a public
 network route (VipType 1) or an internal support route (VipType 7), each with
 an access type (PLAINTEXT, SASL...). The route an instance is created with is
-not kept as a :class:`~.models.Route`; ``MainRouteFlag`` shows it, built from
-the instance's own VPC and vip, as RouteId 0.
+kept apart, as the instance's ``main_route`` (RouteId 0, built from the
+instance's own VPC and vip): ``MainRouteFlag`` shows it, and it cannot be deleted.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import ipaddress
 from typing import Any, Optional
 
 from .instance_checks import SUBNET_ID, VPC_ID
-from .models import Instance, Route
+from .models import MAIN_ROUTE_ID, Instance, Route
 from .registry import Body, Context, answers
 from .times import beijing_datetime, parse_beijing_datetime
 
@@ -22,16 +23,16 @@ __all__ = [
     "ROUTE_LIMIT",
     "create_route",
     "delete_route",
+    "delete_route_trigger_time",
     "describe_route",
+    "find_route",
+    "main_route",
     "purge_scheduled",
 ]
 
 ROUTE_LIMIT = 5
 """Routes one instance may add. The CKafka console guide ("Configuring a routing
 policy") says: "Up to 5 routes can be created per instance"."""
-
-MAIN_ROUTE_ID = 0
-"""The RouteId ``MainRouteFlag`` shows the instance's creation route with."""
 
 # From CreateRoute's AccessType document: which access types each VipType supports.
 _VIP_TYPES = {1: "public network", 3: "VPC", 7: "internal support"}
@@ -64,21 +65,21 @@ def purge_scheduled(instance: Instance, now: float) -> None:
         del instance.routes[route_id]
 
 
-def _main_route(instance: Instance) -> Optional[Route]:
-    """The route the instance was created with, unless a kept route already is it."""
+def main_route(instance: Instance) -> Optional[Route]:
+    """The route the instance was created with, unless a kept route already is it
+    (one seeded with the instance's own vip and vport)."""
     for route in instance.routes.values():
         if route.vip == instance.vip and route.vport == instance.vport:
             return None
-    return Route(
-        MAIN_ROUTE_ID,
-        3,
-        0,
-        instance.vip,
-        instance.vport,
-        instance.created_at,
-        instance.vpc_id,
-        instance.subnet_id,
-    )
+    return instance.main_route
+
+
+def find_route(instance: Instance, route_id: int) -> Optional[Route]:
+    """The route ``route_id`` of ``instance``: a kept one, or RouteId 0, its main route."""
+    route = instance.routes.get(route_id)
+    if route is None and route_id == MAIN_ROUTE_ID:
+        return main_route(instance)
+    return route
 
 
 # -- CreateRoute -------------------------------------------------------------------
@@ -174,7 +175,7 @@ def create_route(ctx: Context) -> Body:
     vpc_id, subnet_id = _check_vpc(ctx, vip_type)
     _check_public(ctx, vip_type)
     existing = list(instance.routes.values())
-    main = _main_route(instance)
+    main = main_route(instance)
     taken = existing + ([main] if main else [])
     ip = _check_ip(ctx, taken)
     for route in taken:
@@ -253,7 +254,7 @@ def describe_route(ctx: Context) -> Body:
     instance = ctx.instance()
     purge_scheduled(instance, ctx.now)
     routes = sorted(instance.routes.values(), key=lambda r: r.route_id)
-    main = _main_route(instance) if ctx.get("MainRouteFlag", False) else None
+    main = main_route(instance) if ctx.get("MainRouteFlag", False) else None
     if main is not None:
         routes.insert(0, main)
     route_id = ctx.get("RouteId")
@@ -280,18 +281,23 @@ def _parse_schedule(ctx: Context, route: Route, text: str) -> float:
             f"route {route.route_id} is VipType {route.vip_type} "
             f"({_VIP_TYPES.get(route.vip_type, 'unknown')}).",
         )
+    return _read_schedule(ctx, "DeleteRouteTime", text)
+
+
+def _read_schedule(ctx: Context, member: str, text: str) -> float:
+    """A deletion time: Beijing ``YYYY-MM-DD HH:MM:SS`` within the next 24 hours."""
     try:
         when = parse_beijing_datetime(text)
     except ValueError:
         # Not a shape rule: a schedule the fake cannot read is no time to delete at.
         ctx.fail(
             "InvalidParameterValue",
-            f"The parameter `DeleteRouteTime` must be `YYYY-MM-DD HH:MM:SS`, got `{text}`.",
+            f"The parameter `{member}` must be `YYYY-MM-DD HH:MM:SS`, got `{text}`.",
         )
     latest = ctx.now + _SCHEDULE_WINDOW
     if not ctx.now < when <= latest:
         ctx.reject_shape(
-            f"The parameter `DeleteRouteTime` must be within the next 24 hours, after "
+            f"The parameter `{member}` must be within the next 24 hours, after "
             f"{beijing_datetime(ctx.now)} and no later than {beijing_datetime(latest)}; "
             f"got `{text}`."
         )
@@ -306,7 +312,7 @@ def delete_route(ctx: Context) -> Body:
     route_id = int(ctx.get("RouteId"))
     route = instance.routes.get(route_id)
     if route is None:
-        if route_id == MAIN_ROUTE_ID and _main_route(instance) is not None:
+        if route_id == MAIN_ROUTE_ID and main_route(instance) is not None:
             ctx.fail(
                 "UnsupportedOperation",
                 f"Route {MAIN_ROUTE_ID} is the route instance `{instance.instance_id}` was "
@@ -326,3 +332,24 @@ def delete_route(ctx: Context) -> Body:
     del instance.routes[route_id]
     task = ctx.new_task("DeleteRoute", instance.instance_id)
     return ctx.operate(task.flow_id)
+
+
+# -- DeleteRouteTriggerTime -------------------------------------------------------------
+
+
+@answers("DeleteRouteTriggerTime")
+def delete_route_trigger_time(ctx: Context) -> Body:
+    """Move the scheduled deletion of the instance's routes (DeleteRoute's DeleteRouteTime)."""
+    instance = ctx.instance()
+    purge_scheduled(instance, ctx.now)
+    when = _read_schedule(ctx, "DelayTime", str(ctx.get("DelayTime", "")))
+    scheduled = [r for r in instance.routes.values() if r.delete_at is not None]
+    if not scheduled:
+        ctx.fail(
+            "FailedOperation",
+            f"Instance `{instance.instance_id}` has no route scheduled for deletion; "
+            "schedule one with DeleteRoute's `DeleteRouteTime` first.",
+        )
+    for route in scheduled:
+        route.delete_at = when
+    return {}

@@ -72,6 +72,7 @@ _INSTANCE_FIELDS = tuple(
         "change",
         "maintenance",
         "throttle_rules",
+        "main_route",
     }
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
