@@ -15,6 +15,7 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
 from pytest_ckafka import CKafkaMock
 from pytest_ckafka.backend.errors import allowed_codes
 from pytest_ckafka.backend.routes import ROUTE_LIMIT
+from pytest_ckafka.exceptions import CKafkaUsageError
 
 VPC = "vpc-a1b2c3d4"
 SUBNET = "subnet-e5f6g7h8"
@@ -533,3 +534,130 @@ def test_a_schedule_survives_dump_and_load(
     ckafka.state.load(ckafka.state.dump())
     (route,) = _describe(ckafka_client, instance_id)
     assert route.DeleteTimestamp == when
+
+
+# -- DeleteRouteTriggerTime ------------------------------------------------------------------
+
+
+def _trigger(client: Any, instance_id: str, when: str) -> Any:
+    request = models.DeleteRouteTriggerTimeRequest()
+    request.InstanceId = instance_id
+    request.DelayTime = when
+    return client.DeleteRouteTriggerTime(request)
+
+
+def test_trigger_time_moves_every_scheduled_deletion(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    first = ckafka.state.add_route(instance_id, vip_type=1, vip="203.0.113.9")
+    second = ckafka.state.add_route(
+        instance_id,
+        vip_type=1,
+        access_type=1,
+        vip="203.0.113.10",
+        delete_at=ckafka.clock.now() + 60,
+    )
+    _delete(ckafka_client, instance_id, first, _beijing(ckafka, 120))
+    later = _beijing(ckafka, 7200)
+    answer = _trigger(ckafka_client, instance_id, later)
+    assert answer.RequestId == ckafka.calls[-1].request_id
+    assert [r.DeleteTimestamp for r in _describe(ckafka_client, instance_id)] == [later, later]
+    ckafka.clock.advance(7199)
+    assert [r.RouteId for r in _describe(ckafka_client, instance_id)] == [first, second]
+    ckafka.clock.advance(1)
+    assert _describe(ckafka_client, instance_id) == []
+
+
+def test_trigger_time_leaves_unscheduled_routes(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    kept = ckafka.state.add_route(instance_id)
+    ckafka.state.add_route(
+        instance_id, vip_type=1, vip="203.0.113.9", delete_at=ckafka.clock.now() + 60
+    )
+    _trigger(ckafka_client, instance_id, _beijing(ckafka, 600))
+    assert [r.delete_at for r in ckafka.state.routes(instance_id)] == [
+        None,
+        pytest.approx(ckafka.clock.now() + 600, abs=1),  # the DelayTime's whole seconds
+    ]
+    assert ckafka.state.routes(instance_id)[0].route_id == kept
+
+
+def test_trigger_time_without_a_scheduled_route_fails(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    ckafka.state.add_route(instance_id, vip_type=1, vip="203.0.113.9")
+    before = _routes(ckafka, instance_id)
+    error = _error(_trigger, ckafka_client, instance_id, _beijing(ckafka, 600))
+    assert (error.code, error.message) == (
+        "FailedOperation",
+        f"Instance `{instance_id}` has no route scheduled for deletion; "
+        "schedule one with DeleteRoute's `DeleteRouteTime` first.",
+    )
+    assert _routes(ckafka, instance_id) == before
+
+
+@pytest.mark.parametrize("after", [0, 86_401])
+def test_trigger_time_outside_the_next_24_hours_is_refused(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str, after: float
+) -> None:
+    ckafka.state.add_route(
+        instance_id, vip_type=1, vip="203.0.113.9", delete_at=ckafka.clock.now() + 60
+    )
+    before = _routes(ckafka, instance_id)
+    when = _beijing(ckafka, after)
+    error = _error(_trigger, ckafka_client, instance_id, when)
+    assert (error.code, error.message) == (
+        "InvalidParameterValue",
+        "The parameter `DelayTime` must be within the next 24 hours, after "
+        f"{_beijing(ckafka, 0)} and no later than {_beijing(ckafka, 86_400)}; got `{when}`.",
+    )
+    assert _routes(ckafka, instance_id) == before
+
+
+def test_trigger_time_in_a_bad_format_is_refused(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    ckafka.state.add_route(
+        instance_id, vip_type=1, vip="203.0.113.9", delete_at=ckafka.clock.now() + 60
+    )
+    error = _error(_trigger, ckafka_client, instance_id, "'2020-08-21 11:15:54'")
+    assert (error.code, error.message) == (
+        "InvalidParameterValue",
+        "The parameter `DelayTime` must be `YYYY-MM-DD HH:MM:SS`, got `'2020-08-21 11:15:54'`.",
+    )
+    assert ckafka.state.routes(instance_id)[0].delete_at == ckafka.clock.now() + 60
+
+
+def test_trigger_time_of_an_unknown_instance(ckafka: CKafkaMock, ckafka_client: Any) -> None:
+    error = _error(_trigger, ckafka_client, "ckafka-nothere1", "2030-01-01 00:00:00")
+    assert (error.code, error.message) == (
+        "ResourceNotFound",
+        "The instance `ckafka-nothere1` does not exist.",
+    )
+
+
+def test_only_a_public_route_is_seeded_with_a_deletion_time(
+    ckafka: CKafkaMock, instance_id: str
+) -> None:
+    with pytest.raises(CKafkaUsageError) as info:
+        ckafka.state.add_route(instance_id, delete_at=ckafka.clock.now() + 60)
+    assert str(info.value) == (
+        "state.add_route: only public routes (vip_type=1) are deleted on a schedule"
+    )
+
+
+def test_the_main_route_is_stored_on_the_instance(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    main = ckafka.state.main_route(instance_id)
+    assert (main.route_id, main.vip_type, main.access_type, main.vip, main.vpc_id) == (
+        0,
+        3,
+        0,
+        "10.0.0.10",
+        "vpc-main0001",
+    )
+    (shown,) = _describe(ckafka_client, instance_id, MainRouteFlag=True)
+    assert (shown.RouteId, shown.VipList[0].Vip) == (0, "10.0.0.10")
+    assert ckafka.state.routes(instance_id) == []  # the kept routes: the main route is apart

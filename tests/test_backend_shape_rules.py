@@ -102,6 +102,7 @@ def test_every_paged_stateful_action_is_covered() -> None:
         "DescribeInstancesDetail",
         "DescribeRegion",
         "DescribeThrottleRules",
+        "DescribeSecurityGroupRoutes",
         "DescribeTopic",
         "DescribeTopicDetail",
         "DescribeTopicSubscribeGroup",
@@ -394,6 +395,36 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         "InvalidParameterValue",
     ),
     ("Business enum", "DescribeRegion", {"Business": "kafka"}, "InvalidParameterValue"),
+    (
+        "SecurityGroupId format",
+        "AssociateRoutesSecurityGroup",
+        {"InstanceRoutes": [{"InstanceId": INSTANCE, "RouteId": 0}], "SecurityGroupId": "sg-1"},
+        "InvalidParameterValue",
+    ),
+    (
+        "SecurityGroupIds listed twice",
+        "ModifyRouteSecurityGroups",
+        {
+            "InstanceRoute": {"InstanceId": INSTANCE, "RouteId": 0},
+            "SecurityGroupIds": ["sg-1a2b3c4d", "sg-1a2b3c4d"],
+        },
+        "InvalidParameterValue",
+    ),
+    (
+        "SecurityGroupIds count",
+        "ModifyRouteSecurityGroups",
+        {
+            "InstanceRoute": {"InstanceId": INSTANCE, "RouteId": 0},
+            "SecurityGroupIds": [f"sg-0000000{n}" for n in range(6)],
+        },
+        "LimitExceeded",
+    ),
+    (
+        "security-group-id filter relation",
+        "DescribeSecurityGroupRoutes",
+        {"Filters": [{"Name": "security-group-id", "Values": ["sg-1"], "Relation": "EQ"}]},
+        "InvalidFilter",
+    ),
     (
         "connect resource Type",
         "CreateConnectResource",
@@ -745,3 +776,24 @@ def test_a_negative_message_offset_holds_no_message_without_validation() -> None
         "Message": "There is no message at offset -1 of partition 0 of topic `orders`; "
         "the partition has offsets 0 to 29.",
     }
+
+
+def test_security_group_filters_are_refused_validated_and_lenient_without() -> None:
+    bad_name = {"Filters": [{"Name": "sg", "Values": ["sg-1a2b3c4d"]}]}
+    two = {"Filters": [{"Name": "security-group-id", "Values": ["sg-1a2b3c4d", "sg-00000000"]}]}
+    strict = _seeded(validate=True)
+    assert _answer(strict, "DescribeSecurityGroupRoutes", bad_name)["Error"] == {
+        "Code": "InvalidFilter",
+        "Message": "The filter `sg` is not supported here; valid names: security-group-id.",
+    }
+    assert _answer(strict, "DescribeSecurityGroupRoutes", two)["Error"] == {
+        "Code": "InvalidFilter",
+        "Message": "The filter `security-group-id` has 2 values; at most 1 is allowed.",
+    }
+    lenient = _seeded(validate=False)
+    lenient.state.add_security_group(INSTANCE, "sg-1a2b3c4d")
+    other = lenient.state.add_instance("ckafka-00000002")
+    for params, listed in ((bad_name, [INSTANCE, other]), (two, [INSTANCE])):
+        result = _answer(lenient, "DescribeSecurityGroupRoutes", params)["Result"]
+        routes = result["SecurityGroupRoutes"]
+        assert [r["InstanceRoute"]["InstanceId"] for r in routes] == listed

@@ -212,7 +212,13 @@ def _route_request(route: Route) -> dict[str, Any]:
 
 
 def test_seeded_routes_of_every_vip_type_are_ones_create_route_makes() -> None:
-    assert set(_defaults(State.add_route)) == {"vip_type", "access_type", "vip", "vport"}
+    assert set(_defaults(State.add_route)) == {
+        "vip_type",
+        "access_type",
+        "vip",
+        "vport",
+        "delete_at",
+    }
     seeding, creating = _fresh(), _fresh()
     # Every VipType CreateRoute documents, each with its default access type, side by side.
     for vip_type, vip in ((3, "10.0.0.20"), (1, "203.0.113.9"), (7, "10.0.0.30")):
@@ -296,6 +302,17 @@ def test_a_seeded_datahub_topic_is_one_create_datahub_topic_makes() -> None:
     assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
 
 
+def test_a_seeded_security_group_is_one_associate_routes_security_group_binds() -> None:
+    assert _defaults(State.add_security_group) == {"route_id": 0}
+    seeding, creating = _fresh(), _fresh()
+    seeding.state.add_security_group(INSTANCE, "sg-1a2b3c4d")
+    route = {"InstanceId": INSTANCE, "RouteId": 0}
+    request = {"InstanceRoutes": [route], "SecurityGroupId": "sg-1a2b3c4d"}
+    _call(creating, "AssociateRoutesSecurityGroup", request)
+    assert creating.state.security_groups(INSTANCE) == seeding.state.security_groups(INSTANCE)
+    assert creating.state.security_groups(INSTANCE) == ["sg-1a2b3c4d"]
+
+
 # Seeding helpers with no create action, and why.
 _NO_CREATE_ACTION = {
     "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
@@ -316,6 +333,7 @@ _COVERED = {
     "add_acl_rule",
     "add_maintenance_task",
     "add_throttle_rule",
+    "add_security_group",
 }
 
 

@@ -22,7 +22,9 @@ REQUIRED = {
     "ModifyGroupOffsets DeleteGroup",
     "users": "CreateUser DescribeUser ModifyPassword DeleteUser",
     "acls": "CreateAcl BatchCreateAcl DescribeACL DeleteAcl",
-    "routes": "CreateRoute DescribeRoute DeleteRoute",
+    "routes": "CreateRoute DescribeRoute DeleteRoute DeleteRouteTriggerTime",
+    "security_groups": "AssociateRoutesSecurityGroup DisassociateRoutesSecurityGroup "
+    "DescribeSecurityGroupRoutes ModifyRouteSecurityGroups",
     "messages": "FetchMessageByOffset FetchMessageListByOffset FetchMessageListByTimestamp "
     "SendMessage",
     "sales": "DescribeRegion DescribeCkafkaZone DescribeTaskStatus",

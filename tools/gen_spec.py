@@ -43,6 +43,10 @@ _CLAMPS = re.compile(r"超过\s*\d+\s*[,，]?\s*则?限制为")
 _FILTER_LIST = re.compile(r"支持\s*\(([^)]*)\)")
 _FILTER_ONE = re.compile(r"支持\s*([A-Za-z]+)\s*(?:（[^）]*）)?\s*筛选")
 _FILTER_VALUES = re.compile(r"最多传递\s*(\d+)\s*个值")
+# Or on the filter object's own members (RouteFilter): "Name: 目前支持security-group-id",
+# "Values: 当过滤名称为security-group-id时仅支持传单个value".
+_FILTER_NAME_DOC = re.compile(r"目前支持\s*([A-Za-z][\w-]*)")
+_FILTER_ONE_VALUE = re.compile(r"仅支持传单个\s*value")
 
 
 def _document_facts(raw: dict[str, Any]) -> dict[str, Any]:
@@ -74,6 +78,18 @@ def _document_facts(raw: dict[str, Any]) -> dict[str, Any]:
         most = _FILTER_VALUES.search(text)
         if most:
             facts["filter_values_max"] = int(most.group(1))
+    return facts
+
+
+def _filter_object_facts(filter_object: dict[str, Any]) -> dict[str, Any]:
+    """Filter names and a value count stated by a filter object's ``Name``/``Values`` documents."""
+    docs = {m["name"]: m.get("document", "") for m in filter_object["members"]}
+    facts: dict[str, Any] = {}
+    named = _FILTER_NAME_DOC.search(docs.get("Name", ""))
+    if named:
+        facts["filter_names"] = [named.group(1)]
+        if _FILTER_ONE_VALUE.search(docs.get("Values", "")):
+            facts["filter_values_max"] = 1
     return facts
 
 
@@ -199,6 +215,10 @@ def build_spec(data: Path) -> dict[str, Any]:
         name: {m["name"]: _member(m) for m in obj["members"] if m["name"] != "RequestId"}
         for name, obj in api["objects"].items()
     }
+    for members in objects.values():
+        filters = members.get("Filters")
+        if filters and "filter_names" not in filters and filters["member"] in api["objects"]:
+            filters.update(_filter_object_facts(api["objects"][filters["member"]]))
     actions: dict[str, Any] = {}
     for name, raw in api["actions"].items():
         docs = examples["actions"].get(name, [])

@@ -56,7 +56,8 @@ def _filter_rows(action: str, member: Member) -> list[str]:
     if member.filter_values_max is not None:
         most = member.filter_values_max
         rows.append(
-            f"| {action} | `Filters.Values` | at most {most} values | refuses more | reads "
+            f"| {action} | `Filters.Values` | at most {most} value{'s' if most > 1 else ''} "
+            "| refuses more | reads "
             f"them all | {UNKNOWN} |"
         )
     if "GroupState" in member.filter_names:

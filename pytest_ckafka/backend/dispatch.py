@@ -38,6 +38,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     messages,
     routes,
     sales,
+    security_groups,
     throttles,
     topics,
     users,

@@ -159,7 +159,10 @@ class Context:
         The message says where the id does exist (another region or account),
         the usual reason a seeded instance is "missing".
         """
-        instance_id = str(self.get(member, ""))
+        return self.instance_by_id(str(self.get(member, "")))
+
+    def instance_by_id(self, instance_id: str) -> Instance:
+        """As :meth:`instance`, for an id read from elsewhere (a list of routes, say)."""
         instance = self.store.instances.get(instance_id)
         if instance is None:
             message = f"The instance `{instance_id}` does not exist."
@@ -175,7 +178,10 @@ class Context:
     def running_instance(self, member: str = "InstanceId") -> Instance:
         """As :meth:`instance`, and the instance must be running: not creating (Status 0),
         isolated (5) or changing (7); each is ``ResourceUnavailable``."""
-        instance = self.instance(member)
+        return self.running(self.instance(member))
+
+    def running(self, instance: Instance) -> Instance:
+        """``instance``, which must be running (see :meth:`running_instance`)."""
         self.backend.observe(instance, self.now, count=False)
         if instance.status == ISOLATED:
             self.fail(

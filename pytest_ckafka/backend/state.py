@@ -49,6 +49,7 @@ from .state_connect import ConnectState
 from .state_datahub_topics import DatahubTopicsState
 from .state_groups import GroupsState
 from .state_instance_lifecycle import InstanceLifecycleState
+from .state_security_groups import SecurityGroupState
 from .state_throttles import ThrottleState
 
 __all__ = ["MessageLike", "State"]
@@ -93,6 +94,7 @@ class State(
     InstanceLifecycleState,
     ThrottleState,
     DatahubTopicsState,
+    SecurityGroupState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
@@ -356,12 +358,14 @@ class State(
         access_type: Optional[int] = None,
         vip: str = "10.0.0.20",
         vport: str = "9092",
+        delete_at: Optional[float] = None,
     ) -> int:
         """Add an access route and return its RouteId.
 
         ``access_type`` defaults by ``vip_type``: SASL_PLAINTEXT (1) for a VPC route
         (3), SASL_SSL (3) for a public one (1), PLAINTEXT (0) otherwise. A VPC
-        route is in the instance's VPC and subnet.
+        route is in the instance's VPC and subnet. ``delete_at`` (a clock time)
+        schedules a public route's deletion, as DeleteRoute's ``DeleteRouteTime`` does.
         """
         self._check_seed(
             "add_route",
@@ -370,7 +374,12 @@ class State(
             access_type=access_type,
             vip=vip,
             vport=vport,
+            delete_at=delete_at,
         )
+        if delete_at is not None and vip_type != 1:
+            raise CKafkaUsageError(
+                "state.add_route: only public routes (vip_type=1) are deleted on a schedule"
+            )
         if access_type is None:
             access_type = _ROUTE_ACCESS_TYPES.get(vip_type, 0)
         with self.backend.lock:
@@ -385,6 +394,7 @@ class State(
                 self.backend.clock.now(),
                 vpc_id=instance.vpc_id if in_vpc else "",
                 subnet_id=instance.subnet_id if in_vpc else "",
+                delete_at=delete_at,
             )
             instance.routes[route.route_id] = route
         return route.route_id
