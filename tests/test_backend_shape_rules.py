@@ -107,6 +107,7 @@ def test_every_paged_stateful_action_is_covered() -> None:
         "DescribeTopicDetail",
         "DescribeTopicSubscribeGroup",
         "DescribeTypeInstances",
+        "DescribeTopicSyncReplica",
         "DescribeUser",
         "FetchLatestDatahubMessageList",
         "FetchMessageListByOffset",
@@ -652,6 +653,23 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         {"QueryFromConnectResource": True},
         "MissingParameter",
     ),
+    (
+        "RankingType enum",
+        "DescribeTopicFlowRanking",
+        {"InstanceId": INSTANCE, "RankingType": "ALL"},
+        "InvalidParameterValue",
+    ),
+    (
+        "BeginDate not after EndDate",
+        "DescribeTopicFlowRanking",
+        {
+            "InstanceId": INSTANCE,
+            "RankingType": "PRO",
+            "BeginDate": "2024-03-02T00:00:00+08:00",
+            "EndDate": "2024-03-01T00:00:00+08:00",
+        },
+        "InvalidParameterValue",
+    ),
 ]
 
 
@@ -714,6 +732,20 @@ BUSINESS_RULES: list[tuple[str, dict[str, Any], str]] = [
     (
         "DescribeDatahubGroupOffsets",
         {"Name": DATAHUB_TOPIC, "Group": "nobody"},
+        "ResourceNotFound",
+    ),
+    (
+        "DescribeTopicFlowRanking",
+        {"InstanceId": INSTANCE, "RankingType": "PRO", "BrokerIp": "10.9.9.9"},
+        "InvalidParameterValue",
+    ),
+    (
+        "BatchModifyGroupOffsets",
+        {
+            "InstanceId": INSTANCE,
+            "GroupName": "ghost",
+            "Partitions": [{"Partition": 0, "Offset": 0}],
+        },
         "ResourceNotFound",
     ),
 ]

@@ -40,6 +40,8 @@ REQUIRED = {
     "datahub_topics": "CreateDatahubTopic DescribeDatahubTopic DescribeDatahubTopics "
     "ModifyDatahubTopic DeleteDatahubTopic FetchDatahubMessageByOffset "
     "FetchLatestDatahubMessageList DescribeDatahubGroupOffsets",
+    "topic_stats": "DescribeTopicProduceConnection DescribeTopicSyncReplica "
+    "DescribeTopicFlowRanking",
 }
 
 

@@ -40,6 +40,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     sales,
     security_groups,
     throttles,
+    topic_stats,
     topics,
     users,
 )

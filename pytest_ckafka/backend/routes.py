@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Optional
 
+from .brokers import BROKERS
 from .instance_checks import SUBNET_ID, VPC_ID
 from .models import MAIN_ROUTE_ID, Instance, Route
 from .registry import Body, Context, answers
@@ -48,7 +49,6 @@ _ACCESS_BY_VIP_TYPE = {3: (0, 1, 3, 4, 5), 7: (0, 1, 3), 1: (1, 3)}
 _SASL_PLAINTEXT = 1
 # DeleteRouteTime: "any time in the next 24 hours".
 _SCHEDULE_WINDOW = 86_400.0
-_BROKERS = 3
 
 
 def _describe(choices: dict[int, str]) -> str:
@@ -237,7 +237,7 @@ def _route_body(ctx: Context, instance: Instance, route: Route) -> dict[str, Any
         RouteId=route.route_id,
         VipType=route.vip_type,
         VipList=[{"Vip": route.vip, "Vport": route.vport}],
-        BrokerVipList=[{"Vip": route.vip, "Vport": str(port + n + 1)} for n in range(_BROKERS)],
+        BrokerVipList=[{"Vip": route.vip, "Vport": str(port + n + 1)} for n in range(BROKERS)],
         Domain=f"{instance.instance_id}.{ctx.region}.ckafka.tencentcloudmq.com" if public else "",
         DomainPort=port if public else 0,
         DeleteTimestamp="" if route.delete_at is None else beijing_datetime(route.delete_at),
