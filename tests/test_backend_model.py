@@ -7,6 +7,8 @@ order, with the right TotalCount) and DescribeTopicAttributes the right
 partition counts. Failed calls must answer the predicted code and change nothing.
 A second machine drives one instance through ModifyInstancePre, DescribeTaskStatus,
 IsolatedInstancePre and RenewCkafkaInstance, checking its status and spec after each.
+Another drives consumer groups' offsets (CreateConsumer, BatchModifyGroupOffsets,
+DeleteGroupSubscribeTopic, DeleteGroup, CreatePartition, produced messages).
 """
 
 from __future__ import annotations
@@ -332,3 +334,130 @@ DatahubTopicLifecycle.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_datahub_topic_lifecycle_matches_the_model = DatahubTopicLifecycle.TestCase
+
+
+GROUPS = st.sampled_from(["billing", "mailer", "audit"])
+
+
+class GroupOffsetsLifecycle(RuleBasedStateMachine):
+    """The model: group name -> committed offset per partition of ``orders`` (None: no
+    subscription), and the number of messages in each partition.
+
+    CreateConsumer, BatchModifyGroupOffsets, DeleteGroupSubscribeTopic, DeleteGroup,
+    CreatePartition and produced messages in any order; after every step
+    DescribeGroupOffsets answers each group's offsets and lag, and
+    DescribeTopicSubscribeGroup exactly the subscribed groups. A failed call must
+    answer the predicted code and change nothing.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fake = CKafka()
+        self.fake.state.add_instance(INSTANCE)
+        self.fake.state.add_topic(INSTANCE, "orders", partitions=2)
+        self.logs = [0, 0]
+        self.groups: dict[str, Optional[list[int]]] = {}
+
+    def _call(self, action: str, **params: Any) -> Optional[str]:
+        return code_of(call(self.fake, action, {"InstanceId": INSTANCE, **params}))
+
+    @rule(partition=st.integers(min_value=0, max_value=3), count=st.integers(1, 3))
+    def produce(self, partition: int, count: int) -> None:
+        if partition < len(self.logs):
+            self.fake.state.add_messages(INSTANCE, "orders", ["m"] * count, partition=partition)
+            self.logs[partition] += count
+
+    @rule(name=GROUPS)
+    def create_consumer(self, name: str) -> None:
+        code = self._call("CreateConsumer", GroupName=name, TopicName="orders")
+        if name in self.groups:
+            assert code == "InvalidParameterValue"
+        else:
+            assert code is None
+            self.groups[name] = list(self.logs)  # the log end: nothing left to read
+
+    @rule(
+        name=GROUPS,
+        partition=st.integers(min_value=0, max_value=3),
+        offset=st.integers(min_value=0, max_value=8),
+    )
+    def batch_modify(self, name: str, partition: int, offset: int) -> None:
+        code = self._call(
+            "BatchModifyGroupOffsets",
+            GroupName=name,
+            TopicName=["orders"],
+            Partitions=[{"Partition": partition, "Offset": offset}],
+        )
+        if name not in self.groups:
+            assert code == "ResourceNotFound"
+        elif partition >= len(self.logs):
+            assert code == "InvalidParameterValue"
+        else:
+            assert code is None
+            committed = self.groups[name] or [-1] * len(self.logs)
+            committed[partition] = min(offset, self.logs[partition])
+            self.groups[name] = committed
+
+    @rule(name=GROUPS)
+    def unsubscribe(self, name: str) -> None:
+        code = self._call("DeleteGroupSubscribeTopic", Group=name, Topic="orders")
+        if name not in self.groups:
+            assert code == "ResourceNotFound"
+        elif self.groups[name] is None:
+            assert code == "FailedOperation"
+        else:
+            assert code is None
+            self.groups[name] = None
+
+    @rule(name=GROUPS)
+    def delete_group(self, name: str) -> None:
+        code = self._call("DeleteGroup", Group=name)
+        if name not in self.groups:
+            assert code == "ResourceNotFound"
+        else:
+            assert code is None
+            del self.groups[name]
+
+    @rule(wanted=st.integers(min_value=1, max_value=4))
+    def create_partition(self, wanted: int) -> None:
+        code = self._call("CreatePartition", TopicName="orders", PartitionNum=wanted)
+        if wanted <= len(self.logs):
+            assert code == "InvalidParameterValue"
+        else:
+            assert code is None
+            added = wanted - len(self.logs)
+            self.logs += [0] * added
+            for committed in self.groups.values():
+                if committed is not None:
+                    committed += [-1] * added  # never committed to
+
+    @invariant()
+    def offsets_and_lag_are_the_model(self) -> None:
+        for name, committed in self.groups.items():
+            result = call(
+                self.fake, "DescribeGroupOffsets", {"InstanceId": INSTANCE, "Group": name}
+            )["Result"]
+            if committed is None:
+                assert result["TopicList"] == []
+                continue
+            (topic,) = result["TopicList"]
+            assert [(p["Offset"], p["LogEndOffset"], p["Lag"]) for p in topic["Partitions"]] == [
+                (offset, end, end - max(offset, 0)) for offset, end in zip(committed, self.logs)
+            ]
+
+    @invariant()
+    def the_topic_lists_its_groups(self) -> None:
+        params = {"InstanceId": INSTANCE, "TopicName": "orders"}
+        result = call(self.fake, "DescribeTopicSubscribeGroup", params)["Result"]
+        subscribed = [name for name, committed in self.groups.items() if committed is not None]
+        assert [g["Group"] for g in result["GroupsInfo"]] == subscribed
+        assert result["TotalCount"] == len(subscribed)
+
+
+GroupOffsetsLifecycle.TestCase.settings = settings(
+    max_examples=40,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_group_offsets_match_the_model = GroupOffsetsLifecycle.TestCase
