@@ -504,6 +504,18 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         "InvalidParameterValue",
     ),
     (
+        "topic whitelist IP format",
+        "CreateTopicIpWhiteList",
+        {"InstanceId": INSTANCE, "TopicName": "orders", "IpWhiteList": ["host-a"]},
+        "InvalidParameterValue",
+    ),
+    (
+        "topic whitelist IP listed twice",
+        "CreateTopicIpWhiteList",
+        {"InstanceId": INSTANCE, "TopicName": "orders", "IpWhiteList": ["10.0.0.1", "10.0.0.1"]},
+        "InvalidParameterValue.RepetitionValue",
+    ),
+    (
         "PatternType filter enum",
         "DescribeAclRule",
         {"InstanceId": INSTANCE, "PatternType": "ANY"},

@@ -86,6 +86,8 @@ _NOT_REQUESTED = {
     "maintenance": "set by ModifyRoutineMaintenanceTask",
     "throttle_rules": "added later",
     "main_route": "the creation route, from vpc_id, subnet_id, vip and vport",
+    "tokens": "added later",
+    "access_policies": "added later",
 }
 _CREATE = {"PREPAID": "CreateInstancePre", "POSTPAID_BY_HOUR": "CreatePostPaidInstance"}
 # Members a create needs that the model does not keep.
@@ -334,6 +336,8 @@ _COVERED = {
     "add_maintenance_task",
     "add_throttle_rule",
     "add_security_group",
+    "add_token",
+    "add_access_policy",
 }
 
 
@@ -415,6 +419,36 @@ def test_a_seeded_throttle_rule_is_one_create_throttle_rule_makes() -> None:
     _call(creating, "CreateThrottleRule", request)
     (created,) = creating.state.throttle_rules(INSTANCE)
     assert dataclasses.replace(created, updated_at=0) == dataclasses.replace(seeded, updated_at=0)
+
+
+def test_a_seeded_token_is_one_create_token_makes() -> None:
+    assert set(_defaults(State.add_token)) == {"token", "authorized"}
+    seeding, creating = _fresh(), _fresh()
+    for fake in (seeding, creating):
+        fake.state.add_user(INSTANCE, "alice", "Secret-123")
+    seeding.state.add_token(INSTANCE, "alice")
+    (seeded,) = seeding.state.tokens(INSTANCE)
+    token = _call(creating, "CreateToken", {"InstanceId": INSTANCE, "User": "alice"})["Result"]
+    (created,) = creating.state.tokens(INSTANCE)
+    assert (len(token), created.user, created.authorized) == (
+        len(seeded.token),
+        seeded.user,
+        seeded.authorized,
+    )
+
+
+def test_a_seeded_access_policy_is_one_modify_access_policy_sets() -> None:
+    assert set(_defaults(State.add_access_policy)) == {"ip_whitelist"}
+    seeding, creating = _fresh(), _fresh()
+    routes = [
+        f.state.add_route(INSTANCE, vip_type=1, vip="203.0.113.9") for f in (seeding, creating)
+    ]
+    seeding.state.add_access_policy(INSTANCE, routes[0])
+    request = {"InstanceId": INSTANCE, "RouteId": routes[1]}
+    _call(creating, "ModifyAccessPolicy", request)
+    assert creating.state.access_policy(INSTANCE, routes[1]) == seeding.state.access_policy(
+        INSTANCE, routes[0]
+    )
 
 
 def test_a_seeded_group_defaults_to_a_state_describe_group_filters_on() -> None:

@@ -42,6 +42,8 @@ REQUIRED = {
     "FetchLatestDatahubMessageList DescribeDatahubGroupOffsets",
     "topic_stats": "DescribeTopicProduceConnection DescribeTopicSyncReplica "
     "DescribeTopicFlowRanking",
+    "access": "CreateToken AuthorizeToken CancelAuthorizationToken DescribeAccessPolicy "
+    "ModifyAccessPolicy CreateTopicIpWhiteList",
 }
 
 

@@ -27,6 +27,7 @@ __all__ = ["DEFAULT_ACCOUNT", "Backend", "stateful_actions"]
 
 # The families register their handlers when imported.
 from . import (  # noqa: F401  (imported for their registrations)
+    access,
     acl_rules,
     acls,
     connect,

@@ -40,6 +40,7 @@ __all__ = [
     "Route",
     "Task",
     "ThrottleRule",
+    "Token",
     "Topic",
     "User",
     "dump_store",
@@ -206,6 +207,24 @@ class ThrottleRule:
 
 
 @dataclass
+class Token:
+    """A token CreateToken made for a user; AuthorizeToken authorizes it on the instance."""
+
+    token: str
+    user: str
+    created_at: float
+    authorized: bool = False
+
+
+@dataclass
+class AccessPolicy:
+    """A public route's IP whitelist (ModifyAccessPolicy): ``IpWhitelistDTO`` objects as sent."""
+
+    route_id: int
+    ip_whitelist: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
 class Route:
     """An access route (VipType 3 is the VPC network, 1 the public network)."""
 
@@ -309,6 +328,8 @@ class Instance:
     maintenance: dict[str, MaintenanceTask] = field(default_factory=dict)
     """Routine maintenance settings, by ``TYPE/SUBTYPE`` (and ``/TOPIC`` for a topic's)."""
     throttle_rules: dict[int, ThrottleRule] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)
+    access_policies: dict[int, AccessPolicy] = field(default_factory=dict)
     main_route: Optional[Route] = None
     """The route the instance was created with (RouteId 0, VPC, PLAINTEXT), built from
     ``vpc_id``, ``subnet_id``, ``vip`` and ``vport`` when not given; it cannot be deleted."""

@@ -43,6 +43,7 @@ from .models import (
     User,
 )
 from .seed_messages import MessageLike, message_parts
+from .state_access import AccessState
 from .state_acl_rules import AclRuleState
 from .state_base import StateBase
 from .state_connect import ConnectState
@@ -74,6 +75,8 @@ _INSTANCE_FIELDS = tuple(
         "maintenance",
         "throttle_rules",
         "main_route",
+        "tokens",
+        "access_policies",
     }
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
@@ -95,6 +98,7 @@ class State(
     ThrottleState,
     DatahubTopicsState,
     SecurityGroupState,
+    AccessState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
