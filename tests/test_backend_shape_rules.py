@@ -397,6 +397,12 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     ("Business enum", "DescribeRegion", {"Business": "kafka"}, "InvalidParameterValue"),
     (
+        "Prometheus VpcId format",
+        "CreatePrometheus",
+        {"InstanceId": INSTANCE, "VpcId": "vpc-test", "SubnetId": "subnet-1a2b3c4d"},
+        "InvalidParameterValue.VpcIdInvalid",
+    ),
+    (
         "SecurityGroupId format",
         "AssociateRoutesSecurityGroup",
         {"InstanceRoutes": [{"InstanceId": INSTANCE, "RouteId": 0}], "SecurityGroupId": "sg-1"},

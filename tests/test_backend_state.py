@@ -88,6 +88,7 @@ _NOT_REQUESTED = {
     "main_route": "the creation route, from vpc_id, subnet_id, vip and vport",
     "tokens": "added later",
     "access_policies": "added later",
+    "prometheus": "added later",
 }
 _CREATE = {"PREPAID": "CreateInstancePre", "POSTPAID_BY_HOUR": "CreatePostPaidInstance"}
 # Members a create needs that the model does not keep.
@@ -304,6 +305,17 @@ def test_a_seeded_datahub_topic_is_one_create_datahub_topic_makes() -> None:
     assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
 
 
+def test_a_seeded_prometheus_scrape_point_is_one_create_prometheus_makes() -> None:
+    assert _defaults(State.add_prometheus) == {"vpc_id": None, "subnet_id": None}
+    seeding, creating = _fresh(), _fresh()
+    seeding.state.add_prometheus(INSTANCE)
+    (seeded,) = seeding.state.prometheus(INSTANCE)
+    request = {"InstanceId": INSTANCE, "VpcId": seeded.vpc_id, "SubnetId": seeded.subnet_id}
+    _call(creating, "CreatePrometheus", request)
+    (created,) = creating.state.prometheus(INSTANCE)
+    assert (created.vpc_id, created.subnet_id) == (seeded.vpc_id, seeded.subnet_id)
+
+
 def test_a_seeded_security_group_is_one_associate_routes_security_group_binds() -> None:
     assert _defaults(State.add_security_group) == {"route_id": 0}
     seeding, creating = _fresh(), _fresh()
@@ -338,6 +350,7 @@ _COVERED = {
     "add_security_group",
     "add_token",
     "add_access_policy",
+    "add_prometheus",
 }
 
 

@@ -25,6 +25,7 @@ REQUIRED = {
     "routes": "CreateRoute DescribeRoute DeleteRoute DeleteRouteTriggerTime",
     "security_groups": "AssociateRoutesSecurityGroup DisassociateRoutesSecurityGroup "
     "DescribeSecurityGroupRoutes ModifyRouteSecurityGroups",
+    "monitoring": "DescribeCvmInfo CreatePrometheus DescribePrometheus",
     "messages": "FetchMessageByOffset FetchMessageListByOffset FetchMessageListByTimestamp "
     "SendMessage",
     "sales": "DescribeRegion DescribeCkafkaZone DescribeTaskStatus",

@@ -37,6 +37,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     instance_lifecycle,
     instances,
     messages,
+    monitoring,
     routes,
     sales,
     security_groups,

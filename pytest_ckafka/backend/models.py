@@ -36,6 +36,7 @@ __all__ = [
     "Message",
     "Partition",
     "ProduceConnection",
+    "Prometheus",
     "RegionStore",
     "Route",
     "Task",
@@ -241,6 +242,18 @@ class Route:
     security_group_ids: list[str] = field(default_factory=list)  # in the order they were set
 
 
+@dataclass
+class Prometheus:
+    """A Prometheus scrape point CreatePrometheus opened in a VPC: every broker's
+    exporters (JmxExport, NodeExport) answer on ``vip``, one port each."""
+
+    route_id: int
+    vpc_id: str
+    subnet_id: str
+    vip: str
+    created_at: float
+
+
 MAIN_ROUTE_ID = 0
 """The RouteId of the route an instance is created with (``MainRouteFlag`` shows it)."""
 
@@ -330,6 +343,8 @@ class Instance:
     throttle_rules: dict[int, ThrottleRule] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
     access_policies: dict[int, AccessPolicy] = field(default_factory=dict)
+    prometheus: dict[int, Prometheus] = field(default_factory=dict)
+    """Prometheus scrape points CreatePrometheus opened, by their RouteId."""
     main_route: Optional[Route] = None
     """The route the instance was created with (RouteId 0, VPC, PLAINTEXT), built from
     ``vpc_id``, ``subnet_id``, ``vip`` and ``vport`` when not given; it cannot be deleted."""

@@ -50,6 +50,7 @@ from .state_connect import ConnectState
 from .state_datahub_topics import DatahubTopicsState
 from .state_groups import GroupsState
 from .state_instance_lifecycle import InstanceLifecycleState
+from .state_monitoring import MonitoringState
 from .state_security_groups import SecurityGroupState
 from .state_throttles import ThrottleState
 
@@ -77,6 +78,7 @@ _INSTANCE_FIELDS = tuple(
         "main_route",
         "tokens",
         "access_policies",
+        "prometheus",
     }
 )
 # A seeded topic has existed for a day, so the 60-second delete rule does not hit it.
@@ -99,6 +101,7 @@ class State(
     DatahubTopicsState,
     SecurityGroupState,
     AccessState,
+    MonitoringState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
