@@ -45,7 +45,7 @@ def apply_seeds(state: State, entries: Any) -> list[Any]:
     ...     apply_seeds(state, [{"add": "topc", "instance_id": "ckafka-00000001"}])
     ... except CKafkaUsageError as error:
     ...     print(error)
-    seed[0]: unknown seed kind "topc": did you mean "topic"? Valid choices: acl, ...
+    seed[0]: unknown seed kind "topc": did you mean "topic"? ...
     """
     items = entries if isinstance(entries, list) else [entries]
     calls = [_checked(state, index, entry) for index, entry in enumerate(items)]
