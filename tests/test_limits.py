@@ -323,7 +323,7 @@ def test_stubs_refuse_what_cannot_be_sent(register: Any, message: str) -> None:
         ),
         (
             lambda s: s.add_messages("ckafka-1", "orders", ["ok", ("key", SURROGATE)]),
-            "state.add_messages: `messages.1.1` holds a lone surrogate",
+            "state.add_messages: `messages.1.value` holds a lone surrogate",
         ),
         (
             lambda s: s.add_group("ckafka-1", SURROGATE),
