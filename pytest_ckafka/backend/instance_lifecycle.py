@@ -87,15 +87,13 @@ def _bandwidth_bounds(instance: Instance) -> tuple[int, int]:
     return 20, 360 if instance_type(instance) == "premium" else 100_000
 
 
-def _spec_values(ctx: Context, instance: Instance, names: dict[str, str]) -> dict[str, int]:
-    """The spec members sent (``names``: member -> model field), each in its bounds."""
-    bounds = {**_BOUNDS, "BandWidth": ("bandwidth", *_bandwidth_bounds(instance), 1)}
+def _spec_values(ctx: Context, instance: Instance) -> dict[str, int]:
+    """``BandWidth``, ``DiskSize`` and ``Partition`` as sent, by model field, each in bounds."""
+    bounds = {"BandWidth": ("bandwidth", *_bandwidth_bounds(instance), 1), **_BOUNDS}
     values: dict[str, int] = {}
-    for member, label in names.items():
-        if ctx.get(member) is None:
-            continue
-        field, low, high, step = bounds[label]
-        values[field] = check_number(ctx, member, 0, low, high, step)
+    for member, (field, low, high, step) in bounds.items():
+        if ctx.get(member) is not None:
+            values[field] = check_number(ctx, member, 0, low, high, step)
     return values
 
 
@@ -118,8 +116,7 @@ def _change_spec(ctx: Context, pay_mode: str, other: str) -> tuple[Instance, int
             f"The instance `{instance.instance_id}` is billed {instance.pay_mode}; change "
             f"it with {other}. {ctx.action} changes {pay_mode} instances only.",
         )
-    names = {m: m for m in ("BandWidth", "DiskSize", "Partition")}
-    values = _spec_values(ctx, instance, names)
+    values = _spec_values(ctx, instance)
     if not values:
         ctx.reject_shape(
             "Nothing to change: send at least one of `BandWidth`, `DiskSize` and `Partition`.",
@@ -371,8 +368,7 @@ def maintenance_key(task: MaintenanceTask) -> str:
 def describe_modify_type(ctx: Context) -> Body:
     """What changing the instance to the given spec would be (see the module)."""
     instance = ctx.instance()
-    names = {"BandWidth": "BandWidth", "DiskSize": "DiskSize", "Partition": "Partition"}
-    values = _spec_values(ctx, instance, names)
+    values = _spec_values(ctx, instance)
     disk_type = check_choice(ctx, "DiskType", instance.disk_type, DISK_TYPES)
     kind = str(ctx.get("Type", ""))
     edition = kind.removeprefix(_MODIFY_TYPE_PREFIX)
