@@ -397,6 +397,21 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     ("Business enum", "DescribeRegion", {"Business": "kafka"}, "InvalidParameterValue"),
     (
+        "CDC Bandwidth range",
+        "CreateCdcCluster",
+        {
+            "CdcId": "cluster-1a2b3c4d",
+            "CdcVpcId": "vpc-1a2b3c4d",
+            "CdcSubnetId": "subnet-1a2b3c4d",
+            "ZoneId": 100003,
+            "Bandwidth": 10,
+            "DiskSize": 500,
+            "DiskType": "CLOUD_SSD",
+            "SystemDiskType": "CLOUD_SSD",
+        },
+        "InvalidParameterValue",
+    ),
+    (
         "Prometheus VpcId format",
         "CreatePrometheus",
         {"InstanceId": INSTANCE, "VpcId": "vpc-test", "SubnetId": "subnet-1a2b3c4d"},

@@ -305,6 +305,30 @@ def test_a_seeded_datahub_topic_is_one_create_datahub_topic_makes() -> None:
     assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
 
 
+def test_a_seeded_cdc_cluster_is_one_create_cdc_cluster_makes() -> None:
+    assert set(_defaults(State.add_cdc_cluster)) == {
+        "vpc_id", "subnet_id", "zone_id", "bandwidth", "disk_size", "disk_type",
+        "system_disk_type", "done", "region", "account",
+    }  # fmt: skip
+    seeding, creating = CKafka(), CKafka()
+    seeding.state.add_cdc_cluster("cluster-1a2b3c4d")
+    (seeded,) = seeding.state.cdc_clusters()
+    request = {
+        "CdcId": seeded.cdc_id,
+        "CdcVpcId": seeded.vpc_id,
+        "CdcSubnetId": seeded.subnet_id,
+        "ZoneId": seeded.zone_id,
+        "Bandwidth": seeded.bandwidth,
+        "DiskSize": seeded.disk_size,
+        "DiskType": seeded.disk_type,
+        "SystemDiskType": seeded.system_disk_type,
+    }
+    _call(creating, "CreateCdcCluster", request)
+    (created,) = creating.state.cdc_clusters()
+    kept = ("cdc_id", "vpc_id", "subnet_id", "zone_id", "bandwidth", "disk_size", "disk_type")
+    assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
+
+
 def test_a_seeded_prometheus_scrape_point_is_one_create_prometheus_makes() -> None:
     assert _defaults(State.add_prometheus) == {"vpc_id": None, "subnet_id": None}
     seeding, creating = _fresh(), _fresh()
@@ -351,6 +375,7 @@ _COVERED = {
     "add_token",
     "add_access_policy",
     "add_prometheus",
+    "add_cdc_cluster",
 }
 
 

@@ -26,6 +26,7 @@ REQUIRED = {
     "security_groups": "AssociateRoutesSecurityGroup DisassociateRoutesSecurityGroup "
     "DescribeSecurityGroupRoutes ModifyRouteSecurityGroups",
     "monitoring": "DescribeCvmInfo CreatePrometheus DescribePrometheus",
+    "cdc": "CreateCdcCluster CheckCdcCluster",
     "messages": "FetchMessageByOffset FetchMessageListByOffset FetchMessageListByTimestamp "
     "SendMessage",
     "sales": "DescribeRegion DescribeCkafkaZone DescribeTaskStatus",

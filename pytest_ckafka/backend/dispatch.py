@@ -30,6 +30,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     access,
     acl_rules,
     acls,
+    cdc,
     connect,
     datahub_topics,
     group_ops,

@@ -25,6 +25,7 @@ __all__ = [
     "RUNNING",
     "Acl",
     "AclRule",
+    "CdcCluster",
     "Change",
     "ConnectResource",
     "DatahubTask",
@@ -465,6 +466,23 @@ class DatahubTopic:
 
 
 @dataclass
+class CdcCluster:
+    """A CKafka cluster CreateCdcCluster builds on a CDC (a Cloud Dedicated Cluster);
+    ``task_id`` is the task CheckCdcCluster reports on. Sizes as the request sent them."""
+
+    cdc_id: str
+    vpc_id: str
+    subnet_id: str
+    zone_id: int
+    bandwidth: int
+    disk_size: int
+    disk_type: str
+    system_disk_type: str
+    task_id: int
+    created_at: float
+
+
+@dataclass
 class RegionStore:
     """Everything one account has in one region."""
 
@@ -476,6 +494,8 @@ class RegionStore:
     datahub_tasks: dict[str, DatahubTask] = field(default_factory=dict)
     datahub_topics: dict[str, DatahubTopic] = field(default_factory=dict)
     """DataHub topics by name (a region's DIP topics belong to no instance)."""
+    cdc_clusters: dict[str, CdcCluster] = field(default_factory=dict)
+    """The clusters CreateCdcCluster built, by CdcId."""
 
     def is_empty(self) -> bool:
         """True when the store holds nothing at all (a state dump leaves it out)."""

@@ -46,6 +46,7 @@ from .seed_messages import MessageLike, message_parts
 from .state_access import AccessState
 from .state_acl_rules import AclRuleState
 from .state_base import StateBase
+from .state_cdc import CdcState
 from .state_connect import ConnectState
 from .state_datahub_topics import DatahubTopicsState
 from .state_groups import GroupsState
@@ -102,6 +103,7 @@ class State(
     SecurityGroupState,
     AccessState,
     MonitoringState,
+    CdcState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
