@@ -9,6 +9,8 @@ A second machine drives one instance through ModifyInstancePre, DescribeTaskStat
 IsolatedInstancePre and RenewCkafkaInstance, checking its status and spec after each.
 Another drives consumer groups' offsets (CreateConsumer, BatchModifyGroupOffsets,
 DeleteGroupSubscribeTopic, DeleteGroup, CreatePartition, produced messages).
+The last drives named ACL rules (Create/Modify/DeleteAclRule, CreateTopic naming
+one) against the ACLs DescribeACL lists and DescribeAclRule's topic counts.
 """
 
 from __future__ import annotations
@@ -461,3 +463,153 @@ GroupOffsetsLifecycle.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_group_offsets_match_the_model = GroupOffsetsLifecycle.TestCase
+
+
+# -- named ACL rules ---------------------------------------------------------------------
+
+RULE_INSTANCE = "ckafka-model005"
+RULE_NAMES = st.sampled_from(["r1", "r2"])
+RULE_TOPICS = st.sampled_from(["orders", "ops", "pay", "audit"])
+# AclRuleInfo entries and the (operation, permission, principal, host) ACL each makes.
+RULE_ENTRIES = {
+    "read": ({"Operation": "Read", "PermissionType": "Allow", "Host": "*", "Principal": "User:*"},
+             (3, 3, "User:*", "*")),
+    "deny": ({"Operation": "All", "PermissionType": "Deny", "Host": "10.0.0.9",
+              "Principal": "User:*"}, (2, 2, "User:*", "10.0.0.9")),
+}  # fmt: skip
+Acl = tuple[str, int, int, str, str]
+
+
+class AclRuleLifecycle(RuleBasedStateMachine):
+    """The model: each rule's kind, prefix, IsApplied, entries and the topics it applies to.
+
+    The ACLs DescribeACL lists must be the seeded one plus, for every live rule, its
+    entries on each topic it applies to: deleting a rule takes away what no other rule
+    (and no earlier ACL) also makes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fake = CKafka()
+        self.fake.state.add_instance(RULE_INSTANCE)
+        self.fake.state.add_acl(RULE_INSTANCE, "orders", operation=3, permission_type=3)
+        self.manual: set[Acl] = {("orders", 3, 3, "User:*", "*")}
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.topics: list[str] = []
+
+    @rule(
+        name=RULE_NAMES,
+        prefixed=st.booleans(),
+        prefix=st.sampled_from(["o", "or", "p"]),
+        is_applied=st.sampled_from([0, 1]),
+        entries=st.sampled_from([["read"], ["read", "deny"]]),
+    )
+    def create_rule(
+        self, name: str, prefixed: bool, prefix: str, is_applied: int, entries: list[str]
+    ) -> None:
+        params: dict[str, Any] = {
+            "InstanceId": RULE_INSTANCE,
+            "RuleName": name,
+            "ResourceType": "Topic",
+            "PatternType": "PREFIXED" if prefixed else "PRESET",
+            "IsApplied": is_applied,
+            "RuleList": [RULE_ENTRIES[e][0] for e in entries],
+        }
+        if prefixed:
+            params["Pattern"] = prefix
+        response = call(self.fake, "CreateAclRule", params)
+        if name in self.rules:
+            assert code_of(response) == "InvalidParameterValue.RepetitionValue"
+            return
+        assert code_of(response) is None, response
+        applies = [t for t in self.topics if t.startswith(prefix)] if prefixed else []
+        self.rules[name] = {
+            "prefixed": prefixed,
+            "prefix": prefix,
+            "is_applied": is_applied,
+            "entries": entries,
+            "topics": applies,
+        }
+
+    @rule(name=RULE_NAMES, is_applied=st.sampled_from([0, 1]))
+    def modify_rule(self, name: str, is_applied: int) -> None:
+        params = {"InstanceId": RULE_INSTANCE, "RuleName": name, "IsApplied": is_applied}
+        response = call(self.fake, "ModifyAclRule", params)
+        if name not in self.rules:
+            assert code_of(response) == "ResourceNotFound"
+        elif self.rules[name]["prefixed"]:
+            assert code_of(response) == "InvalidParameterValue"
+        else:
+            assert code_of(response) is None, response
+            self.rules[name]["is_applied"] = is_applied
+
+    @rule(name=RULE_NAMES)
+    def delete_rule(self, name: str) -> None:
+        response = call(self.fake, "DeleteAclRule", {"InstanceId": RULE_INSTANCE, "RuleName": name})
+        if name not in self.rules:
+            assert code_of(response) == "ResourceNotFound"
+        else:
+            assert code_of(response) is None, response
+            del self.rules[name]
+
+    @rule(topic=RULE_TOPICS, named=st.one_of(st.none(), RULE_NAMES))
+    def create_topic(self, topic: str, named: Optional[str]) -> None:
+        params: dict[str, Any] = {
+            "InstanceId": RULE_INSTANCE,
+            "TopicName": topic,
+            "PartitionNum": 1,
+            "ReplicaNum": 2,
+        }
+        if named is not None:
+            params.update(EnableAclRule=1, AclRuleName=named)
+        response = call(self.fake, "CreateTopic", params)
+        if topic in self.topics:
+            assert code_of(response) == "InvalidParameterValue.TopicNameAlreadyExist"
+            return
+        if named is not None and named not in self.rules:
+            assert code_of(response) == "ResourceNotFound"
+            return
+        if named is not None and self.rules[named]["prefixed"]:
+            assert code_of(response) == "InvalidParameterValue"
+            return
+        assert code_of(response) is None, response
+        self.topics.append(topic)
+        for name, model in self.rules.items():
+            if (
+                name == named
+                or (model["prefixed"] and topic.startswith(model["prefix"]))
+                or (not model["prefixed"] and model["is_applied"] == 1)
+            ):
+                model["topics"].append(topic)
+
+    @invariant()
+    def describe_acl_lists_what_the_rules_make(self) -> None:
+        expected = set(self.manual)
+        for model in self.rules.values():
+            for topic in model["topics"]:
+                expected |= {(topic, *RULE_ENTRIES[e][1]) for e in model["entries"]}
+        params = {"InstanceId": RULE_INSTANCE, "ResourceType": 2, "Limit": 50}
+        listed = call(self.fake, "DescribeACL", params)["Result"]["AclList"]
+        got = [
+            (a["ResourceName"], a["Operation"], a["PermissionType"], a["Principal"], a["Host"])
+            for a in listed
+        ]
+        assert len(got) == len(set(got))  # each ACL once
+        assert set(got) == expected
+
+    @invariant()
+    def describe_acl_rule_counts_the_topics(self) -> None:
+        params = {"InstanceId": RULE_INSTANCE}
+        listed = call(self.fake, "DescribeAclRule", params)["Result"]["AclRuleList"]
+        assert {r["RuleName"]: r["TopicCount"] for r in listed} == {
+            name: len(model["topics"]) for name, model in self.rules.items()
+        }
+
+
+AclRuleLifecycle.TestCase.settings = settings(
+    max_examples=60,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_acl_rule_lifecycle_matches_the_model = AclRuleLifecycle.TestCase
