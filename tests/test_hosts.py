@@ -14,7 +14,7 @@ from tencentcloud.common import credential
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 
-from pytest_ckafka.api.hosts import DEFAULT_HOST_PATTERNS, Endpoints
+from pytest_ckafka.api.hosts import DEFAULT_HOST_PATTERNS, Endpoints, normal_host
 from pytest_ckafka.exceptions import CKafkaUsageError
 
 # Requests are captured in-process; a socket opened to the internet would be a bug.
@@ -205,3 +205,23 @@ def test_url_pattern_routes_httpx_with_respx() -> None:
         miss = httpx.post("http://127.0.0.1:9200/", json={})
     assert (hit.status_code, miss.status_code) == (200, 404)
     assert route.call_count == 1 and other.call_count == 1
+
+
+@pytest.mark.parametrize(
+    ("netloc", "expected"),
+    [
+        ("CKafka.ap-shanghai.tencentcloudapi.com:443", "ckafka.ap-shanghai.tencentcloudapi.com"),
+        (
+            "user@CKAFKA.ap-shanghai.tencentcloudapi.com:80",
+            "ckafka.ap-shanghai.tencentcloudapi.com",
+        ),
+        ("127.0.0.1:9100", "127.0.0.1:9100"),
+        ("[::1]:443", "[::1]"),
+        ("[::1]:9100", "[::1]:9100"),
+        ("ckafka.internal", "ckafka.internal"),
+    ],
+)
+def test_normal_host_is_the_one_host_comparison(netloc: str, expected: str) -> None:
+    assert normal_host(netloc) == expected
+    # An endpoint added as the normal form matches every spelling that normalizes to it.
+    assert Endpoints([expected], public=False).matches(netloc)

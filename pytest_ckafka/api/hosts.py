@@ -26,6 +26,7 @@ __all__ = [
     "HostError",
     "RequestHost",
     "is_public_host",
+    "normal_host",
     "parse_host",
 ]
 
@@ -38,6 +39,8 @@ DEFAULT_HOST_PATTERNS: tuple[str, ...] = (
 )
 
 _DEFAULT_HOST_RE = re.compile("|".join(f"(?:{p})" for p in DEFAULT_HOST_PATTERNS))
+# A host reached on one of these is the same endpoint as with no port: what the
+# SDKs send for an endpoint configured without one (https, or http for a local one).
 _DEFAULT_PORTS = ("", "80", "443")
 # A host name or IPv4 address, or a bracketed IPv6 address.
 _HOST_RE = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?|\[[0-9a-f:.]+\])\Z")
@@ -51,6 +54,28 @@ def is_public_host(name: str) -> bool:
     (True, False)
     """
     return _DEFAULT_HOST_RE.fullmatch(name.lower().rstrip(".")) is not None
+
+
+def normal_host(netloc: str) -> str:
+    """A URL's authority as endpoints compare it: lower case, no user info, no default port.
+
+    The one normalization of a host: :meth:`Endpoints.matches` and a cassette's
+    ``host`` matching both use it, so one endpoint never compares two ways.
+
+    >>> normal_host("User@CKafka.Example:443"), normal_host("ckafka.example:80")
+    ('ckafka.example', 'ckafka.example')
+    >>> normal_host("127.0.0.1:9100"), normal_host("[::1]:443")
+    ('127.0.0.1:9100', '[::1]')
+    """
+    host = _authority(netloc)
+    name, port = _split_port(host)
+    return name if port in _DEFAULT_PORTS else host
+
+
+def _authority(netloc: str) -> str:
+    """``User@Host:443`` -> ``host:443``: lower case, the user info dropped."""
+    host = netloc.lower()
+    return host.rpartition("@")[2] if "@" in host else host
 
 
 def _split_port(netloc: str) -> tuple[str, str]:
@@ -188,10 +213,8 @@ class Endpoints:
 
     def matches(self, host: str) -> bool:
         """True if ``host`` (a URL's netloc, any case, maybe ``:443``) is a CKafka endpoint."""
-        host = host.lower()
-        if "@" in host:
-            host = host.rpartition("@")[2]
-        if host in self._with_port:
+        host = _authority(host)
+        if host in self._with_port:  # an endpoint added with a port matches that port only
             return True
         name, port = _split_port(host)
         if port not in _DEFAULT_PORTS:

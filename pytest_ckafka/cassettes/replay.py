@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..api.envelopes import Reply
+from ..api.hosts import normal_host
 from ..api.protocol import ParsedRequest, ProtocolError, parse_request
 from ..api.spec import load_spec
 from ..api.suggest import unknown_name_message
@@ -65,7 +66,6 @@ DEFAULT_MATCH_ON: tuple[str, ...] = ("action", "version", "region", "params")
 _SHOWN_CANDIDATES = 3
 _SHOWN_DIFF_LINES = 8
 _SHOWN_PARAMS_CHARS = 400
-_DEFAULT_PORTS = (":80", ":443")
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Replayer:
             except ProtocolError as exc:
                 self._unreadable.append((position, interaction, str(exc)))
                 continue
-            host = _normal_host(parsed.host)
+            host = normal_host(parsed.host)
             key = self.key(parsed, host)
             entry = _Entry(position, interaction, parsed, host, key)
             self._entries.append(entry)
@@ -157,7 +157,7 @@ class Replayer:
             if name == "params":
                 values.append(self._canonical_params(parsed))
             elif name == "host":
-                values.append(_normal_host(host))
+                values.append(normal_host(host))
             else:
                 values.append(getattr(parsed, name) or "")
         return tuple(values)
@@ -185,7 +185,7 @@ class Replayer:
     def miss_message(self, parsed: ParsedRequest, host: str, nodeid: Optional[str]) -> str:
         """Explain why no recorded interaction answers this call, and how to record it."""
         call_params = self._scrubbed(parsed)
-        call_host = _normal_host(host)
+        call_host = normal_host(host)
         key = self.key(parsed, host)
         missing = not self.existed and not self._count
         where = f": the cassette {shown_path(self.path)} does not exist" if missing else ""
@@ -389,15 +389,6 @@ def _reply(interaction: Interaction) -> Reply:
         if name.lower() == "content-length":
             headers[name] = str(len(body))
     return Reply(interaction.status, headers, body)
-
-
-def _normal_host(host: str) -> str:
-    """``User@CKafka.Example:443`` -> ``ckafka.example``: the same endpoint compares equal."""
-    host = host.lower().rpartition("@")[2]
-    for port in _DEFAULT_PORTS:
-        if host.endswith(port):
-            return host[: -len(port)]
-    return host
 
 
 def _canonical(value: Any) -> Any:
