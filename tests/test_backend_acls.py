@@ -176,7 +176,7 @@ CREATE = {"ResourceType": 2, "ResourceName": "orders", "Operation": 3, "Permissi
         ),
         (
             {"ResourceName": None, "ResourceNameList": "orders"},
-            'The parameter `ResourceNameList` must be a JSON array of names, e.g. ["a", "b"]; '
+            'The parameter `ResourceNameList` must be a JSON list of names, e.g. ["a", "b"]; '
             "got `orders`.",
         ),
         (

@@ -387,7 +387,7 @@ def test_member_seeding_is_checked(ckafka: CKafkaMock, shop: str) -> None:
             "state.add_group_member: partition 0 of topic orders is already assigned to member m-1",
         ),
         ({"member_id": "m-1"}, "state.add_group_member: group billing already has member m-1"),
-        ({"host": 5}, "state.add_group_member.host: expected a string, got 5"),
+        ({"host": 5}, "state.add_group_member.host: expected a string, got a number 5"),
     ]
     for arguments, message in cases:
         arguments = {"group": "billing", **arguments}

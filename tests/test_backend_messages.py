@@ -143,13 +143,13 @@ def test_headers_are_seeded_as_a_mapping_of_strings(ckafka: CKafkaMock, instance
     with pytest.raises(CKafkaUsageError) as info:
         ckafka.state.add_messages(instance_id, "orders", bad)
     assert str(info.value) == (
-        "a message's headers are a mapping of names to values, got ['trace-id', 'abc']"
+        'a message\'s headers are an object of names to values, got a list ["trace-id", "abc"]'
     )
     seed = {"add": "messages", "instance_id": instance_id, "topic": "orders"}
     seed["messages"] = [{"value": "v", "headers": {"n": 1}}]
     with pytest.raises(CKafkaUsageError) as info:
         apply_seeds(ckafka.state, seed)
-    assert str(info.value) == "seed[0].messages[0].headers.n: expected a string, got 1"
+    assert str(info.value) == "seed[0].messages[0].headers.n: expected a string, got a number 1"
     assert len(ckafka.state.messages(instance_id, "orders")) == 25
 
 

@@ -61,43 +61,50 @@ def test_unknown_member_without_close_match_lists_the_valid_ones() -> None:
 
 def test_wrong_type_names_expected_and_received() -> None:
     assert message("DescribeInstances", {"Result": {"TotalCount": "3"}}) == (
-        'DescribeInstances response: "Result.TotalCount" must be int (int64), got str "3"'
+        'DescribeInstances response: "Result.TotalCount" must be an integer (int64), '
+        'got a string "3"'
     )
 
 
 def test_wrong_type_inside_a_list() -> None:
     body = {"Result": {"InstanceList": [{"InstanceId": "ok"}, {"InstanceId": 5}]}}
     assert message("DescribeInstances", body) == (
-        'DescribeInstances response: "Result.InstanceList[1].InstanceId" must be string, got int 5'
+        'DescribeInstances response: "Result.InstanceList[1].InstanceId" must be a string, '
+        "got a number 5"
     )
 
 
 def test_wrong_container_types() -> None:
     assert message("DescribeInstances", {"Result": {"InstanceList": {}}}) == (
-        'DescribeInstances response: "Result.InstanceList" must be list of object (Instance), '
-        "got dict {}"
+        'DescribeInstances response: "Result.InstanceList" must be a list of objects (Instance), '
+        "got an object {}"
     )
     assert message("DescribeInstances", {"Result": ["x"]}) == (
-        "DescribeInstances response: \"Result\" must be object (InstanceResponse), got list ['x']"
+        'DescribeInstances response: "Result" must be an object (InstanceResponse), '
+        'got a list ["x"]'
     )
     assert message("DescribeInstanceAttributes", {"Result": {"ZoneIds": [1, "2"]}}) == (
-        'DescribeInstanceAttributes response: "Result.ZoneIds[1]" must be int (int64), got str "2"'
+        'DescribeInstanceAttributes response: "Result.ZoneIds[1]" must be an integer (int64), '
+        'got a string "2"'
     )
 
 
 def test_bool_is_not_an_int_but_int_is_a_float() -> None:
     assert message("DescribeInstances", {"Result": {"TotalCount": True}}) == (
-        'DescribeInstances response: "Result.TotalCount" must be int (int64), got bool True'
+        'DescribeInstances response: "Result.TotalCount" must be an integer (int64), '
+        "got a boolean true"
     )
     check_body("DescribeCkafkaZone", {"Result": {"MessagePrice": {"TotalCost": 3}}})
     assert message("DescribeCkafkaZone", {"Result": {"MessagePrice": {"TotalCost": False}}}) == (
-        'DescribeCkafkaZone response: "Result.MessagePrice.TotalCost" must be float, got bool False'
+        'DescribeCkafkaZone response: "Result.MessagePrice.TotalCost" must be a number (float), '
+        "got a boolean false"
     )
 
 
 def test_uint64_must_not_be_negative() -> None:
     assert message("DescribeGroup", {"Result": {"GroupCountQuota": -1}}) == (
-        'DescribeGroup response: "Result.GroupCountQuota" must be int (uint64) >= 0, got int -1'
+        'DescribeGroup response: "Result.GroupCountQuota" must be an integer (uint64) >= 0, '
+        "got a number -1"
     )
 
 
@@ -106,11 +113,12 @@ def test_null_is_accepted_unless_output_required_and_not_nullable() -> None:
     check_body("CreatePartition", {"Result": {"Data": None}})  # output-required but nullable
     check_body("DescribeThrottleRules", {"Result": {"TotalCount": None}})  # optional
     assert message("DescribeInstances", {"Result": {"TotalCount": None}}) == (
-        'DescribeInstances response: "Result.TotalCount" must be int (int64), got None: '
+        'DescribeInstances response: "Result.TotalCount" must be an integer (int64), got null: '
         "the member is output-required and not nullable"
     )
     assert message("DescribeInstances", {"Result": {"InstanceList": [None]}}) == (
-        'DescribeInstances response: "Result.InstanceList[0]" must be object (Instance), got None'
+        'DescribeInstances response: "Result.InstanceList[0]" must be an object (Instance), '
+        "got null"
     )
 
 
@@ -125,10 +133,12 @@ def test_envelope_members_are_refused_with_the_reason() -> None:
 def test_every_problem_is_reported_one_line_each() -> None:
     body = {"Result": {"InstanceList": [{"InstanceId": 1, "Status": "1"}], "TotalCount": 1.5}}
     assert message("DescribeInstances", body).splitlines() == [
-        'DescribeInstances response: "Result.InstanceList[0].InstanceId" must be string, got int 1',
-        'DescribeInstances response: "Result.InstanceList[0].Status" must be int (int64), '
-        'got str "1"',
-        'DescribeInstances response: "Result.TotalCount" must be int (int64), got float 1.5',
+        'DescribeInstances response: "Result.InstanceList[0].InstanceId" must be a string, '
+        "got a number 1",
+        'DescribeInstances response: "Result.InstanceList[0].Status" must be an integer (int64), '
+        'got a string "1"',
+        'DescribeInstances response: "Result.TotalCount" must be an integer (int64), '
+        "got a number 1.5",
     ]
 
 
@@ -142,7 +152,7 @@ def test_a_long_report_is_capped() -> None:
 def test_long_values_are_echoed_shortened() -> None:
     text = message("DescribeInstances", {"Result": {"TotalCount": "x" * 100}})
     assert text == (
-        'DescribeInstances response: "Result.TotalCount" must be int (int64), got str "'
+        'DescribeInstances response: "Result.TotalCount" must be an integer (int64), got a string "'
         + "x" * 59
         + "... (102 characters)"
     )
@@ -150,8 +160,8 @@ def test_long_values_are_echoed_shortened() -> None:
 
 def test_a_body_that_is_not_a_mapping() -> None:
     assert message("DescribeInstances", [{"Result": {}}]) == (
-        "DescribeInstances response: the body must be a mapping of DescribeInstancesResponse "
-        "members, got list [{'Result': {}}]"
+        "DescribeInstances response: the body must be an object of DescribeInstancesResponse "
+        'members, got a list [{"Result": {}}]'
     )
 
 

@@ -402,7 +402,8 @@ def test_a_seed_starts_a_state_file_that_does_not_exist_yet(tmp_path: Path) -> N
         ('{"stubs": {}}', 'invalid seed file {seed}: "stubs" must be a list, got an object'),
         (
             '{"seed": [{"add": "instance", "instance_id": 1}]}',
-            "invalid seed file {seed}: seed[0].instance_id: expected a string or null, got 1",
+            "invalid seed file {seed}: seed[0].instance_id: expected a string or null, "
+            "got a number 1",
         ),
     ],
 )

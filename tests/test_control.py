@@ -265,15 +265,15 @@ def test_wrong_method_is_405_with_allow() -> None:
         ({"kind": "fault", "fault": "timeout"}, 'fault stub: missing field "action"'),
         (
             {"kind": "fail", "action": "DeleteTopic", "code": 5},
-            'fail stub: "code" must be a string, got 5',
+            'fail stub: "code" must be a string, got a number 5',
         ),
         (
             {"kind": "fail", "action": "DeleteTopic", "code": "ResourceInUse", "times": True},
-            'fail stub: "times" must be an integer, got true',
+            'fail stub: "times" must be an integer, got a boolean true',
         ),
         (
             {"kind": "respond", "action": "DescribeTopic", "body": []},
-            'respond stub: "body" must be an object, got []',
+            'respond stub: "body" must be an object, got a list []',
         ),
         ("DeleteTopic", "a stub must be a JSON object, got a string"),
         ([1], "stubs[0]: a stub must be a JSON object, got a number"),
@@ -419,7 +419,7 @@ def test_clock_reads_and_advances() -> None:
     assert fake.clock.now() == now + 60
     assert error_of(fake, "POST", "/_ckafka/clock", {"advance": -1}) == (
         400,
-        "advance: expected 0 to 315360000 seconds (10 years), got -1",
+        "advance: expected 0 to 315360000 seconds (10 years), got a number -1",
     )
     assert error_of(fake, "POST", "/_ckafka/clock", b"") == (
         400,
@@ -438,15 +438,15 @@ def test_clock_reads_and_advances() -> None:
         (b'{"advance": 1e400}', "advance: 1e400 is out of range: send a finite number"),
         (
             b'{"advance": 1e308}',
-            "advance: expected 0 to 315360000 seconds (10 years), got 1e+308",
+            "advance: expected 0 to 315360000 seconds (10 years), got a number 1e+308",
         ),
         (
             b'{"advance": ' + b"9" * 400 + b"}",
             "advance: the integer 99999999999999999999... (400 digits) is out of range "
             "(-2**63 to 2**64-1)",
         ),
-        (b'{"advance": "60"}', 'advance: expected a number of seconds, got "60"'),
-        (b'{"advance": true}', "advance: expected a number of seconds, got true"),
+        (b'{"advance": "60"}', 'advance: expected a number of seconds, got a string "60"'),
+        (b'{"advance": true}', "advance: expected a number of seconds, got a boolean true"),
         (b"{}", "advance: expected a number of seconds, got null"),
         (b"[60]", 'clock: expected an object {"advance": SECONDS}, got a list'),
         (
@@ -515,35 +515,35 @@ def test_stubs_refuse_non_standard_json_naming_the_field(body: bytes, message: s
     [
         (
             {"add": "instance", "instance_id": 123},
-            "seed[0].instance_id: expected a string or null, got 123",
+            "seed[0].instance_id: expected a string or null, got a number 123",
         ),
         (
             {"add": "configure", "ready_after_seconds": "5"},
-            'seed[0].ready_after_seconds: expected a number or null, got "5"',
+            'seed[0].ready_after_seconds: expected a number or null, got a string "5"',
         ),
         (
             {"add": "configure", "ready_after_describes": 1.5},
-            "seed[0].ready_after_describes: expected an integer or null, got 1.5",
+            "seed[0].ready_after_describes: expected an integer or null, got a number 1.5",
         ),
         (
             [{"add": "instance", "instance_id": "ckafka-1", "tags": [{"TagKey": 1}]}],
-            "seed[0].tags[0].TagKey: expected a string, got 1",
+            "seed[0].tags[0].TagKey: expected a string, got a number 1",
         ),
         (
             [SEED[0], {**SEED[1], "partitions": "3"}],
-            'seed[1].partitions: expected an integer, got "3"',
+            'seed[1].partitions: expected an integer, got a string "3"',
         ),
         (
             [SEED[0], {**SEED[1], "RetentionMs": "1h"}],
-            'seed[1].RetentionMs: expected an integer, got "1h"',
+            'seed[1].RetentionMs: expected an integer, got a string "1h"',
         ),
         (
             [SEED[0], SEED[1], {**SEED[2], "messages": ["a", ["k", "v", "x"]]}],
-            'seed[2].messages[1]: expected a list of 2 strings, got ["k", "v", "x"]',
+            'seed[2].messages[1]: expected a list of 2 strings, got a list ["k", "v", "x"]',
         ),
         (
             [SEED[0], SEED[1], {**SEED[2], "messages": [{"value": "v", "timestamp": "x"}]}],
-            'seed[2].messages[0].timestamp: expected an integer, got "x"',
+            'seed[2].messages[0].timestamp: expected an integer, got a string "x"',
         ),
         (
             [SEED[0], SEED[1], {**SEED[2], "messages": [{"valeu": "v"}]}],
@@ -587,13 +587,13 @@ def test_put_state_is_type_checked_and_keeps_the_state() -> None:
     assert error_of(fake, "PUT", "/_ckafka/state", {"state": bad}) == (
         400,
         "state.stores[0].instances.ckafka-00000001.topics.payments.replica_num: "
-        'expected an integer, got "2"',
+        'expected an integer, got a string "2"',
     )
     bad = json.loads(json.dumps(before))
     bad["stores"][0]["account"] = 7
     assert error_of(fake, "PUT", "/_ckafka/state", bad) == (
         400,
-        "state.stores[0].account: expected a string, got 7",
+        "state.stores[0].account: expected a string, got a number 7",
     )
     assert fake.state.dump() == before
 

@@ -142,7 +142,7 @@ def test_strict_raises_and_remembers_for_teardown() -> None:
         (
             lambda f: f.respond("DescribeTopic", [1, 2]),
             CKafkaUsageError,
-            "DescribeTopic: body must be a dict of Response members, got list",
+            "DescribeTopic: body must be an object of Response members, got a list",
         ),
     ],
     ids=["times-0", "times-bool", "fault-kind", "fault-status", "action", "code", "body-type"],
@@ -178,7 +178,7 @@ def test_stub_describe_and_reset() -> None:
             'DescribeTopic params: unknown request parameter "InstanceID": did you mean '
             '"InstanceId"? Valid choices: AclRuleName, InstanceId, Limit, Offset, SearchWord.',
         ),
-        ("InstanceId=x", "params must be a dict of request parameters, got str"),
+        ("InstanceId=x", "params must be an object of request parameters, got a string"),
     ],
 )
 def test_params_are_checked_when_registered(params: Any, message: str) -> None:

@@ -411,15 +411,15 @@ def test_python_seeds_are_type_checked_as_control_api_seeds_are() -> None:
     fake = CKafka()
     for call, message in [
         (lambda: fake.state.add_instance(123),
-         "state.add_instance.instance_id: expected a string or null, got 123"),
+         "state.add_instance.instance_id: expected a string or null, got a number 123"),
         (lambda: fake.state.add_instance(status="1"),
-         'state.add_instance.status: expected an integer, got "1"'),
+         'state.add_instance.status: expected an integer, got a string "1"'),
         (lambda: fake.state.add_instance(zone_ids=["100003"]),
-         'state.add_instance.zone_ids[0]: expected an integer, got "100003"'),
+         'state.add_instance.zone_ids[0]: expected an integer, got a string "100003"'),
         (lambda: fake.state.add_topic("ckafka-1", "t", partitions="3"),
-         'state.add_topic.partitions: expected an integer, got "3"'),
+         'state.add_topic.partitions: expected an integer, got a string "3"'),
         (lambda: fake.state.add_user("ckafka-1", "u", 42),
-         "state.add_user.password: expected a string, got 42"),
+         "state.add_user.password: expected a string, got a number 42"),
     ]:  # fmt: skip
         with pytest.raises(CKafkaUsageError) as info:
             call()

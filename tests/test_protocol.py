@@ -215,13 +215,20 @@ def test_invalid_json_body() -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "kind"), [("[1]", "array"), ('"x"', "string"), ("3", "number"), ("null", "null")]
+    ("body", "kind"),
+    [
+        ("[1]", "a list"),
+        ('"x"', "a string"),
+        ("3", "a number"),
+        ("true", "a boolean"),
+        ("null", "null"),
+    ],
 )
 def test_json_body_must_be_an_object(body: str, kind: str) -> None:
     error = parse_error("POST", URL, TC3_HEADERS, body)
     assert (error.code, error.message) == (
         "InvalidParameter",
-        f"The request body must be a JSON object, but it is a JSON {kind}.",
+        f"The request body must be a JSON object, but it is {kind}.",
     )
 
 

@@ -92,7 +92,7 @@ def test_a_body_980_deep_is_refused_and_the_call_log_keeps_answering() -> None:
         assert status == 200 and [c["error_code"] for c in log["calls"]] == ["InvalidParameter"]
         # The limit itself parses: validation then names the type SearchWord wants.
         message = call(server, deep(32))["Error"]["Message"]
-        assert message.startswith("The parameter `SearchWord` must be a string, got array [[")
+        assert message.startswith("The parameter `SearchWord` must be a string, got a list [[")
 
 
 @pytest.mark.parametrize(

@@ -224,12 +224,12 @@ def test_an_absent_optional_object_requires_nothing() -> None:
 @pytest.mark.parametrize(
     ("value", "received"),
     [
-        ("10", 'string "10"'),
-        (True, "boolean true"),
-        (10.0, "number 10.0"),
+        ("10", 'a string "10"'),
+        (True, "a boolean true"),
+        (10.0, "a number 10.0"),
         (None, "null"),
-        ([10], "array [10]"),
-        ({"n": 10}, 'object {"n": 10}'),
+        ([10], "a list [10]"),
+        ({"n": 10}, 'an object {"n": 10}'),
     ],
 )
 def test_an_integer_member_rejects_other_types(value: Any, received: str) -> None:
@@ -242,11 +242,11 @@ def test_an_integer_member_rejects_other_types(value: Any, received: str) -> Non
 def test_wrong_scalar_types() -> None:
     assert check("DescribeTopic", {"InstanceId": 123}) == (
         "InvalidParameter",
-        "The parameter `InstanceId` must be a string, got integer 123.",
+        "The parameter `InstanceId` must be a string, got a number 123.",
     )
     assert check("ModifyInstanceAttributes", {"InstanceId": "i", "AdminSecurity": 1}) == (
         "InvalidParameter",
-        "The parameter `AdminSecurity` must be a boolean, got integer 1.",
+        "The parameter `AdminSecurity` must be a boolean, got a number 1.",
     )
 
 
@@ -264,11 +264,11 @@ def test_null_is_rejected_unless_nullable() -> None:
 def test_wrong_list_types() -> None:
     assert check("DescribeInstancesDetail", {"Status": 1}) == (
         "InvalidParameter",
-        "The parameter `Status` must be a list of integers, got integer 1.",
+        "The parameter `Status` must be a list of integers, got a number 1.",
     )
     assert check("DescribeInstancesDetail", {"Status": [1, "2"]}) == (
         "InvalidParameter",
-        'The parameter `Status.1` must be an integer, got string "2".',
+        'The parameter `Status.1` must be an integer, got a string "2".',
     )
     assert check("DescribeInstancesDetail", {"InstanceIdList": [None]}) == (
         "InvalidParameter",
@@ -276,35 +276,35 @@ def test_wrong_list_types() -> None:
     )
     assert check("DescribeInstancesDetail", {"Filters": {"Name": "Status"}}) == (
         "InvalidParameter",
-        'The parameter `Filters` must be a list of objects, got object {"Name": "Status"}.',
+        'The parameter `Filters` must be a list of objects, got an object {"Name": "Status"}.',
     )
     assert check("DescribeInstancesDetail", {"Filters": ["Status"]}) == (
         "InvalidParameter",
-        'The parameter `Filters.0` must be an object, got string "Status".',
+        'The parameter `Filters.0` must be an object, got a string "Status".',
     )
 
 
 def test_wrong_types_deep_inside_objects() -> None:
     assert check("ModifyInstanceAttributes", {"InstanceId": "i", "Config": "x"}) == (
         "InvalidParameter",
-        'The parameter `Config` must be an object, got string "x".',
+        'The parameter `Config` must be an object, got a string "x".',
     )
     config = {"DefaultNumPartitions": "3"}
     assert check("ModifyInstanceAttributes", {"InstanceId": "i", "Config": config}) == (
         "InvalidParameter",
-        'The parameter `Config.DefaultNumPartitions` must be an integer, got string "3".',
+        'The parameter `Config.DefaultNumPartitions` must be an integer, got a string "3".',
     )
     filters = [{"Name": "Status", "Values": ["1", 2]}]
     assert check("DescribeInstancesDetail", {"Filters": filters}) == (
         "InvalidParameter",
-        "The parameter `Filters.0.Values.1` must be a string, got integer 2.",
+        "The parameter `Filters.0.Values.1` must be a string, got a number 2.",
     )
 
 
 def test_long_values_are_shortened_in_messages() -> None:
     assert check("DescribeTopic", {"InstanceId": "ckafka-1", "Limit": "9" * 100}) == (
         "InvalidParameter",
-        'The parameter `Limit` must be an integer, got string "'
+        'The parameter `Limit` must be an integer, got a string "'
         + "9" * 59
         + "... (102 characters).",
     )
@@ -400,7 +400,7 @@ def test_iso_datetimes_that_do_not_parse(value: str) -> None:
     assert check("DescribeTopicFlowRanking", params) == (
         "InvalidParameterValue",
         "The parameter `EndDate` must be an ISO 8601 date and time such as "
-        f"2019-08-19T00:00:00+08:00, got string {json.dumps(value)}.",
+        f"2019-08-19T00:00:00+08:00, got a string {json.dumps(value)}.",
     )
 
 
@@ -408,7 +408,7 @@ def test_a_datetime_that_is_not_a_string_is_a_type_error() -> None:
     params = {"InstanceId": "ckafka-1", "RankingType": "PRO", "BeginDate": 20200922}
     assert check("DescribeTopicFlowRanking", params) == (
         "InvalidParameter",
-        "The parameter `BeginDate` must be a string, got integer 20200922.",
+        "The parameter `BeginDate` must be a string, got a number 20200922.",
     )
 
 
@@ -452,11 +452,11 @@ def test_numbers_accept_integers_but_not_booleans_or_non_finite_floats() -> None
     assert check("Probe", {"Ratio": 1, "Ratios": [0.5, 2, -1e300]}) is None
     assert check("Probe", {"Ratio": True}) == (
         "InvalidParameter",
-        "The parameter `Ratio` must be a number, got boolean true.",
+        "The parameter `Ratio` must be a number, got a boolean true.",
     )
     assert check("Probe", {"Ratios": ["1.5"]}) == (
         "InvalidParameter",
-        'The parameter `Ratios.0` must be a number, got string "1.5".',
+        'The parameter `Ratios.0` must be a number, got a string "1.5".',
     )
     assert check("Probe", {"Ratio": float("nan")}) == (
         "InvalidParameterValue",
@@ -488,7 +488,7 @@ def test_datetimes_must_be_year_month_day_hour_minute_second(value: str, valid: 
         expected = (
             "InvalidParameterValue",
             "The parameter `Self.At` must be a date and time as YYYY-MM-DD HH:MM:SS, "
-            f"got string {json.dumps(value)}.",
+            f"got a string {json.dumps(value)}.",
         )
     assert check("Probe", {"Self": {"At": value}}) == expected
 
@@ -498,7 +498,7 @@ def test_an_object_may_contain_itself() -> None:
     assert check("Probe", {"Self": {"Self": {"Self": {"Ratio": 1}}}}) is None
     assert check("Probe", {"Self": {"Self": {"Self": {"Ratio": "1"}}}}) == (
         "InvalidParameter",
-        'The parameter `Self.Self.Self.Ratio` must be a number, got string "1".',
+        'The parameter `Self.Self.Self.Ratio` must be a number, got a string "1".',
     )
 
 
@@ -518,12 +518,12 @@ def test_members_are_checked_in_spec_order_whatever_the_request_order() -> None:
     params = {"TopicName": 1, "ReplicaNum": 2, "PartitionNum": "1", "InstanceId": "i"}
     assert check("CreateTopic", params) == (
         "InvalidParameter",
-        'The parameter `PartitionNum` must be an integer, got string "1".',
+        'The parameter `PartitionNum` must be an integer, got a string "1".',
     )
     # InstanceId's type comes before PartitionNum's absence.
     assert check("CreateTopic", {"InstanceId": 1, "TopicName": "t", "ReplicaNum": 2}) == (
         "InvalidParameter",
-        "The parameter `InstanceId` must be a string, got integer 1.",
+        "The parameter `InstanceId` must be a string, got a number 1.",
     )
 
 
@@ -531,11 +531,11 @@ def test_a_nested_problem_is_answered_where_its_member_stands() -> None:
     params = {"Limit": "x", "Filters": [{"Name": 1, "Values": []}]}
     assert check("DescribeInstancesDetail", params) == (
         "InvalidParameter",
-        "The parameter `Filters.0.Name` must be a string, got integer 1.",
+        "The parameter `Filters.0.Name` must be a string, got a number 1.",
     )
     params = {"Filters": [{"Name": "Status", "Values": []}, {"Name": 2}], "Limit": "x"}
     assert check("DescribeInstancesDetail", params)[1] == (
-        "The parameter `Filters.1.Name` must be a string, got integer 2."
+        "The parameter `Filters.1.Name` must be a string, got a number 2."
     )
 
 

@@ -25,13 +25,12 @@ All problems are reported at once, one line each, in the order of the body.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from typing import Any
 
 from ..exceptions import CKafkaUsageError
-from .limits import clip
+from .json_types import JsonType, json_echo, json_noun
 from .spec import Member, Spec, load_spec
 from .suggest import closest
 
@@ -62,7 +61,7 @@ def check_body(action: str, body: Mapping[str, Any]) -> None:
     Traceback (most recent call last):
     ...
     pytest_ckafka.exceptions.CKafkaUsageError: DescribeInstances response: \
-"Result.TotalCount" must be int (int64), got str "3"
+"Result.TotalCount" must be an integer (int64), got a string "3"
     """
     spec = load_spec()
     info = spec.action(action)
@@ -71,7 +70,7 @@ def check_body(action: str, body: Mapping[str, Any]) -> None:
         checker.object(info.output, body, "", top=True)
     else:
         checker.problems.append(
-            f"the body must be a mapping of {info.output} members, got {_echo(body)}"
+            f"the body must be an object of {info.output} members, got {_echo(body)}"
         )
     if checker.problems:
         lines = checker.problems[:_MAX_PROBLEMS]
@@ -102,7 +101,7 @@ class _Checker:
             if item is None:
                 if member.output_required and not member.nullable:
                     self.problems.append(
-                        f'"{where}" must be {_expected(member)}, got None: '
+                        f'"{where}" must be {_expected(member)}, got null: '
                         "the member is output-required and not nullable"
                     )
                 continue
@@ -145,25 +144,26 @@ def _scalar_fits(kind: str, value: Any) -> bool:
     return False
 
 
-def _item_type(member: Member) -> str:
-    """``int (int64)``, ``string``, ``object (Instance)``: the JSON type and the spec kind."""
-    if member.is_object:
-        return f"object ({member.kind})"
-    base = _JSON_TYPE_OF_KIND.get(member.kind, member.type)
-    return base if base == member.kind else f"{base} ({member.kind})"
+def _item_type(member: Member, *, plural: bool = False) -> str:
+    """``an integer (int64)``, ``a string``, ``an object (Instance)``: JSON type, spec kind."""
+    json_type = _JSON_TYPE_OF_KIND.get(member.kind, "object")
+    noun = json_noun(json_type, plural=plural)
+    return noun if member.kind in _SAID_BY_THE_NOUN else f"{noun} ({member.kind})"
 
 
 def _expected(member: Member) -> str:
-    item = _item_type(member)
-    return f"list of {item}" if member.type == "list" else item
+    if member.type == "list":
+        return f"a list of {_item_type(member, plural=True)}"
+    return _item_type(member)
 
 
-_JSON_TYPE_OF_KIND = {
-    **dict.fromkeys(_INT_KINDS, "int"),
-    **dict.fromkeys(_FLOAT_KINDS, "float"),
+_JSON_TYPE_OF_KIND: dict[str, JsonType] = {
+    **dict.fromkeys(_INT_KINDS, "integer"),
+    **dict.fromkeys(_FLOAT_KINDS, "number"),
     **dict.fromkeys(_STRING_KINDS, "string"),
-    "bool": "bool",
+    "bool": "boolean",
 }
+_SAID_BY_THE_NOUN = frozenset({"string", "bool"})  # "a string (string)" says nothing more
 
 
 def _unknown(object_name: str, key: object, where: str, members: Mapping[str, Member]) -> str:
@@ -176,12 +176,4 @@ def _unknown(object_name: str, key: object, where: str, members: Mapping[str, Me
 
 
 def _echo(value: Any) -> str:
-    """``str "3"``, ``int 3``, ``dict {...}``: the received type and a short rendering."""
-    if value is None:
-        return "None"
-    if isinstance(value, str):
-        shown = json.dumps(value, ensure_ascii=False)
-    else:
-        shown = repr(value)
-    shown = clip(shown, _ECHO_CHARS)
-    return f"{type(value).__name__} {shown}"
+    return json_echo(value, _ECHO_CHARS)

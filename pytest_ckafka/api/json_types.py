@@ -1,9 +1,14 @@
-"""Check decoded JSON against a Python annotation, naming the path of a wrong value.
+"""JSON types in messages, and decoded JSON checked against a Python annotation.
+
+Every message that names a JSON type says it with :func:`json_noun`: "an
+object", "a list", "a string", "an integer", "a number", "a boolean", "null";
+what was received is :func:`json_kind` (its noun) or :func:`json_echo` (its noun
+and its JSON text).
 
 Seeds and state files are JSON; the methods and models they feed are annotated
 Python. Checking one against the other means a seed ``{"instance_id": 123}`` is
-refused when it is posted, with ``seed[0].instance_id: expected a string, got
-123``, instead of being stored and breaking every later seed. The annotations
+refused when it is posted, with ``seed[0].instance_id: expected a string, got a
+number 123``, instead of being stored and breaking every later seed. The annotations
 stay the one place a type is declared.
 """
 
@@ -13,28 +18,88 @@ import collections.abc
 import dataclasses
 import json
 import typing
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from ..exceptions import CKafkaUsageError
+from .limits import clip
 from .strict_json import JSONPath, format_path
 
-__all__ = ["check_model", "check_value", "describe_type", "json_kind"]
+__all__ = [
+    "JsonType",
+    "check_model",
+    "check_value",
+    "describe_type",
+    "json_echo",
+    "json_kind",
+    "json_noun",
+]
+
+JsonType = Literal["object", "list", "string", "integer", "number", "boolean", "null"]
+"""The JSON types a message names (``integer``: a number with no fraction)."""
+
+_NOUNS: dict[str, tuple[str, str]] = {
+    "object": ("an object", "objects"),
+    "list": ("a list", "lists"),
+    "string": ("a string", "strings"),
+    "integer": ("an integer", "integers"),
+    "number": ("a number", "numbers"),
+    "boolean": ("a boolean", "booleans"),
+    "null": ("null", "nulls"),
+}
+_ECHO_CHARS = 60
 
 _NONE = type(None)
 _SEQUENCES = (list, collections.abc.Sequence, collections.abc.Iterable, tuple)
 _MAPPINGS = (dict, collections.abc.Mapping)
 
 
-def json_kind(value: Any) -> str:
-    """``"an object"``, ``"a list"``...: the JSON type of ``value``, for error messages.
+def json_noun(kind: JsonType, *, plural: bool = False) -> str:
+    """The words for a JSON type: ``"a list"``, or ``"lists"`` with ``plural``.
 
-    >>> json_kind([]), json_kind(None), json_kind(1.5)
-    ('a list', 'null', 'a number')
+    >>> json_noun("integer"), json_noun("object", plural=True)
+    ('an integer', 'objects')
     """
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    return _NOUNS[kind][plural]
+
+
+def json_kind(value: Any) -> str:
+    """``"an object"``, ``"a list"``...: the JSON type of a received ``value``.
+
+    Any number is ``"a number"``, as JSON has one number type; a Python value
+    JSON has no type for is named by its class (``"a set"``).
+
+    >>> json_kind([]), json_kind(None), json_kind(1.5), json_kind(3), json_kind({1})
+    ('a list', 'null', 'a number', 'a number', 'a set')
+    """
+    if value is None:
+        return json_noun("null")
+    if isinstance(value, bool):
+        return json_noun("boolean")
+    if isinstance(value, (int, float)):
+        return json_noun("number")
+    if isinstance(value, str):
+        return json_noun("string")
+    if isinstance(value, collections.abc.Mapping):
+        return json_noun("object")
+    if isinstance(value, (list, tuple)):
+        return json_noun("list")
+    name = type(value).__name__
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+
+
+def json_echo(value: Any, limit: int = _ECHO_CHARS) -> str:
+    """What was received, for a message: its JSON type and its JSON text, clipped.
+
+    >>> json_echo("3"), json_echo(True), json_echo(None), json_echo([1, "a"])
+    ('a string "3"', 'a boolean true', 'null', 'a list [1, "a"]')
+    """
     if value is None:
         return "null"
-    return names.get(type(value), "a number" if isinstance(value, (int, float)) else "?")
+    try:
+        shown = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError, RecursionError):  # a mapping with tuple keys, a cycle
+        shown = repr(value)
+    return f"{json_kind(value)} {clip(shown, limit)}"
 
 
 def describe_type(annotation: Any) -> str:
@@ -51,27 +116,25 @@ def describe_type(annotation: Any) -> str:
     if annotation is _NONE:
         return "null"
     if origin is tuple:
-        return f"a list of {len(args)} {_plural(args[0])}" if args else "a list"
+        return f"a list of {len(args)} {_plural(args[0])}" if args else json_noun("list")
     if origin in _SEQUENCES or annotation in _SEQUENCES:
-        return f"a list of {_plural(args[0])}" if args else "a list"
+        return f"a list of {_plural(args[0])}" if args else json_noun("list")
     if origin in _MAPPINGS or annotation in _MAPPINGS:
-        return f"an object of {_plural(args[1])}" if args and args[1] is not Any else "an object"
+        if args and args[1] is not Any:
+            return f"an object of {_plural(args[1])}"
+        return json_noun("object")
     if dataclasses.is_dataclass(annotation):
-        return "an object"
-    return _SCALARS.get(annotation, ("a value", ""))[0]
+        return json_noun("object")
+    kind = _SCALARS.get(annotation)
+    return json_noun(kind) if kind else "a value"
 
 
-_SCALARS = {
-    str: ("a string", "strings"),
-    int: ("an integer", "integers"),
-    float: ("a number", "numbers"),
-    bool: ("true or false", "booleans"),
-}
+_SCALARS: dict[Any, JsonType] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
 def _plural(annotation: Any) -> str:
     if annotation in _SCALARS:
-        return _SCALARS[annotation][1]
+        return json_noun(_SCALARS[annotation], plural=True)
     return describe_type(annotation).replace("a list", "lists").replace("an object", "objects")
 
 
@@ -86,14 +149,13 @@ def check_value(value: Any, annotation: Any, root: str, path: JSONPath = ()) -> 
     >>> check_value({"partitions": "3"}, dict[str, int], "seed[0]")
     Traceback (most recent call last):
     ...
-    pytest_ckafka.exceptions.CKafkaUsageError: seed[0].partitions: expected an integer, got "3"
+    pytest_ckafka.exceptions.CKafkaUsageError: seed[0].partitions: expected an integer, \
+got a string "3"
     """
     if not _matches(value, annotation, root, path):
-        shown = json.dumps(value, ensure_ascii=True, default=repr)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
         where = format_path(root, path)
-        raise CKafkaUsageError(f"{where}: expected {describe_type(annotation)}, got {shown}")
+        expected = describe_type(annotation)
+        raise CKafkaUsageError(f"{where}: expected {expected}, got {json_echo(value)}")
 
 
 def _matches(value: Any, annotation: Any, root: str, path: JSONPath) -> bool:

@@ -45,6 +45,7 @@ from .authorization import (
     V1Signature,
     read_claim,
 )
+from .json_types import json_kind
 from .limits import MAX_DEPTH, clip, data_problem
 from .spec import Member, load_spec
 from .strict_json import NumberError, number_problem, parse_constant, parse_float, parse_int
@@ -310,7 +311,7 @@ def _parse_json(body: Union[bytes, str, None]) -> dict[str, Any]:
     except RecursionError:
         _too_deep("The request body")
     if not isinstance(value, dict):
-        _invalid(f"The request body must be a JSON object, but it is a JSON {_json_kind(value)}.")
+        _invalid(f"The request body must be a JSON object, but it is {json_kind(value)}.")
     # Only a \u escape makes a lone surrogate out of UTF-8 bytes (a str body may
     # hold one as is), and only that many brackets can nest past the limit: a
     # request with neither, nearly every one, skips the walk.
@@ -347,11 +348,6 @@ def _check_flat(flat: Mapping[str, str]) -> None:
 
 def _too_deep(what: str) -> NoReturn:
     _invalid(f"{what} is nested more than {MAX_DEPTH} levels deep.")
-
-
-def _json_kind(value: object) -> str:
-    names = {list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
 
 
 def _parse_query(text: str, where: str) -> dict[str, str]:

@@ -50,12 +50,11 @@ costs a few dictionary look-ups per parameter sent.
 >>> validate_request("DescribeTopic", {"Limit": "20"}, None)
 ('MissingParameter', 'The request is missing a required parameter `InstanceId`.')
 >>> validate_request("DescribeTopic", {"InstanceId": "ckafka-1", "Limit": "20"}, None)
-('InvalidParameter', 'The parameter `Limit` must be an integer, got string "20".')
+('InvalidParameter', 'The parameter `Limit` must be an integer, got a string "20".')
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import threading
@@ -63,6 +62,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Optional
 
+from .json_types import JsonType, json_echo, json_noun
 from .limits import clip
 from .spec import Spec, load_spec
 from .suggest import closest
@@ -84,16 +84,16 @@ _KINDS = {
     "datetime": _DATETIME,
     "datetime_iso": _DATETIME_ISO,
 }
-# What a kind must be, for messages: (one value, a list of them).
-_WORDS = {
-    _STRING: ("a string", "strings"),
-    _INT64: ("an integer", "integers"),
-    _UINT64: ("an integer", "integers"),
-    _BOOL: ("a boolean", "booleans"),
-    _FLOAT: ("a number", "numbers"),
-    _DATETIME: ("a string", "strings"),
-    _DATETIME_ISO: ("a string", "strings"),
-    _OBJECT: ("an object", "objects"),
+# The JSON type each kind must be, for messages.
+_JSON_TYPES: dict[int, JsonType] = {
+    _STRING: "string",
+    _INT64: "integer",
+    _UINT64: "integer",
+    _BOOL: "boolean",
+    _FLOAT: "number",
+    _DATETIME: "string",
+    _DATETIME_ISO: "string",
+    _OBJECT: "object",
 }
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -361,7 +361,7 @@ def _check_scalar(kind: int, value: Any) -> Optional[_Problem]:
         if _is_datetime(kind, value):
             return None
         return "InvalidParameterValue", _must_be(_DATETIME_FORMATS[kind], value)
-    return "InvalidParameter", _must_be(_WORDS[kind][0], value)
+    return "InvalidParameter", _must_be(json_noun(_JSON_TYPES[kind]), value)
 
 
 def _is_datetime(kind: int, value: str) -> bool:
@@ -379,8 +379,11 @@ def _is_datetime(kind: int, value: str) -> bool:
 
 
 def _type_problem(field: _Field, value: Any, path: str, item: bool = False) -> _Problem:
-    one, many = _WORDS[field.kind]
-    expected = f"a list of {many}" if field.is_list and not item else one
+    json_type = _JSON_TYPES[field.kind]
+    if field.is_list and not item:
+        expected = f"a list of {json_noun(json_type, plural=True)}"
+    else:
+        expected = json_noun(json_type)
     return "InvalidParameter", f"The parameter `{path}` {_must_be(expected, value)}."
 
 
@@ -393,29 +396,7 @@ def _must_be(expected: str, value: Any) -> str:
 
 
 def _echo(value: Any) -> str:
-    """``string "10"``, ``integer 10``, ``null``: the JSON type received and a short rendering."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        noun = "boolean"
-    elif isinstance(value, int):
-        noun = "integer"
-    elif isinstance(value, float):
-        noun = "number"
-    elif isinstance(value, str):
-        noun = "string"
-    elif isinstance(value, Mapping):
-        noun = "object"
-    elif isinstance(value, (list, tuple)):
-        noun = "array"
-    else:
-        noun = type(value).__name__
-    try:
-        shown = json.dumps(value, ensure_ascii=False, default=repr)
-    except (TypeError, ValueError):  # e.g. a mapping with tuple keys
-        shown = repr(value)
-    shown = clip(shown, _ECHO_CHARS)
-    return f"{noun} {shown}"
+    return json_echo(value, _ECHO_CHARS)
 
 
 def _unknown_message(table: _Table, key: Any, prefix: str) -> str:

@@ -241,7 +241,7 @@ def _name_list(ctx: Context, listed: object) -> list[str]:
         names = None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         ctx.reject_shape(
-            f'The parameter `ResourceNameList` must be a JSON array of names, e.g. ["a", "b"]; '
+            f'The parameter `ResourceNameList` must be a JSON list of names, e.g. ["a", "b"]; '
             f"got `{listed}`."
         )
         return []  # unreadable, so it names nothing

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..api.json_types import json_kind
+
 __all__ = [
     "CHANGING",
     "CREATING",
@@ -557,7 +559,7 @@ def _load(hint: Any, raw: Any) -> Any:
         return _load(inner[0], raw) if len(inner) == 1 else raw
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(raw, Mapping):
-            raise TypeError(f"{hint.__name__}: expected an object, got {type(raw).__name__}")
+            raise TypeError(f"{hint.__name__}: expected an object, got {json_kind(raw)}")
         hints = _hints(hint)
         names = {f.name for f in dataclasses.fields(hint) if f.init}
         unknown = sorted(set(raw) - names)
@@ -571,12 +573,12 @@ def _load(hint: Any, raw: Any) -> Any:
             loaded = [_load(value_type, item) for item in items]
             return {int(getattr(v, dataclasses.fields(v)[0].name)): v for v in loaded}
         if not isinstance(raw, Mapping):
-            raise TypeError(f"expected an object, got {type(raw).__name__}")
+            raise TypeError(f"expected an object, got {json_kind(raw)}")
         return {str(k): _load(value_type, v) for k, v in raw.items()}
     if origin is list:
         (item_type,) = typing.get_args(hint) or (Any,)
         if not isinstance(raw, list):
-            raise TypeError(f"expected a list, got {type(raw).__name__}")
+            raise TypeError(f"expected a list, got {json_kind(raw)}")
         return [_load(item_type, v) for v in raw]
     if hint is float and isinstance(raw, int) and not isinstance(raw, bool):
         return float(raw)

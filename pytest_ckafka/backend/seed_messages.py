@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Union
 
+from ..api.json_types import json_echo
 from ..exceptions import CKafkaUsageError
 
 __all__ = ["MessageLike", "message_parts"]
@@ -25,7 +26,7 @@ def message_parts(item: MessageLike, now_ms: int) -> tuple[str, str, int, dict[s
         headers = item.get("headers") or {}
         if not isinstance(headers, Mapping):
             raise CKafkaUsageError(
-                f"a message's headers are a mapping of names to values, got {headers!r}"
+                f"a message's headers are an object of names to values, got {json_echo(headers)}"
             )
         return (
             str(item.get("key", "")),
@@ -34,5 +35,6 @@ def message_parts(item: MessageLike, now_ms: int) -> tuple[str, str, int, dict[s
             {str(name): str(value) for name, value in headers.items()},
         )
     raise CKafkaUsageError(
-        f"a message is a value, a (key, value) pair or a mapping with 'value', got {item!r}"
+        'a message is a value, a (key, value) pair or an object with "value", '
+        f"got {json_echo(item)}"
     )

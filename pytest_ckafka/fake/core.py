@@ -53,6 +53,7 @@ from ..api.envelopes import (
 )
 from ..api.error_codes import lookup_code
 from ..api.hosts import Endpoints
+from ..api.json_types import json_kind
 from ..api.limits import check_data, clip, clip_quoted
 from ..api.protocol import ParsedRequest, ProtocolError, parse_request
 from ..api.recognize import is_ckafka_request
@@ -173,7 +174,7 @@ class CKafkaCore:
         if body is not None:
             if not isinstance(body, Mapping):
                 raise CKafkaUsageError(
-                    f"{action}: body must be a dict of Response members, got {type(body).__name__}"
+                    f"{action}: body must be an object of Response members, got {json_kind(body)}"
                 )
             check_data(body, action, root="body")
             check_body(action, body)

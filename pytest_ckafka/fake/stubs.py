@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
 from ..api.envelopes import Reply, envelope_reply, error_envelope, success_reply
+from ..api.json_types import json_kind
 from ..api.limits import check_data, clip
 from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
@@ -163,7 +164,7 @@ class StubRegistry:
 
 
 def check_params(action: str, params: Optional[Mapping[str, Any]]) -> None:
-    """``params=`` must be a dict whose keys are request members of ``action``.
+    """``params=`` must be an object (a dict) whose keys are request members of ``action``.
 
     Like every request, it holds Unicode text only and nests at most
     :data:`~pytest_ckafka.api.limits.MAX_DEPTH` levels.
@@ -172,7 +173,7 @@ def check_params(action: str, params: Optional[Mapping[str, Any]]) -> None:
         return
     if not isinstance(params, Mapping):
         raise CKafkaUsageError(
-            f"params must be a dict of request parameters, got {type(params).__name__}"
+            f"params must be an object of request parameters, got {json_kind(params)}"
         )
     check_data(params, action, root="params")
     if action == ANY_ACTION:

@@ -106,7 +106,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ..api.envelopes import CONTENT_TYPE, Reply
-from ..api.json_types import json_kind
+from ..api.json_types import describe_type, json_echo, json_kind
 from ..api.spec import API_VERSION, SERVICE
 from ..api.strict_json import dumps_lenient, loads
 from ..api.suggest import unknown_name_message
@@ -262,9 +262,6 @@ def _add_stub(fake: CKafka, entry: Any) -> Stub:
     )
 
 
-_TYPE_NAMES = {str: "a string", int: "an integer", dict: "an object", bool: "true or false"}
-
-
 def _get(
     entry: Mapping[str, Any], kind: str, key: str, kind_of: type, required: bool = False
 ) -> Any:
@@ -275,7 +272,7 @@ def _get(
         return None
     if not isinstance(value, kind_of) or (kind_of is int and isinstance(value, bool)):
         raise CKafkaUsageError(
-            f'{kind} stub: "{key}" must be {_TYPE_NAMES[kind_of]}, got {json.dumps(value)}'
+            f'{kind} stub: "{key}" must be {describe_type(kind_of)}, got {json_echo(value)}'
         )
     return value
 
@@ -392,10 +389,10 @@ def _advance_clock(fake: CKafka, body: bytes) -> dict[str, Any]:
             raise CKafkaUsageError("clock: " + unknown_name_message("field", key, ["advance"]))
     seconds = data.get("advance")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise CKafkaUsageError(f"advance: expected a number of seconds, got {json.dumps(seconds)}")
+        raise CKafkaUsageError(f"advance: expected a number of seconds, got {json_echo(seconds)}")
     if not 0 <= seconds <= MAX_ADVANCE:
         raise CKafkaUsageError(
-            f"advance: expected 0 to {MAX_ADVANCE} seconds (10 years), got {json.dumps(seconds)}"
+            f"advance: expected 0 to {MAX_ADVANCE} seconds (10 years), got {json_echo(seconds)}"
         )
     fake.clock.advance(float(seconds))
     return {"now": fake.clock.now()}
