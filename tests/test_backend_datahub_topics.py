@@ -679,7 +679,7 @@ def test_lookups_other_families_use(ckafka: CKafkaMock, seeded: str) -> None:
         ),
         (
             lambda s: s.add_datahub_topic("1300957330-b", partitions="3"),
-            'state.add_datahub_topic.partitions: expected an integer, got "3"',
+            'state.add_datahub_topic.partitions: expected an integer, got a string "3"',
         ),
     ],
 )

@@ -74,7 +74,7 @@ def test_connection_seeding_is_checked(ckafka: CKafkaMock, shop: str) -> None:
     )
     with pytest.raises(CKafkaUsageError) as info:
         ckafka.state.add_connection(shop, "orders", ip=7)  # type: ignore[arg-type]
-    assert str(info.value) == "state.add_connection.ip: expected a string, got 7"
+    assert str(info.value) == "state.add_connection.ip: expected a string, got a number 7"
     assert ckafka.state.connections(shop, "orders") == []
 
 

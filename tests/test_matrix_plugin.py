@@ -730,12 +730,12 @@ def test_acl(ckafka, ckafka_client):
             "was never injected: request validation refused the request first, so its handling "
             "was not checked.",
             "Request validation answered InvalidParameter: The parameter `ResourceType` must be "
-            'an integer, got string "TOPIC".',
+            'an integer, got a string "TOPIC".',
             "The real API refuses this request too: fix the request the code under test sends "
             "(validate=False turns the check off, if the spec is wrong).",
             "call() raised TencentCloudSDKException('[TencentCloudSDKException] "
             "code:InvalidParameter message:The parameter `ResourceType` must be an integer, got "
-            f'string "TOPIC". requestId:{REQUEST_ID}\').',
+            f'a string "TOPIC". requestId:{REQUEST_ID}\').',
             "Attempts seen: 1",
         ],
     )

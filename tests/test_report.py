@@ -435,7 +435,7 @@ def test_report_html_is_a_grid_of_verdicts_linking_to_the_checks(
         "DescribeACL: AuthFailure.SignatureFailure was never injected: request validation "
         "refused the request first, so its handling was not checked.",
         "Request validation answered InvalidParameter: The parameter `ResourceType` must be an "
-        'integer, got string "TOPIC".',
+        'integer, got a string "TOPIC".',
     ]
     _, link = page.cells[("DeleteTopic", "ResourceNotFound")]
     found = page.sections[link[1:]]

@@ -6,7 +6,7 @@ given to (``**attributes`` of ``add_instance`` against the
 ``add_topic`` against the CreateTopic members), so ``add_instance(123)`` from
 Python and ``{"add": "instance", "instance_id": 123}`` from the control API are
 refused the same way, before anything is stored: ``state.add_instance.instance_id:
-expected a string or null, got 123``.
+expected a string or null, got a number 123``.
 """
 
 from __future__ import annotations
