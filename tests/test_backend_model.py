@@ -11,6 +11,9 @@ Another drives consumer groups' offsets (CreateConsumer, BatchModifyGroupOffsets
 DeleteGroupSubscribeTopic, DeleteGroup, CreatePartition, produced messages).
 The last drives named ACL rules (Create/Modify/DeleteAclRule, CreateTopic naming
 one) against the ACLs DescribeACL lists and DescribeAclRule's topic counts.
+Another drives DataHub tasks through create, pause, resume, restart, delete,
+DescribeTaskStatus and clock moves, and checks after every step that
+DescribeDatahubTasks lists every live task in the status the model predicts.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, Optional
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from pytest_ckafka import CKafka
 from pytest_ckafka.backend.partitioner import key_partition
@@ -613,3 +616,106 @@ AclRuleLifecycle.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_acl_rule_lifecycle_matches_the_model = AclRuleLifecycle.TestCase
+
+
+# -- DataHub tasks: the status machine on the clock ----------------------------------------
+
+SETTLE_AFTER = 30  # seconds; describes never settle a task here
+TASK_NAMES = st.sampled_from(["ingest", "mirror"])
+# action -> (the statuses it applies to, the transitional status it moves the task into)
+MOVES = {
+    "PauseDatahubTask": ((1,), 5),
+    "ResumeDatahubTask": ((6,), 8),
+    "RestartDatahubTask": ((1,), 0),
+    "DeleteDatahubTask": ((0, 1, 5, 6, 8), 2),
+}
+SETTLES_TO = {0: 1, 5: 6, 8: 1, 2: None}  # None: the task is gone
+TASK = {
+    "TaskType": "SOURCE",
+    "SourceResource": {"Type": "HTTP"},
+    "TargetResource": {"Type": "KAFKA", "KafkaParam": {"SelfBuilt": True, "Resource": "k"}},
+}
+
+
+class DatahubTaskLifecycle(RuleBasedStateMachine):
+    """The model: task name -> [TaskId, Status, when the status began], in creation order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fake = CKafka()
+        self.fake.state.configure(ready_after_describes=10**9, ready_after_seconds=SETTLE_AFTER)
+        self.tasks: dict[str, list[Any]] = {}
+        self.now = self.fake.clock.now()
+
+    def settle(self) -> None:
+        for name, (_, status, since) in list(self.tasks.items()):
+            if status in SETTLES_TO and self.now >= since + SETTLE_AFTER:
+                after = SETTLES_TO[status]
+                if after is None:
+                    del self.tasks[name]
+                else:
+                    self.tasks[name][1:] = [after, self.now]
+
+    @initialize()
+    def two_running_tasks(self) -> None:
+        # Start where the machine is interesting: both names taken, running.
+        for name in ("ingest", "mirror"):
+            self.create(name)
+        self.advance(SETTLE_AFTER)
+
+    @rule(name=TASK_NAMES)
+    def create(self, name: str) -> None:
+        self.settle()
+        response = call(self.fake, "CreateDatahubTask", {"TaskName": name, **TASK})
+        if name in self.tasks:
+            assert code_of(response) == "InvalidParameterValue.RepetitionValue"
+        else:
+            assert code_of(response) is None, response
+            self.tasks[name] = [response["Result"]["TaskId"], 0, self.now]
+
+    @rule(name=TASK_NAMES, action=st.sampled_from(sorted(MOVES)))
+    def move(self, name: str, action: str) -> None:
+        self.settle()
+        known = self.tasks.get(name)
+        task_id = known[0] if known else f"task-{name}"
+        response = call(self.fake, action, {"TaskId": task_id})
+        allowed, into = MOVES[action]
+        if known is None:
+            assert code_of(response) == "ResourceNotFound"
+        elif known[1] not in allowed:
+            assert code_of(response) == "FailedOperation", (action, known, response)
+        else:
+            assert code_of(response) is None, response
+            known[1:] = [into, self.now]
+
+    @rule(name=TASK_NAMES)
+    def poll_flow(self, name: str) -> None:
+        self.settle()
+        if name not in self.tasks:
+            return
+        task_id, status, _ = self.tasks[name]
+        flow = self.fake.state.datahub_task(task_id).flow_id
+        response = call(self.fake, "DescribeTaskStatus", {"FlowId": flow})
+        assert response["Result"]["Status"] == (2 if status in SETTLES_TO else 0)
+
+    @rule(seconds=st.sampled_from([10, 29, 30, 30, 30, 31]))
+    def advance(self, seconds: int) -> None:
+        self.fake.clock.advance(seconds)
+        self.now += seconds
+
+    @invariant()
+    def the_list_shows_every_live_task_in_its_status(self) -> None:
+        self.settle()
+        response = call(self.fake, "DescribeDatahubTasks", {"Limit": 100})
+        listed = [(t["TaskName"], t["Status"]) for t in response["Result"]["TaskList"]]
+        assert listed == [(name, status) for name, (_, status, _) in self.tasks.items()]
+        assert response["Result"]["TotalCount"] == len(self.tasks)
+
+
+DatahubTaskLifecycle.TestCase.settings = settings(
+    max_examples=100,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_datahub_task_lifecycle_matches_the_model = DatahubTaskLifecycle.TestCase

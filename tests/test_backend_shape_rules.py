@@ -42,6 +42,9 @@ def _answer(fake: CKafka, action: str, params: dict[str, Any]) -> dict[str, Any]
 
 def _seeded(*, validate: bool, topics: int = 1, messages: int = 30) -> CKafka:
     fake = CKafka(validate=validate)
+    fake.state.add_connect_resource("source", resource_id="resource-src00001")
+    fake.state.add_connect_resource("target", resource_id="resource-tgt00001")
+    fake.state.add_datahub_task("shape", task_id="task-shape001")
     fake.state.add_instance(INSTANCE, kafka_version="2.8.1")
     for n in range(topics):
         fake.state.add_topic(INSTANCE, "orders" if n == 0 else f"t{n:03d}")
@@ -96,6 +99,7 @@ def test_every_paged_stateful_action_is_covered() -> None:
         "DescribeConsumerGroup",
         "DescribeDatahubGroupOffsets",
         "DescribeDatahubTopics",
+        "DescribeDatahubTasks",
         "DescribeGroup",
         "DescribeGroupOffsets",
         "DescribeInstances",
@@ -178,7 +182,9 @@ def test_a_page_size_above_a_documented_clamp_is_read_as_the_maximum_validated_t
     for n in range(3):
         fake.state.add_connect_resource(f"hub-{n}")
     listed = _answer(fake, "DescribeConnectResources", {"Limit": 1001})["Result"]
-    assert (listed["TotalCount"], len(listed["ConnectResourceList"])) == (3, 3)
+    assert (listed["TotalCount"], len(listed["ConnectResourceList"])) == (5, 5)
+    tasks = _answer(fake, "DescribeDatahubTasks", {"Limit": 101})["Result"]
+    assert (tasks["TotalCount"], len(tasks["TaskList"])) == (1, 1)
 
 
 def test_validate_false_reads_at_most_the_documented_records_per_partition() -> None:
@@ -266,6 +272,25 @@ _PRICE = {
     "Topic": 30,
     "Partition": 800,
 }
+
+_SYNC = {"TaskName": "mirror", "SourceResourceId": "resource-src00001",
+         "TargetResourceId": "resource-tgt00001"}  # fmt: skip
+
+
+def _task(**changes: Any) -> dict[str, Any]:
+    """A CreateDatahubTask request (an HTTP source into a self-built Kafka), changed."""
+    request: dict[str, Any] = {
+        "TaskName": "ingest",
+        "TaskType": "SOURCE",
+        "SourceResource": {"Type": "HTTP"},
+        "TargetResource": {
+            "Type": "KAFKA",
+            "KafkaParam": {"SelfBuilt": True, "Resource": "kafka-self-built"},
+        },
+    }
+    request.update(changes)
+    return {k: v for k, v in request.items() if v is not None}
+
 
 # (rule, action, params breaking it, the code a validated call answers)
 SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
@@ -458,6 +483,49 @@ SHAPE_RULES: list[tuple[str, str, dict[str, Any], str]] = [
         "CreateConnectResource",
         {"ResourceName": "db", "Type": "MYSQL"},
         "MissingParameter",
+    ),
+    (
+        "DataHub task name format",
+        "CreateDatahubTask",
+        _task(TaskName="9lives"),
+        "InvalidParameterValue",
+    ),
+    ("TaskType enum", "CreateDatahubTask", _task(TaskType="BOTH"), "InvalidParameterValue"),
+    (
+        "a task's source",
+        "CreateDatahubTask",
+        _task(SourceResource=None),
+        "InvalidParameterValue.NotAllowedEmpty",
+    ),
+    (
+        "a task resource's param for its Type",
+        "CreateDatahubTask",
+        _task(TargetResource={"Type": "KAFKA"}),
+        "MissingParameter",
+    ),
+    (
+        "ModifyDatahubTask TasksMax",
+        "ModifyDatahubTask",
+        {"TaskId": "task-shape001", "TasksMax": 0},
+        "InvalidParameterValue",
+    ),
+    (
+        "sync task Separator",
+        "CreateMetaAndDataSyncDatahubTask",
+        {**_SYNC, "TopicList": ["orders"], "Separator": "/"},
+        "InvalidParameterValue",
+    ),
+    (
+        "sync task topic choice",
+        "CreateMetaAndDataSyncDatahubTask",
+        _SYNC,
+        "InvalidParameterValue.NotAllowedEmpty",
+    ),
+    (
+        "sync task name length",
+        "CreateMetaSyncDatahubTask",
+        {**_SYNC, "TaskName": "m" * 65},
+        "InvalidParameterValue",
     ),
     (
         "Kafka connection NetworkType",

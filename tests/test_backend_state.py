@@ -351,6 +351,29 @@ def test_a_seeded_security_group_is_one_associate_routes_security_group_binds() 
     assert creating.state.security_groups(INSTANCE) == ["sg-1a2b3c4d"]
 
 
+def test_a_seeded_datahub_task_is_one_create_datahub_task_makes() -> None:
+    assert set(_defaults(State.add_datahub_task)) == {
+        "name", "task_type", "source", "target", "status", "description", "tags", "task_id",
+        "region", "account",
+    }  # fmt: skip
+    seeding = CKafka()
+    seeded = seeding.state.datahub_task(seeding.state.add_datahub_task())
+    creating = CKafka()
+    creating.state.configure(ready_after_describes=0)
+    request = {
+        "TaskName": seeded.name,
+        "TaskType": seeded.task_type,
+        "SourceResource": seeded.source,
+        "TargetResource": seeded.target,
+        "Description": seeded.description,
+    }
+    task_id = _call(creating, "CreateDatahubTask", request)["Result"]["TaskId"]
+    _call(creating, "DescribeDatahubTask", {"TaskId": task_id})  # settles: running
+    created = creating.state.datahub_task(task_id)
+    kept = ("name", "task_type", "source", "target", "description", "tags", "status")
+    assert [getattr(created, f) for f in kept] == [getattr(seeded, f) for f in kept]
+
+
 # Seeding helpers with no create action, and why.
 _NO_CREATE_ACTION = {
     "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
@@ -362,6 +385,7 @@ _NO_CREATE_ACTION = {
 _COVERED = {
     "add_datahub_topic",
     "add_connect_resource",
+    "add_datahub_task",
     "add_group",
     "add_instance",
     "add_topic",

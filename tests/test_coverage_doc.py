@@ -46,6 +46,10 @@ REQUIRED = {
     "DescribeTopicFlowRanking",
     "access": "CreateToken AuthorizeToken CancelAuthorizationToken DescribeAccessPolicy "
     "ModifyAccessPolicy CreateTopicIpWhiteList",
+    "datahub_tasks": "CreateDatahubTask CreateMetaSyncDatahubTask "
+    "CreateMetaAndDataSyncDatahubTask CreateMetaDataAndOffsetSyncDatahubTask "
+    "DescribeDatahubTask DescribeDatahubTasks ModifyDatahubTask DeleteDatahubTask "
+    "PauseDatahubTask ResumeDatahubTask RestartDatahubTask",
 }
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..api.spec import Member, load_spec
 from ..api.suggest import closest
+from .datahub_status import settle_tasks
 from .instance_checks import check_tags
 from .models import ConnectResource, RegionStore
 from .objects import complete, member_objects
@@ -238,6 +239,7 @@ def describe_connect_resource(ctx: Context) -> Body:
 @answers("DescribeConnectResources")
 def describe_connect_resources(ctx: Context) -> Body:
     """The connect resources of the caller's region, by Type, SearchWord and ResourceRegion."""
+    settle_tasks(ctx)  # DatahubTaskCount counts live tasks
     offset, limit = window(ctx)
     tests = []
     resource_type = ctx.get("Type")
@@ -304,6 +306,7 @@ def modify_connect_resource(ctx: Context) -> Body:
 @answers("DeleteConnectResource")
 def delete_connect_resource(ctx: Context) -> Body:
     """Delete a connect resource that no DataHub task uses."""
+    settle_tasks(ctx)  # a task whose deletion finished no longer uses it
     resource = connect_resource(ctx)
     users = tasks_using(ctx.store, resource.resource_id)
     if users:

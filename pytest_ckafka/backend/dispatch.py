@@ -32,6 +32,7 @@ from . import (  # noqa: F401  (imported for their registrations)
     acls,
     cdc,
     connect,
+    datahub_tasks,
     datahub_topics,
     group_ops,
     groups,

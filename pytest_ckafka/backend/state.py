@@ -48,6 +48,7 @@ from .state_acl_rules import AclRuleState
 from .state_base import StateBase
 from .state_cdc import CdcState
 from .state_connect import ConnectState
+from .state_datahub_tasks import DatahubTaskState
 from .state_datahub_topics import DatahubTopicsState
 from .state_groups import GroupsState
 from .state_instance_lifecycle import InstanceLifecycleState
@@ -104,6 +105,7 @@ class State(
     AccessState,
     MonitoringState,
     CdcState,
+    DatahubTaskState,
     StateBase,
 ):
     """Seed and inspect the backend behind a fake (``ckafka.state``).
