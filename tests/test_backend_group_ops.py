@@ -402,6 +402,19 @@ def test_member_seeding_is_checked(ckafka: CKafkaMock, shop: str) -> None:
     assert [m.member_id for m in ckafka.state.group(shop, "billing").members] == ["m-1"]
 
 
+def test_a_deleted_topic_leaves_the_members_assignments(
+    ckafka: CKafkaMock, ckafka_client: Any, shop: str
+) -> None:
+    ckafka.state.add_group(shop, "billing", offsets={"orders": [0, 0], "audit": [0]})
+    ckafka.state.add_group_member(shop, "billing", assignment={"orders": [0], "audit": [0]})
+    call(ckafka_client, "DeleteTopic", InstanceId=shop, TopicName="audit")
+    (info,) = call(ckafka_client, "DescribeGroupInfo", InstanceId=shop, GroupList=["billing"])[
+        "Result"
+    ]
+    assert info["Members"][0]["Assignment"]["Topics"] == [{"Topic": "orders", "Partitions": [0]}]
+    assert ckafka.state.group(shop, "billing").offsets == {"orders": [0, 0]}
+
+
 # -- DescribeTopicSubscribeGroup ----------------------------------------------------------------
 
 

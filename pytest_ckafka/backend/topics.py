@@ -297,7 +297,10 @@ def delete_topic(ctx: Context) -> Body:
             f"deleted {int(_DELETE_AFTER)} seconds after it is created, retry in {wait} seconds.",
         )
     del instance.topics[topic.name]
-    # Kafka drops a deleted topic's committed offsets from every group.
+    # Kafka drops a deleted topic's committed offsets from every group, and the
+    # rebalance that follows takes its partitions from the members.
     for group in instance.groups.values():
         group.offsets.pop(topic.name, None)
+        for member in group.members:
+            member.assignment.pop(topic.name, None)
     return ctx.operate()
