@@ -514,3 +514,62 @@ def test_seeding_checks_status_and_connect_resources(ckafka: CKafkaMock) -> None
     with pytest.raises(CKafkaUsageError, match=r"seed it with state\.add_connect_resource"):
         ckafka.state.add_datahub_task(target=target)
     assert ckafka.state.datahub_tasks() == []
+
+
+# -- DataHub topics as a task's source or target ----------------------------------------------
+
+DIP_TOPIC = "1300957330-clicks"
+
+
+def _from_dip_topic(name: str = DIP_TOPIC, **topic_param: Any) -> dict[str, Any]:
+    return _sink(SourceResource={"Type": "TOPIC", "TopicParam": {"Resource": name, **topic_param}})
+
+
+def test_a_task_reads_a_datahub_topic_that_exists(seeded: CKafkaMock, ckafka_client: Any) -> None:
+    before = seeded.state.dump()
+    assert failure(ckafka_client, "CreateDatahubTask", **_from_dip_topic()) == (
+        "ResourceNotFound",
+        f"The DataHub topic `{DIP_TOPIC}` (SourceResource.TopicParam.Resource) does not exist "
+        "in region `ap-guangzhou`.",
+    )
+    assert seeded.state.dump() == before
+    seeded.state.add_datahub_topic(DIP_TOPIC)
+    task_id = result(ckafka_client, "CreateDatahubTask", **_from_dip_topic())["TaskId"]
+    shown = result(ckafka_client, "DescribeDatahubTask", TaskId=task_id)["SourceResource"]
+    assert (shown["Type"], shown["TopicParam"]["Resource"]) == ("TOPIC", DIP_TOPIC)
+
+
+def test_a_topic_to_be_created_need_not_exist_yet(seeded: CKafkaMock, ckafka_client: Any) -> None:
+    request = _from_dip_topic("1300957330-new", UseAutoCreateTopic=True)
+    assert result(ckafka_client, "CreateDatahubTask", **request)["TaskId"].startswith("task-")
+
+
+def test_a_datahub_topic_in_use_is_deletable_once_its_task_is_gone(
+    seeded: CKafkaMock, ckafka_client: Any
+) -> None:
+    seeded.state.add_datahub_topic(DIP_TOPIC)
+    task_id = result(ckafka_client, "CreateDatahubTask", **_from_dip_topic())["TaskId"]
+    before = seeded.state.dump()
+    assert failure(ckafka_client, "DeleteDatahubTopic", Name=DIP_TOPIC) == (
+        "ResourceInUse",
+        f"The DataHub topic `{DIP_TOPIC}` is used by DataHub task `{task_id}`; delete the "
+        "task first (DeleteDatahubTask).",
+    )
+    assert seeded.state.dump() == before
+    result(ckafka_client, "DeleteDatahubTask", TaskId=task_id)
+    assert failure(ckafka_client, "DeleteDatahubTopic", Name=DIP_TOPIC)[0] == "ResourceInUse"
+    seeded.state.configure(ready_after_seconds=5)
+    seeded.clock.advance(5)  # the deletion finishes; no describe needed
+    result(ckafka_client, "DeleteDatahubTopic", Name=DIP_TOPIC)
+    assert seeded.state.datahub_topics() == []
+
+
+def test_a_seeded_task_reads_a_seeded_datahub_topic(ckafka: CKafkaMock) -> None:
+    from pytest_ckafka.exceptions import CKafkaUsageError
+
+    source = {"Type": "TOPIC", "TopicParam": {"Resource": DIP_TOPIC}}
+    with pytest.raises(CKafkaUsageError, match=r"seed it with state\.add_datahub_topic"):
+        ckafka.state.add_datahub_task(source=source)
+    ckafka.state.add_datahub_topic(DIP_TOPIC)
+    task_id = ckafka.state.add_datahub_task(source=source)
+    assert ckafka.state.datahub_task(task_id).source == source

@@ -8,6 +8,8 @@ and carries that kind's ``<Kind>Param``, named after it (``KafkaParam`` for
   (``InvalidParameterValue.InstanceNotExist``, or ``ResourceNotFound`` where the
   action does not document it) and its topics (``Topic``, comma-separated, and
   ``TopicList``; ``ResourceNotFound``) unless ``UseAutoCreateTopic``;
+* ``TOPIC``: a DataHub topic of that name (``ResourceNotFound``) unless
+  ``UseAutoCreateTopic``;
 * a kind that connects through a connect resource (``MySQLParam``: "该MySQL在连接
   管理内的Id", and every other kind CreateConnectResource makes, Kafka aside): a
   connect resource of that kind (``ResourceNotFound``, ``InvalidParameterValue``);
@@ -30,6 +32,7 @@ __all__ = [
     "check_description",
     "check_sync_resource",
     "check_task_name",
+    "check_topic_choice",
     "check_topics",
     "kafka_instance",
     "resource_references",
@@ -45,7 +48,12 @@ _TDSQL_C = "TDSQL_C_"
 _CONNECTED = {t.removeprefix(_TDSQL_C) for t in CONNECT_TYPES} - {"KAFKA"}
 # CreateDatahubTask's TaskName: "只能以字母起始,允许包含字母、数字、- 、. 、下划线且长度不超过64".
 _TASK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{0,63}")
-_SYNC_NAME_MAX, _DESCRIPTION_MAX = 64, 128  # the sync tasks' "64字符内", "128字符内"
+_SYNC_NAME_MAX, _DESCRIPTION_MAX = 64, 128
+_SEPARATORS = (
+    ".",
+    "-",
+    "_",
+)  # "Topic前缀分隔符仅支持 "." / "-" / "_""  # the sync tasks' "64字符内", "128字符内"
 
 
 def check_task_name(ctx: Context, member: str = "TaskName", *, strict: bool = True) -> str:
@@ -128,6 +136,17 @@ def _check_connected(ctx: Context, kind: str, params: Mapping[str, Any], where: 
     return resource_id
 
 
+def _check_datahub_topic(ctx: Context, params: Mapping[str, Any], where: str) -> None:
+    """A TopicParam names a DataHub topic ("单独售卖Topic的Topic名称") that exists."""
+    name = str(params.get("Resource") or "")
+    if params.get("UseAutoCreateTopic") or name in ctx.store.datahub_topics:
+        return
+    ctx.fail(
+        "ResourceNotFound",
+        f"The DataHub topic `{name}` ({where}.Resource) does not exist in region `{ctx.region}`.",
+    )
+
+
 def resource_references(ctx: Context, side: str) -> tuple[list[str], list[str]]:
     """Check the ``DatahubResource`` member ``side``; answer ``(instance ids, connect ids)``.
 
@@ -151,6 +170,9 @@ def resource_references(ctx: Context, side: str) -> tuple[list[str], list[str]]:
     if kind == "KAFKA":
         instance_id = _check_kafka(ctx, params, where)
         return ([instance_id] if instance_id else []), []
+    if kind == "TOPIC":
+        _check_datahub_topic(ctx, params, where)
+        return [], []
     if kind in _CONNECTED:
         resource_id = _check_connected(ctx, kind, params, where)
         return [], ([resource_id] if resource_id else [])
@@ -174,3 +196,35 @@ def check_sync_resource(ctx: Context, member: str) -> ConnectResource:
             "instance sync task connects two KAFKA resources.",
         )
     return found
+
+
+def check_topic_choice(ctx: Context) -> None:
+    """TopicList or TopicRegularExpression ("二选一"), a known OffsetType and Separator."""
+    listed, pattern = ctx.get("TopicList"), ctx.get("TopicRegularExpression")
+    if listed and pattern:
+        ctx.reject_shape("Send `TopicList` or `TopicRegularExpression`, not both (one of the two).")
+    elif not listed and not pattern:
+        ctx.reject_shape(
+            "The parameter `TopicList` or `TopicRegularExpression` must not be empty.",
+            "InvalidParameterValue.NotAllowedEmpty",
+        )
+    if pattern:
+        try:
+            re.compile(str(pattern))
+        except re.error as error:
+            ctx.reject_shape(
+                f"The parameter `TopicRegularExpression` is not a regular expression "
+                f"({error}): `{pattern}`."
+            )
+    offset_types: tuple[str, ...] = ("earliest", "latest")
+    if ctx.action == "CreateMetaAndDataSyncDatahubTask":
+        offset_types += ("timestamp",)
+    offset_type = ctx.get("OffsetType")
+    if offset_type is not None and offset_type not in offset_types:
+        ctx.reject_shape(
+            f"The parameter `OffsetType` must be one of {', '.join(offset_types)}, got "
+            f"`{offset_type}`."
+        )
+    separator = ctx.get("Separator")
+    if separator is not None and separator not in _SEPARATORS:
+        ctx.reject_shape(f"The parameter `Separator` must be `.`, `-` or `_`, got `{separator}`.")

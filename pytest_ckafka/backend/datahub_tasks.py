@@ -32,7 +32,6 @@ is the one DescribeTaskStatus reports on.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any, Callable
 
 from .datahub_status import (
@@ -50,6 +49,7 @@ from .datahub_task_checks import (
     check_description,
     check_sync_resource,
     check_task_name,
+    check_topic_choice,
     check_topics,
     kafka_instance,
     resource_references,
@@ -77,7 +77,6 @@ __all__ = [
 
 _TASK_TYPES = ("SOURCE", "SINK")
 _SIDES = ("SourceResource", "TargetResource")
-_SEPARATORS = (".", "-", "_")
 _KEPT = ("TransformParam", "TransformsParam")
 _FAILURES = tuple(s for s in STATUS_NAMES if s in (-1, 7, 9))
 _SYNC_TYPES = {  # KafkaParam.ConnectorSyncType, as its document names them
@@ -175,38 +174,6 @@ def create_datahub_task(ctx: Context) -> Body:
     return _add(ctx, task, instances[0] if instances else "")
 
 
-def _check_topic_choice(ctx: Context) -> None:
-    """TopicList or TopicRegularExpression ("二选一"), a known OffsetType and Separator."""
-    listed, pattern = ctx.get("TopicList"), ctx.get("TopicRegularExpression")
-    if listed and pattern:
-        ctx.reject_shape("Send `TopicList` or `TopicRegularExpression`, not both (one of the two).")
-    elif not listed and not pattern:
-        ctx.reject_shape(
-            "The parameter `TopicList` or `TopicRegularExpression` must not be empty.",
-            "InvalidParameterValue.NotAllowedEmpty",
-        )
-    if pattern:
-        try:
-            re.compile(str(pattern))
-        except re.error as error:
-            ctx.reject_shape(
-                f"The parameter `TopicRegularExpression` is not a regular expression "
-                f"({error}): `{pattern}`."
-            )
-    offset_types: tuple[str, ...] = ("earliest", "latest")
-    if ctx.action == "CreateMetaAndDataSyncDatahubTask":
-        offset_types += ("timestamp",)
-    offset_type = ctx.get("OffsetType")
-    if offset_type is not None and offset_type not in offset_types:
-        ctx.reject_shape(
-            f"The parameter `OffsetType` must be one of {', '.join(offset_types)}, got "
-            f"`{offset_type}`."
-        )
-    separator = ctx.get("Separator")
-    if separator is not None and separator not in _SEPARATORS:
-        ctx.reject_shape(f"The parameter `Separator` must be `.`, `-` or `_`, got `{separator}`.")
-
-
 def _source_topics(ctx: Context, source: ConnectResource) -> str:
     """Check the listed topics against the source's instance; answer that instance's id."""
     params = source.params
@@ -236,7 +203,7 @@ def _create_sync(ctx: Context, *, with_topics: bool) -> Body:
     name = check_task_name(ctx, strict=False)
     description = check_description(ctx)
     if with_topics:
-        _check_topic_choice(ctx)
+        check_topic_choice(ctx)
     source = check_sync_resource(ctx, "SourceResourceId")
     target = check_sync_resource(ctx, "TargetResourceId")
     if source is target:

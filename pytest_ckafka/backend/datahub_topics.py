@@ -20,6 +20,7 @@ from .datahub_checks import (
     new_credentials,
     tasks_using_datahub_topic,
 )
+from .datahub_status import settle_tasks
 from .messages import headers_text
 from .models import ConnectResource, DatahubTopic, Message, Partition
 from .paging import bounded_number, count_and_page, keep, matches, page, window
@@ -229,6 +230,7 @@ def delete_datahub_topic(ctx: Context) -> Body:
 
     A topic a DataHub task reads or writes is in use (``ResourceInUse``).
     """
+    settle_tasks(ctx)  # a task whose deletion finished no longer uses it
     topic = _topic(ctx)
     users = tasks_using_datahub_topic(ctx.store, topic.name)
     if users:

@@ -48,7 +48,8 @@ class DatahubTaskState(StateBase):
 
         ``source`` and ``target`` are ``DatahubResource`` members as CreateDatahubTask
         takes them; a ``Resource`` of a connect-resource kind (``MySQLParam``...) must
-        be a seeded connect resource. ``status`` is a settled one: 1 running, 6
+        be a seeded connect resource, a ``TopicParam``'s a seeded DataHub topic.
+        ``status`` is a settled one: 1 running, 6
         paused, or a failure (-1, 4, 7, 9).
         """
         sent_source = dict(copy.deepcopy(source if source is not None else _DEFAULT_SOURCE))
@@ -80,6 +81,15 @@ class DatahubTaskState(StateBase):
                                 + " (seed it with state.add_connect_resource)"
                             )
                         used.append(resource_id)
+            for side in (sent_source, sent_target):
+                topic = side.get("TopicParam") if side.get("Type") == "TOPIC" else None
+                wanted = topic.get("Resource") if isinstance(topic, dict) else None
+                if wanted is not None and wanted not in store.datahub_topics:
+                    raise CKafkaUsageError(
+                        "state.add_datahub_task: "
+                        + unknown_name_message("DataHub topic", str(wanted), store.datahub_topics)
+                        + " (seed it with state.add_datahub_topic)"
+                    )
             for other in store.datahub_tasks.values():
                 if name == other.name or task_id == other.task_id:
                     raise CKafkaUsageError(
