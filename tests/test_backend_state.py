@@ -379,6 +379,7 @@ _NO_CREATE_ACTION = {
     "add_messages": "producers write messages, not the API (SendMessage goes to DataHub)",
     "add_group_member": "consumers join groups, not the API",
     "add_connection": "producers connect to topics, not the API",
+    "add_out_of_sync_replica": "brokers fall behind, not the API",
     "add_datahub_messages": "puts messages in a chosen partition; SendMessage picks it by key",
     "add_datahub_group_offsets": "consumers commit offsets, not the API",
 }

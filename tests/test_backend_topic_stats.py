@@ -108,13 +108,60 @@ def test_sync_replicas_page_and_filter(ckafka_client: Any, shop: str) -> None:
     paged = result(ckafka_client, "DescribeTopicSyncReplica", Offset=1, Limit=1, **params)
     assert paged["TotalCount"] == 3
     assert [p["Partition"] for p in paged["TopicInSyncReplicaList"]] == ["partition-1"]
-    # Every replica is in sync in the fake: no partition has an out-of-sync one.
+    # Nothing seeded out of sync: no partition has a replica that fell behind.
     out = result(ckafka_client, "DescribeTopicSyncReplica", OutOfSyncReplicaOnly=True, **params)
     assert out == {"TopicInSyncReplicaList": [], "TotalCount": 0}
     assert failure(ckafka_client, "DescribeTopicSyncReplica", InstanceId=shop, TopicName="x") == (
         "ResourceNotFound",
         f"The topic `x` does not exist in instance `{shop}`.",
     )
+
+
+def test_a_replica_seeded_out_of_sync_leaves_the_isr(
+    ckafka: CKafkaMock, ckafka_client: Any, shop: str
+) -> None:
+    assert ckafka.state.add_out_of_sync_replica(shop, "orders", partition=1) == 3
+    assert ckafka.state.add_out_of_sync_replica(shop, "audit", broker=2) == 2
+    params = {"InstanceId": shop, "TopicName": "orders", "OutOfSyncReplicaOnly": True}
+    out = result(ckafka_client, "DescribeTopicSyncReplica", **params)
+    assert out["TotalCount"] == 1
+    assert [
+        (p["Partition"], p["Replica"], p["InSyncReplica"], p["OutOfSyncReplica"])
+        for p in out["TopicInSyncReplicaList"]
+    ] == [("partition-1", "2,3", "2", "3")]
+    attributes = result(
+        ckafka_client, "DescribeTopicAttributes", InstanceId=shop, TopicName="orders"
+    )
+    assert [p["IsrNum"] for p in attributes["Partitions"]] == [2, 1, 2]
+    audit = result(ckafka_client, "DescribeTopicSyncReplica", InstanceId=shop, TopicName="audit")
+    assert audit["TopicInSyncReplicaList"][0]["InSyncReplica"] == "1,3"
+
+
+def test_out_of_sync_seeding_is_checked(ckafka: CKafkaMock, shop: str) -> None:
+    cases = [
+        (
+            {"topic": "orders", "broker": 1},
+            "state.add_out_of_sync_replica: partition 0 of topic orders is led by broker 1; its "
+            "followers are on brokers 2, got 1",
+        ),
+        (
+            {"topic": "orders", "partition": 3},
+            "state.add_out_of_sync_replica: topic orders has partitions 0 to 2, got partition 3",
+        ),
+    ]
+    ckafka.state.add_topic(shop, "single", replicas=1)
+    cases.append(
+        (
+            {"topic": "single"},
+            "state.add_out_of_sync_replica: partition 0 of topic single is led by broker 1; its "
+            "followers are on brokers none, got None",
+        )
+    )
+    for arguments, message in cases:
+        with pytest.raises(CKafkaUsageError) as info:
+            ckafka.state.add_out_of_sync_replica(shop, **arguments)
+        assert str(info.value) == message
+    assert all(not p.out_of_sync for t in ckafka.state.topics(shop) for p in t.partitions)
 
 
 # -- DescribeTopicFlowRanking --------------------------------------------------------------------

@@ -73,9 +73,13 @@ class Message:
 
 @dataclass
 class Partition:
-    """A partition's log: ``messages`` in offset order, the first at offset 0."""
+    """A partition's log: ``messages`` in offset order, the first at offset 0.
+
+    ``out_of_sync`` are the brokers whose replica of it has fallen behind (not in the ISR).
+    """
 
     messages: list[Message] = field(default_factory=list)
+    out_of_sync: list[int] = field(default_factory=list)
 
     @property
     def end_offset(self) -> int:

@@ -1,9 +1,9 @@
-"""``ckafka.state`` for group members and producer connections: seeding and inspection.
+"""``ckafka.state`` for group members, producer connections and lagging replicas.
 
-Consumers join groups and producers connect to topics; no API call does either,
-so tests seed them here. A group that gains a member becomes ``Stable`` (its
-consumers have joined), and one that loses its last member ``Empty``, as Kafka's
-group coordinator moves them.
+Consumers join groups, producers connect to topics and followers fall behind; no
+API call does any of it, so tests seed them here. A group that gains a member
+becomes ``Stable`` (its consumers have joined), and one that loses its last member
+``Empty``, as Kafka's group coordinator moves them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Optional
 
 from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError
+from .brokers import replica_brokers
 from .models import Group, GroupMember, ProduceConnection, Topic
 from .state_base import StateBase
 
@@ -126,6 +127,38 @@ class GroupsState(StateBase):
             known = self._topic(instance_id, topic)
             when = self.backend.clock.now() if connected_at is None else float(connected_at)
             known.connections.append(ProduceConnection(ip, when, unsupported_version))
+
+    def add_out_of_sync_replica(
+        self, instance_id: str, topic: str, *, partition: int = 0, broker: Optional[int] = None
+    ) -> int:
+        """Make a follower replica of ``partition`` fall behind (leave the ISR); return its broker.
+
+        ``broker`` is a broker holding a follower replica (default: the last one);
+        the leader is always in sync.
+        """
+        self._check_seed(
+            "add_out_of_sync_replica", instance_id=instance_id, topic=topic,
+            partition=partition, broker=broker,
+        )  # fmt: skip
+        with self.backend.lock:
+            known = self._topic(instance_id, topic)
+            if not 0 <= partition < known.partition_num:
+                raise CKafkaUsageError(
+                    f"state.add_out_of_sync_replica: topic {topic} has partitions 0 to "
+                    f"{known.partition_num - 1}, got partition {partition}"
+                )
+            leader, *followers = replica_brokers(partition, known.replica_num)
+            chosen = followers[-1] if broker is None and followers else broker
+            if chosen not in followers:
+                held = ", ".join(str(b) for b in followers) or "none"
+                raise CKafkaUsageError(
+                    f"state.add_out_of_sync_replica: partition {partition} of topic {topic} is "
+                    f"led by broker {leader}; its followers are on brokers {held}, got {chosen}"
+                )
+            lagging = known.partitions[partition].out_of_sync
+            if chosen not in lagging:
+                lagging.append(chosen)
+        return int(chosen)
 
     # -- inspecting --------------------------------------------------------------------
 

@@ -73,31 +73,40 @@ def describe_topic_produce_connection(ctx: Context) -> Body:
 def describe_topic_sync_replica(ctx: Context) -> Body:
     """Each partition's leader, replicas, in-sync replicas and offsets, paged (default 20).
 
-    Brokers never fall behind in the fake, so ``OutOfSyncReplicaOnly`` leaves no
-    partition, as its document says (the documented example answers in-sync ones).
+    A replica is in sync unless ``ckafka.state.add_out_of_sync_replica`` said it fell
+    behind; ``OutOfSyncReplicaOnly`` keeps the partitions that have such a replica.
     """
     instance = ctx.instance()
     topic = ctx.topic(instance)
     offset, limit = window(ctx)
-    numbers = [] if ctx.get("OutOfSyncReplicaOnly") else list(range(topic.partition_num))
+    numbers = [
+        n
+        for n, partition in enumerate(topic.partitions)
+        if partition.out_of_sync or not ctx.get("OutOfSyncReplicaOnly")
+    ]
     listed = []
     for number in page(numbers, offset, limit):
-        replicas = ",".join(str(b) for b in replica_brokers(number, topic.replica_num))
-        end = topic.partitions[number].end_offset
+        partition = topic.partitions[number]
+        replicas = replica_brokers(number, topic.replica_num)
+        behind = partition.out_of_sync
         listed.append(
             {
                 "Partition": f"partition-{number}",
-                "Leader": replica_brokers(number, topic.replica_num)[0],
-                "Replica": replicas,
-                "InSyncReplica": replicas,
+                "Leader": replicas[0],
+                "Replica": _ids(replicas),
+                "InSyncReplica": _ids(b for b in replicas if b not in behind),
                 # Messages are never deleted in the fake: every log starts at 0.
                 "BeginOffset": 0,
-                "EndOffset": end,
-                "MessageCount": end,
-                "OutOfSyncReplica": "",
+                "EndOffset": partition.end_offset,
+                "MessageCount": partition.end_offset,
+                "OutOfSyncReplica": _ids(b for b in replicas if b in behind),
             }
         )
     return {"Result": {"TopicInSyncReplicaList": listed, "TotalCount": len(numbers)}}
+
+
+def _ids(brokers: Iterable[int]) -> str:
+    return ",".join(str(b) for b in brokers)
 
 
 # -- DescribeTopicFlowRanking ----------------------------------------------------------------

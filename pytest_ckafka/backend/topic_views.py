@@ -95,14 +95,14 @@ def topic_attributes(topic: Topic, acl_rules: Sequence[Body] = ()) -> Body:
         "IpWhiteList": list(config.get("IpWhiteList") or []),
         "Config": topic_config(topic),
         "Partitions": [
-            # Every replica is in sync and every leader healthy: the fake has no brokers to lose.
+            # Every leader is healthy; a replica is in sync unless seeded out of sync.
             {
                 "Partition": index,
                 "LeaderStatus": 0,
-                "IsrNum": topic.replica_num,
+                "IsrNum": topic.replica_num - len(partition.out_of_sync),
                 "ReplicaNum": topic.replica_num,
             }
-            for index in range(topic.partition_num)
+            for index, partition in enumerate(topic.partitions)
         ],
         "EnableAclRule": 1 if acl_rules else int(config.get("EnableAclRule", 0)),
         "AclRuleList": [dict(rule) for rule in acl_rules],
