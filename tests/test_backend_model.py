@@ -14,6 +14,9 @@ one) against the ACLs DescribeACL lists and DescribeAclRule's topic counts.
 Another drives DataHub tasks through create, pause, resume, restart, delete,
 DescribeTaskStatus and clock moves, and checks after every step that
 DescribeDatahubTasks lists every live task in the status the model predicts.
+A last one drives routes and their security groups (CreateRoute, DeleteRoute,
+Associate/DisassociateRoutesSecurityGroup, ModifyRouteSecurityGroups) against
+DescribeSecurityGroupRoutes.
 """
 
 from __future__ import annotations
@@ -719,3 +722,112 @@ DatahubTaskLifecycle.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_datahub_task_lifecycle_matches_the_model = DatahubTaskLifecycle.TestCase
+
+
+# -- routes and their security groups -----------------------------------------------------------
+
+ROUTES_INSTANCE = "ckafka-model004"
+GROUP_IDS = st.sampled_from([f"sg-0000000{n}" for n in range(7)])
+
+
+class RouteSecurityGroupLifecycle(RuleBasedStateMachine):
+    """The model: RouteId -> its security groups, in order (RouteId 0: the instance's own)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fake = CKafka()
+        self.fake.state.add_instance(ROUTES_INSTANCE)
+        self.routes: dict[int, list[str]] = {0: []}
+        self.subnets = iter(range(10_000))
+
+    def _ids(self) -> st.SearchStrategy[int]:
+        """A route the model knows, or one it does not."""
+        known = sorted(self.routes)
+        return st.sampled_from([*known, max(known) + 1000])
+
+    def _pick(self, data: st.DataObject) -> int:
+        return data.draw(self._ids())
+
+    @rule()
+    def create_route(self) -> None:
+        params = {
+            "InstanceId": ROUTES_INSTANCE,
+            "VipType": 3,
+            "AccessType": 0,
+            "VpcId": "vpc-model004",
+            "SubnetId": f"subnet-{next(self.subnets):08d}",
+        }
+        response = call(self.fake, "CreateRoute", params)
+        if len(self.routes) - 1 >= 5:
+            assert code_of(response) == "LimitExceeded.RouteOverLimit"
+        else:
+            assert code_of(response) is None, response
+            self.routes[response["Result"]["Data"]["RouteDTO"]["RouteId"]] = []
+
+    @rule(data=st.data())
+    def delete_route(self, data: st.DataObject) -> None:
+        route_id = self._pick(data)
+        response = call(
+            self.fake, "DeleteRoute", {"InstanceId": ROUTES_INSTANCE, "RouteId": route_id}
+        )
+        if route_id == 0:
+            assert code_of(response) == "UnsupportedOperation"
+        elif route_id not in self.routes:
+            assert code_of(response) == "ResourceNotFound"
+        else:
+            assert code_of(response) is None, response
+            del self.routes[route_id]
+
+    @rule(data=st.data(), group=GROUP_IDS, bind=st.booleans())
+    def associate_or_disassociate(self, data: st.DataObject, group: str, bind: bool) -> None:
+        route_ids = data.draw(st.lists(self._ids(), min_size=1, max_size=3))
+        action = "AssociateRoutesSecurityGroup" if bind else "DisassociateRoutesSecurityGroup"
+        pairs = [{"InstanceId": ROUTES_INSTANCE, "RouteId": r} for r in route_ids]
+        response = call(self.fake, action, {"InstanceRoutes": pairs, "SecurityGroupId": group})
+        if any(r not in self.routes for r in route_ids):
+            assert code_of(response) == "ResourceNotFound"
+            return
+        full = [r for r in route_ids if group not in self.routes[r] and len(self.routes[r]) >= 5]
+        if bind and full:
+            assert code_of(response) == "LimitExceeded"
+            return
+        assert code_of(response) is None, response
+        for route_id in dict.fromkeys(route_ids):
+            groups = self.routes[route_id]
+            if bind and group not in groups:
+                groups.append(group)
+            if not bind and group in groups:
+                groups.remove(group)
+
+    @rule(data=st.data(), groups=st.lists(GROUP_IDS, max_size=6, unique=True))
+    def modify(self, data: st.DataObject, groups: list[str]) -> None:
+        route_id = self._pick(data)
+        named = {"InstanceId": ROUTES_INSTANCE, "RouteId": route_id}
+        params = {"InstanceRoute": named, "SecurityGroupIds": groups}
+        response = call(self.fake, "ModifyRouteSecurityGroups", params)
+        if len(groups) > 5:
+            assert code_of(response) == "LimitExceeded"
+        elif route_id not in self.routes:
+            assert code_of(response) == "ResourceNotFound"
+        else:
+            assert code_of(response) is None, response
+            self.routes[route_id] = list(groups)
+
+    @invariant()
+    def describe_lists_every_route_with_its_groups(self) -> None:
+        response = call(self.fake, "DescribeSecurityGroupRoutes", {"Limit": 50})
+        listed = {
+            r["InstanceRoute"]["RouteId"]: r["SecurityGroupIds"]
+            for r in response["Result"]["SecurityGroupRoutes"]
+        }
+        assert listed == self.routes
+        assert response["Result"]["TotalCount"] == len(self.routes)
+
+
+RouteSecurityGroupLifecycle.TestCase.settings = settings(
+    max_examples=40,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+test_route_security_groups_match_the_model = RouteSecurityGroupLifecycle.TestCase

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..exceptions import CKafkaUsageError
 from .models import MAIN_ROUTE_ID, Route
-from .routes import find_route
+from .routes import find_route, main_route
 from .security_groups import ROUTE_SECURITY_GROUP_LIMIT, SECURITY_GROUP_ID
 from .state_base import StateBase
 
@@ -65,7 +65,8 @@ class SecurityGroupState(StateBase):
         instance = self.instance(instance_id)
         route = find_route(instance, route_id)
         if route is None:
-            known = ", ".join(str(r) for r in [MAIN_ROUTE_ID, *sorted(instance.routes)])
+            main = [MAIN_ROUTE_ID] if main_route(instance) is not None else []
+            known = ", ".join(str(r) for r in [*main, *sorted(instance.routes)])
             raise CKafkaUsageError(
                 f"state.{method}: {instance_id} has no route {route_id}; its routes: {known}"
             )
