@@ -8,6 +8,8 @@ strict mode, unused stubs, a failed ``assert_called``) subclass ``AssertionError
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "CKafkaAssertionError",
     "CKafkaUsageError",
@@ -73,6 +75,15 @@ class UnusedStubsError(CKafkaAssertionError):
 
 class HandlingError(CKafkaAssertionError):
     """``assert_handles``/``check_error_handling``: the client mishandled an error code."""
+
+    report: Any
+    """``check_error_handling``'s :class:`~pytest_ckafka.MatrixReport` (every verdict);
+    ``None`` from ``assert_handles``, whose message is its one verdict. Typed ``Any``
+    because this module is imported by every layer and imports none of them."""
+
+    def __init__(self, message: str, *, report: Any = None) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class RetryStorm(BaseException):

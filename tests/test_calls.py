@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+import typing
 
 import pytest
 import requests
@@ -11,24 +13,32 @@ import requests
 from pytest_ckafka import DEFAULT_MAX_CALLS, CKafka, CKafkaMock
 from pytest_ckafka.api.envelopes import encode, envelope_reply, error_envelope, success_reply
 from pytest_ckafka.exceptions import CKafkaAssertionError, CKafkaUsageError, UnmatchedCallError
-from pytest_ckafka.fake.calls import CLIPPED_VALUES, MAX_LOG_BYTES, Call, CallLog, clipped_params
+from pytest_ckafka.fake import core
+from pytest_ckafka.fake.calls import (
+    CLIPPED_VALUES,
+    MAX_LOG_BYTES,
+    AnsweredBy,
+    Call,
+    CallLog,
+    clipped_params,
+)
 from pytest_ckafka.fake.faults import fault_reply
 
 
 def make_call(action: str, reply: object, params: dict[str, object] | None = None) -> Call:
     return Call(
-        action,
-        params or {},
-        "ap-guangzhou",
-        "2019-08-19",
-        "r-1",
-        "POST",
-        "https://ckafka.tencentcloudapi.com/",
-        "AKID",
-        None,
-        reply,
-        "stub",
-    )  # type: ignore[arg-type]
+        action=action,
+        params=params or {},
+        region="ap-guangzhou",
+        version="2019-08-19",
+        request_id="r-1",
+        method="POST",
+        url="https://ckafka.tencentcloudapi.com/",
+        secret_id="AKID",
+        language=None,
+        reply=reply,  # type: ignore[arg-type]
+        answered_by="stub",
+    )
 
 
 def test_error_code_per_kind_of_reply() -> None:
@@ -115,10 +125,19 @@ def test_call_summaries_and_strict_misses_show_no_secret() -> None:
 # -- a bounded log -------------------------------------------------------------------------------
 
 
-def numbered(n: int, action: str = "DescribeTopic", answered_by: str = "stub") -> Call:
-    reply = success_reply("{}", f"r-{n}")
+def numbered(n: int, action: str = "DescribeTopic", answered_by: AnsweredBy = "stub") -> Call:
     return Call(
-        action, {"n": n}, None, "2019-08-19", f"r-{n}", "POST", "u", None, None, reply, answered_by
+        action=action,
+        params={"n": n},
+        region=None,
+        version="2019-08-19",
+        request_id=f"r-{n}",
+        method="POST",
+        url="u",
+        secret_id=None,
+        language=None,
+        reply=success_reply("{}", f"r-{n}"),
+        answered_by=answered_by,
     )
 
 
@@ -283,17 +302,17 @@ def test_a_long_log_lists_the_last_100_calls_and_clips_params() -> None:
     assert lines[-1] == '  151. DeleteTopic {"n": 150} -> success'
     assert len(lines) == 101
     huge = Call(
-        "DescribeTopic",
-        {"InstanceId": "x" * 10**6},
-        None,
-        "",
-        "r",
-        "POST",
-        "u",
-        None,
-        None,
-        success_reply("{}", "r"),
-        "stub",
+        action="DescribeTopic",
+        params={"InstanceId": "x" * 10**6},
+        region=None,
+        version="",
+        request_id="r",
+        method="POST",
+        url="u",
+        secret_id=None,
+        language=None,
+        reply=success_reply("{}", "r"),
+        answered_by="stub",
     )
     assert huge.summary().endswith("... (1000018 characters) -> success")
     assert len(huge.summary()) < 300
@@ -327,3 +346,14 @@ def test_assert_handles_counts_its_attempts_in_a_full_log(ckafka: CKafkaMock) ->
     verdict = ckafka.assert_handles("ResourceInUse", delete_with_retries, action="DeleteTopic")
     assert (verdict.ok, verdict.attempts) == (True, 3)
     assert ckafka.calls.dropped == 3
+
+
+def test_answered_by_lists_every_answerer_in_the_cores_order() -> None:
+    """The Literal, the order core.py states and the report's words name the same answerers."""
+    from pytest_ckafka.checks.report import SOURCES
+
+    stated = re.findall(r"\(((?:``\w+``(?:, )?)+)\)", core.__doc__ or "")
+    labels = [label for group in stated for label in re.findall(r"``(\w+)``", group)]
+    in_order = list(dict.fromkeys(labels))  # "protocol" answers at steps 1 and 3
+    assert in_order == list(typing.get_args(AnsweredBy))
+    assert set(SOURCES) == set(in_order)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_ckafka import ERROR_CODES, error_codes
-from pytest_ckafka.api.error_codes import lookup_code
+from pytest_ckafka.api.error_codes import lookup_code, select_codes
 from pytest_ckafka.api.spec import load_spec
 from pytest_ckafka.exceptions import CKafkaUsageError, UnknownErrorCodeError
 
@@ -75,6 +75,25 @@ def test_error_codes_filters_combine() -> None:
         "RequestLimitExceeded.IPLimitExceeded",
         "RequestLimitExceeded.UinLimitExceeded",
     ]
+
+
+def test_error_codes_are_the_selection_as_params() -> None:
+    """error_codes() is select_codes() wrapped for parametrize: the same codes, in order."""
+    pairs = [
+        (select_codes(), error_codes()),
+        (select_codes(action="DeleteTopic"), error_codes(action="DeleteTopic")),
+        (
+            select_codes(category="throttling", retryable=True),
+            error_codes(category="throttling", retryable=True),
+        ),
+    ]
+    for selected, params in pairs:
+        assert [p.values[0] for p in params] == [info.code for info in selected]
+    assert [info.code for info in select_codes("ckafka", retryable=True)] == [
+        "ResourceUnavailable.KafkaStorageError"
+    ]
+    with pytest.raises(CKafkaUsageError, match='unknown category "throttle"'):
+        select_codes(category="throttle")
 
 
 def test_bad_filters_name_the_choices() -> None:

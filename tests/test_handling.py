@@ -654,7 +654,7 @@ def test_check_error_handling_fails_with_the_table(ckafka: CKafkaMock, ckafka_cl
         "RequestLimitExceeded  retry     gave up after 1 attempt          MISHANDLED",
         "timeout               retry     gave up after 1 attempt          MISHANDLED",
     ]
-    report = info.value.report  # type: ignore[attr-defined]
+    report = info.value.report
     assert [v.code for v in report.mishandled] == [
         "InternalError",
         "RequestLimitExceeded",
@@ -687,7 +687,7 @@ def test_sdk_standard_retryer_under_the_default_policy(
             lambda: client.DescribeInstances(models.DescribeInstancesRequest()),
             action="DescribeInstances",
         )
-    report: MatrixReport = info.value.report  # type: ignore[attr-defined]
+    report: MatrixReport = info.value.report
     assert {v.code: v.observed for v in report.mishandled} == {
         "InternalError": "gave up after 1 attempt",
         "RequestLimitExceeded": "gave up after 3 attempts",
@@ -780,7 +780,7 @@ def test_a_refused_request_is_not_blamed_on_the_client(
         "ResourceNotFound  raise     refused by request validation (MissingParameter)  "
         "NOT INJECTED",
     ]
-    report = info.value.report  # type: ignore[attr-defined]
+    report = info.value.report
     assert [(v.outcome, v.injected, v.request_id) for v in report] == [
         ("not injected", 0, None)
     ] * 2

@@ -19,7 +19,7 @@ from .suggest import unknown_name_message
 if TYPE_CHECKING:
     from _pytest.mark.structures import ParameterSet
 
-__all__ = ["ERROR_CODES", "SCOPES", "ErrorCode", "error_codes", "lookup_code"]
+__all__ = ["ERROR_CODES", "SCOPES", "ErrorCode", "error_codes", "lookup_code", "select_codes"]
 
 SCOPES = ("all", "common", "ckafka")
 
@@ -93,7 +93,25 @@ def lookup_code(code: str, *, custom: bool = False) -> Optional[ErrorCode]:
     return found
 
 
-def _select(scope: str, action: Optional[str], retryable: Optional[bool]) -> list[ErrorCode]:
+def select_codes(
+    scope: str = "all",
+    *,
+    action: Optional[str] = None,
+    retryable: Optional[bool] = None,
+    category: Optional[str] = None,
+) -> list[ErrorCode]:
+    """The catalog entries that pass these filters, in catalog order.
+
+    ``scope`` is ``"all"``, ``"common"`` or ``"ckafka"``; ``action`` keeps the
+    common codes plus those the API reference lists for that action;
+    ``retryable`` (the catalog's flag) and ``category`` filter further. An
+    unknown scope, action or category raises with a suggestion.
+
+    >>> [c.code for c in select_codes("ckafka", action="DeleteTopic")][:1]
+    ['InvalidParameterValue.InstanceNotExist']
+    >>> all(c.retryable for c in select_codes(retryable=True))
+    True
+    """
     if scope not in SCOPES:
         raise CKafkaUsageError(unknown_name_message("scope", scope, SCOPES))
     if action is not None:
@@ -109,6 +127,11 @@ def _select(scope: str, action: Optional[str], retryable: Optional[bool]) -> lis
         if retryable is not None and info.retryable is not retryable:
             continue
         chosen.append(info)
+    if category is not None:
+        categories = sorted({info.category for info in _codes().values()})
+        if category not in categories:
+            raise CKafkaUsageError(unknown_name_message("category", category, categories))
+        chosen = [info for info in chosen if info.category == category]
     return chosen
 
 
@@ -121,9 +144,7 @@ def error_codes(
 ) -> list[ParameterSet]:
     """Codes ready for ``pytest.mark.parametrize``, each with the code as its test id.
 
-    ``scope`` is ``"all"``, ``"common"`` or ``"ckafka"``; ``action`` keeps the
-    common codes plus those the API reference lists for that action;
-    ``retryable`` and ``category`` filter further.
+    The codes :func:`select_codes` selects with the same filters.
 
     >>> import pytest
     >>> @pytest.mark.parametrize("code", error_codes(action="DeleteTopic", retryable=True))
@@ -131,10 +152,5 @@ def error_codes(
     """
     import pytest
 
-    chosen = _select(scope, action, retryable)
-    if category is not None:
-        categories = sorted({info.category for info in _codes().values()})
-        if category not in categories:
-            raise CKafkaUsageError(unknown_name_message("category", category, categories))
-        chosen = [info for info in chosen if info.category == category]
+    chosen = select_codes(scope, action=action, retryable=retryable, category=category)
     return [pytest.param(info.code, id=info.code) for info in chosen]

@@ -379,10 +379,10 @@ def check_error_handling(
     """
     __tracebackhide__ = True
     if codes is None:
-        from ..api.error_codes import error_codes
+        from ..api.error_codes import select_codes
 
         action = options.get("action")
-        codes = [str(p.values[0]) for p in error_codes(action=action)] + list(FAULT_KINDS)
+        codes = [info.code for info in select_codes(action=action)] + list(FAULT_KINDS)
     report = MatrixReport()
     # Every code starts from the same resources: a retried call that finally
     # succeeds (a topic deleted) must not change what the next code sees.
@@ -398,9 +398,8 @@ def check_error_handling(
         missed = sum(1 for v in report if v.outcome == "not injected")
         failed = len(report.mishandled) - missed
         never = f" and {missed} never injected (refused first)" if missed else ""
-        error = HandlingError(
-            f"{failed} of {len(report)} codes were mishandled{never}:\n{report.table()}"
+        raise HandlingError(
+            f"{failed} of {len(report)} codes were mishandled{never}:\n{report.table()}",
+            report=report,
         )
-        error.report = report  # type: ignore[attr-defined]
-        raise error
     return report

@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 from .verdicts import ROW_VERDICTS, RowVerdict, totals_line
 
 if TYPE_CHECKING:
+    from ..fake.calls import AnsweredBy
     from .ckafka import CKafka
     from .policy import Policy
 
 __all__ = ["SOURCES", "Report", "rows_for"]
 
-SOURCES: dict[str, str] = {
+SOURCES: dict[AnsweredBy, str] = {
     "injected": "injected",
     "stub": "test stub",
     "state": "backend",
@@ -40,6 +41,7 @@ SOURCES: dict[str, str] = {
     "cassette": "cassette",
     "network": "network",
     "default": "default",
+    "miss": "miss",
 }
 """A call's ``answered_by`` -> the word the report uses for it, in the report's order."""
 

@@ -16,7 +16,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from ..api.envelopes import CONTENT_TYPE, Reply
 from ..api.limits import clip
@@ -30,13 +30,40 @@ if TYPE_CHECKING:
 __all__ = [
     "CLIPPED_VALUES",
     "MAX_LOG_BYTES",
+    "NOT_MADE_HERE",
     "REFUSED_PARAMS_BYTES",
+    "AnsweredBy",
     "Call",
     "CallLog",
     "check_max_calls",
     "clipped_params",
     "parsed_size",
 ]
+
+AnsweredBy = Literal[
+    "protocol",
+    "auth",
+    "invalid",
+    "injected",
+    "stub",
+    "cassette",
+    "network",
+    "miss",
+    "state",
+    "unmatched",
+    "default",
+]
+"""Who answered a call (:attr:`Call.answered_by`), in the order the fake asks them.
+
+``protocol``: an unreadable request, no or an unknown version or action;
+``auth``: a signature ``strict_auth`` refused; ``invalid``: parameters request
+validation refused; ``injected``: a code ``assert_handles`` injected; ``stub``:
+the test's ``respond``/``fail``/``fault``; ``cassette``: a recorded answer;
+``network``: a recording cassette's call, sent to the real endpoint; ``miss``:
+a call the replayed cassette lacks; ``state``: the stateful backend;
+``unmatched``: strict mode, nothing answered; ``default``: the synthesized
+default. The order is stated once, in :mod:`pytest_ckafka.fake.core`.
+"""
 
 REFUSED_PARAMS_BYTES = 1024 * 1024
 """A refused call whose params take more (:func:`parsed_size`) keeps a clipped copy of them."""
@@ -46,9 +73,9 @@ MAX_LOG_BYTES = 64 * 1024 * 1024
 """The bytes a capped log keeps at most (parsed params, URLs, replies): big calls go sooner."""
 
 # Answers to calls the fake refused before acting on them.
-_REFUSED = frozenset({"protocol", "invalid", "auth"})
-# Answers that came from elsewhere: a recording cassette must keep those.
-_NOT_PRODUCED_HERE = frozenset({"network", "cassette"})
+_REFUSED: frozenset[AnsweredBy] = frozenset({"protocol", "invalid", "auth"})
+NOT_MADE_HERE: frozenset[AnsweredBy] = frozenset({"network", "cassette"})
+"""Answers that came from elsewhere, not the fake: a recording cassette keeps only those."""
 # An assertion message lists at most this many calls, the most recent.
 _LISTED_CALLS = 100
 # What dropped calls leave unknown: (assert_called with times=N, without).
@@ -76,9 +103,8 @@ class Call:
     secret_id: Optional[str]
     language: Optional[str]
     reply: Reply
-    # "stub", "injected" (by assert_handles), "cassette", "state", "default",
-    # "invalid" (spec validation), "auth" (strict_auth), "protocol", "unmatched", "network"
-    answered_by: str
+    answered_by: AnsweredBy
+    """Who answered the call: one of :data:`AnsweredBy`."""
     account: Optional[str] = None
     """The stateful account the call acted in (with ``strict_auth``, its verified key's);
     ``None`` for a call refused before it had one (unparseable, or not authenticated)."""
@@ -250,7 +276,7 @@ class CallLog:
         with self._lock:
             self._entries.append((call, size))
             self._bytes += size
-            if call.answered_by not in _NOT_PRODUCED_HERE:
+            if call.answered_by not in NOT_MADE_HERE:
                 self._produced_here.add(call.request_id)
             if self.max_calls is None:
                 return

@@ -74,7 +74,7 @@ from ..exceptions import (
     UnmatchedCallError,
     UnusedStubsError,
 )
-from .calls import Call, CallLog, parsed_size
+from .calls import NOT_MADE_HERE, AnsweredBy, Call, CallLog, parsed_size
 from .faults import check_fault
 from .stubs import ANY_ACTION, Slot, Stub, StubRegistry, check_params, check_times
 
@@ -179,7 +179,7 @@ class CKafkaCore:
             check_data(body, action, root="body")
             check_body(action, body)
             body_json = compact_json(body)
-        stub = Stub(action, "respond", body_json=body_json, times=times, params=params)
+        stub = Stub(action=action, kind="respond", body_json=body_json, times=times, params=params)
         return self._stubs.add(stub)
 
     def fail(
@@ -206,7 +206,13 @@ class CKafkaCore:
         check_data({"code": code, "message": message}, action)
         lookup_code(code, custom=custom)
         stub = Stub(
-            action, "fail", code=code, message=message, custom=custom, times=times, params=params
+            action=action,
+            kind="fail",
+            code=code,
+            message=message,
+            custom=custom,
+            times=times,
+            params=params,
         )
         return self._stubs.add(stub)
 
@@ -232,7 +238,9 @@ class CKafkaCore:
         check_times(times)
         check_params(action, params)
         check_fault(kind, status)
-        stub = Stub(action, "fault", fault=kind, status=status, times=times, params=params)
+        stub = Stub(
+            action=action, kind="fault", fault=kind, status=status, times=times, params=params
+        )
         return self._stubs.add(stub)
 
     def add_credentials(
@@ -399,17 +407,17 @@ class CKafkaCore:
             action = header(headers, "X-TC-Action")
             self._log(
                 Call(
-                    action,
-                    {},
-                    None,
-                    "",
-                    request_id,
-                    method.upper(),
-                    url,
-                    None,
-                    None,
-                    reply,
-                    "protocol",
+                    action=action,
+                    params={},
+                    region=None,
+                    version="",
+                    request_id=request_id,
+                    method=method.upper(),
+                    url=url,
+                    secret_id=None,
+                    language=None,
+                    reply=reply,
+                    answered_by="protocol",
                 ),
                 _size(body),
             )
@@ -505,11 +513,13 @@ class CKafkaCore:
     def _log(self, call: Call, size: int) -> None:
         self.calls.append(call, size)
         cassette = self.cassette
-        if cassette is not None and cassette.recording and call.answered_by not in _NOT_MADE_HERE:
+        if cassette is not None and cassette.recording and call.answered_by not in NOT_MADE_HERE:
             with self._lock:
                 self._made_while_recording.add(call.request_id)
 
-    def _answer(self, parsed: ParsedRequest, request_id: str, account: str) -> tuple[Reply, str]:
+    def _answer(
+        self, parsed: ParsedRequest, request_id: str, account: str
+    ) -> tuple[Reply, AnsweredBy]:
         """Steps 3 to 9 of the order in the module docstring: the reply and who gave it."""
         action, version, params = parsed.action, parsed.version, parsed.params
         if not version:
@@ -539,7 +549,7 @@ class CKafkaCore:
                     f"{stub.code or stub.fault} was injected; stopping the retry loop"
                 )
             # "injected": assert_handles' own stub, told apart from the test's in the report.
-            by = "injected" if stub.injected else "stub"
+            by: AnsweredBy = "injected" if stub.injected else "stub"
             return stub.reply(action, request_id, default_body_json(action)), by
         if self.cassette is not None:
             recorded = self.cassette.answer(parsed, parsed.host, request_id)
@@ -635,10 +645,6 @@ class _FirstProblems:
         return "\n\n".join(self.kept) + more
 
 
-# Answers that came from elsewhere: a recording cassette keeps those.
-_NOT_MADE_HERE = frozenset({"network", "cassette"})
-
-
 class CassettePlayer(Protocol):
     """What the core needs from a cassette (see ``cassettes.replay.Replayer``)."""
 
@@ -656,7 +662,7 @@ def _call(
     url: str,
     request_id: str,
     reply: Reply,
-    by: str,
+    by: AnsweredBy,
     account: Optional[str] = None,
 ) -> Call:
     """The log entry of one parsed call and its answer (``account``: None if it acted in none)."""

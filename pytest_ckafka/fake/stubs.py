@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Optional
+from typing import Any, Literal, NamedTuple, Optional
 
 from ..api.envelopes import Reply, envelope_reply, error_envelope, success_reply
 from ..api.json_types import json_kind
@@ -24,6 +24,7 @@ __all__ = [
     "ANY_ACTION",
     "Slot",
     "Stub",
+    "StubKind",
     "StubRegistry",
     "check_params",
     "check_times",
@@ -31,6 +32,9 @@ __all__ = [
 ]
 
 ANY_ACTION = "*"
+
+StubKind = Literal["respond", "fail", "fault"]
+"""What a stub answers with: a success body, an error code or a transport fault."""
 
 
 class Slot(NamedTuple):
@@ -57,10 +61,10 @@ def params_match(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> bool
 
 @dataclass
 class Stub:
-    """One registered answer. ``kind`` is ``respond``, ``fail`` or ``fault``."""
+    """One registered answer: :meth:`respond`, :meth:`fail` or :meth:`fault` made it (``kind``)."""
 
     action: str
-    kind: str
+    kind: StubKind
     body_json: Optional[str] = None  # respond with an explicit body
     code: Optional[str] = None  # fail
     message: Optional[str] = None  # fail

@@ -92,16 +92,16 @@ def _select(
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "ckafka_error_code" in metafunc.fixturenames:
-        from ..api.error_codes import ERROR_CODES, error_codes
+        from ..api.error_codes import ERROR_CODES, select_codes
 
         options = _marker_kwargs(metafunc.definition, "ckafka_error_codes", ERROR_CODES_OPTIONS)
         filters = {k: options[k] for k in ("action", "category") if k in options}
         retryable = _retryable(options)
         try:
-            params = error_codes(options.get("scope", "all"), **filters)
+            chosen = select_codes(options.get("scope", "all"), **filters)
         except ValueError as exc:
             raise pytest.UsageError(f"@pytest.mark.ckafka_error_codes: {exc}") from None
-        names = [str(p.values[0]) for p in params]
+        names = [info.code for info in chosen]
         if retryable is not None:
             # The policy the ckafka_policy fixture gives unless a conftest overrides it;
             # an override is only known when the test runs (see ckafka_error_code).
