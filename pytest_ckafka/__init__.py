@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     )
     from .fake.calls import Call, CallLog
     from .fake.faults import FAULT_KINDS
+    from .fake.options import Options
     from .fake.stubs import Stub
     from .intercept.mock import CKafkaMock, mock
     from .server.http import FakeServer
@@ -79,6 +80,7 @@ __all__ = [
     "ListenError",
     "MatrixReport",
     "NetworkBlockedError",
+    "Options",
     "ParamScrubber",
     "Policy",
     "RetryStorm",
@@ -144,6 +146,7 @@ _WHERE = {
     "Call": "fake.calls",
     "CallLog": "fake.calls",
     "FAULT_KINDS": "fake.faults",
+    "Options": "fake.options",
     "Stub": "fake.stubs",
     "CKafkaMock": "intercept.mock",
     "mock": "intercept.mock",

@@ -21,21 +21,28 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
 
 def unknown_name_message(
-    kind: str, received: object, choices: Iterable[str], plural: str = ""
+    kind: str,
+    received: object,
+    choices: Iterable[str],
+    plural: str = "",
+    *,
+    list_all: bool = False,
 ) -> str:
     """Build ``unknown <kind> "X": did you mean "Y"? ...`` naming the valid choices.
 
     Short lists are given whole; long ones are summarised by their size and the
-    closest matches, so the message stays readable for the 105 actions.
+    closest matches, so the message stays readable for the 105 actions
+    (``list_all``: give a longer one whole too).
     """
     pool = sorted(choices)
+    listed = list_all or len(pool) <= _LIST_ALL_UP_TO
     text = f"unknown {kind} {received!r}".replace("'", '"')
     best = closest(str(received), pool) if isinstance(received, str) else []
     if best:
         text += f': did you mean "{best[0]}"?'
-    elif len(pool) <= _LIST_ALL_UP_TO:
+    elif listed:
         text += "."
-    if len(pool) <= _LIST_ALL_UP_TO:
+    if listed:
         text += " Valid choices: " + ", ".join(pool) + "."
     else:
         text += f" ({len(pool)} valid {plural or kind + 's'}"

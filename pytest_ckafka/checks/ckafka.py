@@ -10,12 +10,16 @@ reached. ``CKafkaMock`` (``intercept``) and ``FakeServer`` (``server``) extend i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Callable, Optional, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union, cast
 
 from ..fake.core import CKafkaCore
+from ..fake.options import OptionKeywords
 from .matrix import assert_handles, check_error_handling
 from .policy import Policy, PolicyLike, as_policy
 from .verdicts import MatrixReport, Verdict
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["CKafka"]
 
@@ -24,20 +28,31 @@ class CKafka(CKafkaCore):
     """The fake CKafka API, without any transport.
 
     Register answers with :meth:`respond`, :meth:`fail` and :meth:`fault`; read
-    what happened in :attr:`calls`. ``strict=True`` makes a call that no stub
-    (or cassette) answers an error: only what the test set up answers.
-    ``validate=True`` (the default) checks every call against the spec first
-    and answers a bad one with the real API's error (``MissingParameter``,
-    ``UnknownParameter``, ``InvalidParameter``, ``InvalidParameterValue``,
-    ``UnsupportedRegion``), before any stub, cassette or default.
-    ``stateful`` answers the actions the backend implements from resources
-    that live across calls (:attr:`state`); the synthesized default answers
-    the rest. It is on unless ``strict``: ``strict=True, stateful=True`` lets
-    the backend answer too. ``max_calls`` bounds :attr:`calls` (the oldest are
-    dropped; ``None`` keeps every call). :meth:`assert_handles` and
-    :meth:`check_error_handling` check how client code handles error codes and
-    faults, against :attr:`policy`.
+    what happened in :attr:`calls`; seed and inspect resources in :attr:`state`.
+    The keyword arguments are the options every fake takes, described in
+    :class:`~pytest_ckafka.Options` (``strict``, ``assert_all_used``,
+    ``endpoints``, ``passthrough``, ``strict_auth``, ``validate``, ``stateful``,
+    ``max_calls``, ``policy``, ``clock``); an unknown one raises
+    :class:`~pytest_ckafka.CKafkaUsageError` with the closest. ``validate``
+    (on by default) answers a call the spec refuses with the real API's error
+    (``MissingParameter``, ``UnknownParameter``, ``InvalidParameter``,
+    ``InvalidParameterValue``, ``UnsupportedRegion``) before any stub, cassette
+    or default. :meth:`assert_handles` and :meth:`check_error_handling` check
+    how client code handles error codes and faults, against :attr:`policy`.
+
+    >>> from pytest_ckafka import CKafka
+    >>> CKafka(strict=True).stateful
+    False
+    >>> CKafka(stict=True)
+    Traceback (most recent call last):
+    ...
+    pytest_ckafka.exceptions.CKafkaUsageError: unknown option "stict": did you mean "strict"? ...
     """
+
+    def __init__(self, **options: Unpack[OptionKeywords]) -> None:
+        super().__init__(**options)
+        if self._policy is not None:  # a bad policy fails here, not at the first check
+            self._policy = as_policy(cast("PolicyLike", self._policy))
 
     _verdicts: Optional[list[Verdict]] = None  # made by the first check
 

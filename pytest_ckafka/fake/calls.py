@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 from ..api.envelopes import CONTENT_TYPE, Reply
 from ..api.limits import clip
 from ..defaults import DEFAULT_MAX_CALLS
-from ..exceptions import CKafkaAssertionError, CKafkaUsageError
+from ..exceptions import CKafkaAssertionError
+from .options import check_max_calls
 from .stubs import params_match
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ __all__ = [
     "AnsweredBy",
     "Call",
     "CallLog",
-    "check_max_calls",
     "clipped_params",
     "parsed_size",
 ]
@@ -223,17 +223,6 @@ def parsed_size(body: Union[bytes, str, None]) -> int:
 _ELEMENT_BYTES = 120
 _MARKS_TEXT = (",", "{", "[", "&")
 _MARKS_BYTES = tuple(mark.encode() for mark in _MARKS_TEXT)
-
-
-def check_max_calls(max_calls: Optional[int]) -> Optional[int]:
-    """``max_calls`` must be a positive integer or ``None`` (keep every call); returns it."""
-    if max_calls is not None and (
-        isinstance(max_calls, bool) or not isinstance(max_calls, int) or max_calls < 1
-    ):
-        raise CKafkaUsageError(
-            f"max_calls must be a positive integer or None (keep every call), got {max_calls!r}"
-        )
-    return max_calls
 
 
 def _log_scrubbers() -> Scrubbers:

@@ -38,8 +38,9 @@ import functools
 import json
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from typing import Any, Callable, Optional, Protocol, Union
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 from urllib.parse import urlsplit
 
 from ..api.bodycheck import check_body
@@ -66,7 +67,6 @@ from ..api.validation import validate_request
 from ..api.wire import compact_json, header
 from ..backend import ApiError, Backend, State
 from ..clock import Clock
-from ..defaults import DEFAULT_MAX_CALLS
 from ..exceptions import (
     CassetteMissError,
     CKafkaUsageError,
@@ -76,7 +76,11 @@ from ..exceptions import (
 )
 from .calls import NOT_MADE_HERE, AnsweredBy, Call, CallLog, parsed_size
 from .faults import check_fault
+from .options import OptionKeywords, Options
 from .stubs import ANY_ACTION, Slot, Stub, StubRegistry, check_params, check_times
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["CKafkaCore", "CassettePlayer", "stub_slots"]
 
@@ -100,38 +104,34 @@ class CKafkaCore:
     """The fake CKafka API without transport or error-handling checks: answers and calls.
 
     Users hold :class:`pytest_ckafka.CKafka` (this, plus ``assert_handles`` and
-    ``check_error_handling``), or the ``CKafkaMock`` and ``FakeServer`` built on it;
-    its docstring describes the options. ``policy`` is kept for those checks and
-    never read here.
+    ``check_error_handling``), or the ``CKafkaMock`` and ``FakeServer`` built on it.
+    Every one takes the same options (:class:`~pytest_ckafka.Options`); ``policy``
+    is kept for those checks and never read here.
     """
 
-    def __init__(
-        self,
-        *,
-        strict: bool = False,
-        endpoints: Iterable[str] = (),
-        passthrough: Iterable[str] = (),
-        policy: object = None,
-        clock: Optional[Clock] = None,
-        strict_auth: bool = False,
-        validate: bool = True,
-        stateful: Optional[bool] = None,
-        max_calls: Optional[int] = DEFAULT_MAX_CALLS,
-    ) -> None:
-        self.strict = strict
-        self.validate = validate
+    _OWN_KEYWORDS: tuple[str, ...] = ()
+    """A subclass's keyword arguments besides the options, suggested for a misspelled one."""
+
+    def __init__(self, **options: Unpack[OptionKeywords]) -> None:
+        built = Options.from_keywords(options, also=self._OWN_KEYWORDS)
+        self.clock = built.clock or Clock()
+        # The options name the clock the fake has, not None.
+        self.options = built if built.clock else replace(built, clock=self.clock)
+        """The :class:`~pytest_ckafka.Options` this fake was built with."""
+        self.strict = built.strict
+        self.validate = built.validate
         # Strict means only what the test set up answers; state must be asked for.
-        self.stateful = (not strict) if stateful is None else bool(stateful)
-        self.strict_auth = strict_auth
+        self.stateful = built.stateful_backend
+        self.strict_auth = built.strict_auth
+        self.assert_all_used = built.assert_all_used
         self.credentials = CredentialStore()
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
         self.auth_now: Callable[[], float] = time.time
-        self.endpoints = Endpoints(endpoints)
-        self.passthrough = Endpoints(passthrough, public=False)
+        self.endpoints = Endpoints(built.endpoints)
+        self.passthrough = Endpoints(built.passthrough, public=False)
         """Hosts whose CKafka calls reach the network untouched (:meth:`add_passthrough`)."""
-        self.calls = CallLog(max_calls)
+        self.calls = CallLog(built.max_calls)
         """Every call answered, the last ``max_calls`` of them (see :class:`CallLog`)."""
-        self.clock = clock or Clock()
         self.backend = Backend(self.clock)
         self.state = State(self.backend)
         """Seed and inspect the stateful backend, e.g. ``state.add_instance()``."""
@@ -139,7 +139,7 @@ class CKafkaCore:
         # and the default: what it did not record is a miss, or (recording) the network.
         self.cassette: Optional[CassettePlayer] = None
         self.nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
-        self._policy = policy  # the error-handling policy: CKafka.policy reads it
+        self._policy = built.policy  # the error-handling policy: CKafka.policy reads it
         self._stubs = StubRegistry()
         self._unmatched = _FirstProblems()
         self._misses = _FirstProblems()
@@ -359,14 +359,19 @@ class CKafkaCore:
             self._reported_unused.clear()
             self._made_while_recording.clear()
 
-    def verify(self, *, assert_all_used: bool = True) -> None:
+    def verify(self, *, assert_all_used: Optional[bool] = None) -> None:
         """Raise for problems a test should fail on: strict misses, unused ``times`` stubs.
+
+        Unused stubs count unless ``assert_all_used`` (by default the option of
+        that name) is False.
 
         A problem raised here is consumed: a later :meth:`verify` (the fixture's,
         at teardown) does not raise it again, so a test that checks it with
         ``pytest.raises`` passes, and a test that fails on it fails once.
         """
         __tracebackhide__ = True
+        if assert_all_used is None:
+            assert_all_used = self.assert_all_used
         with self._lock:
             # The misses first: a cassette miss explains the strict misses after it.
             for problems, error in (

@@ -5,16 +5,16 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-from collections.abc import Iterable
 from types import TracebackType
-from typing import Any, Callable, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
 
 from ..checks.ckafka import CKafka
-from ..checks.policy import PolicyLike
-from ..clock import Clock
-from ..defaults import DEFAULT_MAX_CALLS
+from ..fake.options import OptionKeywords
 from .httpx_transport import HttpxTransport
 from .requests_transport import RequestsTransport
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["CKafkaMock", "mock"]
 
@@ -33,32 +33,8 @@ class CKafkaMock(CKafka):
     ...     # code under test calls the API here
     """
 
-    def __init__(
-        self,
-        *,
-        strict: bool = False,
-        endpoints: Iterable[str] = (),
-        passthrough: Iterable[str] = (),
-        assert_all_used: bool = True,
-        policy: PolicyLike = None,
-        clock: Optional[Clock] = None,
-        strict_auth: bool = False,
-        validate: bool = True,
-        stateful: Optional[bool] = None,
-        max_calls: Optional[int] = DEFAULT_MAX_CALLS,
-    ) -> None:
-        super().__init__(
-            strict=strict,
-            endpoints=endpoints,
-            passthrough=passthrough,
-            policy=policy,
-            clock=clock,
-            strict_auth=strict_auth,
-            validate=validate,
-            stateful=stateful,
-            max_calls=max_calls,
-        )
-        self.assert_all_used = assert_all_used
+    def __init__(self, **options: Unpack[OptionKeywords]) -> None:
+        super().__init__(**options)
         self._requests = RequestsTransport(self)
         self._transports = (self._requests, HttpxTransport(self))
         self._active = 0
@@ -106,7 +82,7 @@ class CKafkaMock(CKafka):
     ) -> None:
         self.stop()
         if exc_type is None and not self.active:
-            self.verify(assert_all_used=self.assert_all_used)
+            self.verify()
 
     def __call__(self, func: F) -> F:
         """Decorate ``func`` (sync or async) so it runs with this mock active."""
@@ -132,54 +108,24 @@ def mock(func: F) -> F: ...
 
 
 @overload
-def mock(
-    func: None = None,
-    *,
-    strict: bool = False,
-    endpoints: Iterable[str] = (),
-    passthrough: Iterable[str] = (),
-    assert_all_used: bool = True,
-    policy: PolicyLike = None,
-    strict_auth: bool = False,
-    validate: bool = True,
-    stateful: Optional[bool] = None,
-    max_calls: Optional[int] = DEFAULT_MAX_CALLS,
-) -> CKafkaMock: ...
+def mock(func: None = None, **options: Unpack[OptionKeywords]) -> CKafkaMock: ...
 
 
-def mock(
-    func: Optional[F] = None,
-    *,
-    strict: bool = False,
-    endpoints: Iterable[str] = (),
-    passthrough: Iterable[str] = (),
-    assert_all_used: bool = True,
-    policy: PolicyLike = None,
-    strict_auth: bool = False,
-    validate: bool = True,
-    stateful: Optional[bool] = None,
-    max_calls: Optional[int] = DEFAULT_MAX_CALLS,
-) -> Union[F, CKafkaMock]:
+def mock(func: Optional[F] = None, **options: Unpack[OptionKeywords]) -> Union[F, CKafkaMock]:
     """Create a :class:`CKafkaMock`; use it as ``with``, ``@mock()`` or bare ``@mock``.
 
-    The options are :class:`~pytest_ckafka.CKafka`'s: ``strict=True``
+    The options are every fake's (:class:`~pytest_ckafka.Options`): ``strict=True``
     answers only what the test registered (``stateful=True`` adds the stateful
-    backend), ``max_calls`` bounds ``calls`` (``None``: keep every call).
+    backend), ``max_calls`` bounds ``calls`` (``None``: keep every call),
+    and ``clock`` is the fake clock.
 
     >>> import pytest_ckafka
     >>> @pytest_ckafka.mock
     ... def check():
     ...     ...  # every CKafka call here gets a stateful or synthesized answer
+    >>> clock = pytest_ckafka.Clock(start=0)
+    >>> pytest_ckafka.mock(clock=clock).clock is clock
+    True
     """
-    fake = CKafkaMock(
-        strict=strict,
-        endpoints=endpoints,
-        passthrough=passthrough,
-        assert_all_used=assert_all_used,
-        policy=policy,
-        strict_auth=strict_auth,
-        validate=validate,
-        stateful=stateful,
-        max_calls=max_calls,
-    )
+    fake = CKafkaMock(**options)
     return fake(func) if func is not None else fake

@@ -8,9 +8,11 @@ own: each module the plugin imports is start-up time for every pytest run.)
 Heavy imports (responses, respx, the spec, the SDK) happen inside the fixtures, so a
 run that never asks for ``ckafka`` pays only for these small modules.
 
-Settings, highest first: the test's marker, the command line, the ini file. The
-``ckafka_endpoints`` and ``ckafka_policy`` fixtures read the ini: a conftest that
-overrides one replaces what the ini says, and a marker's ``endpoints`` add to it.
+Settings, highest first: the test's marker, the command line, the ini file, the
+default; the fake's options are merged in one place, ``Options.resolve``
+(:mod:`pytest_ckafka.fake.options`).
+The ``ckafka_endpoints`` and ``ckafka_policy`` fixtures read the ini: a conftest
+that overrides one replaces what the ini says, and a marker's ``endpoints`` add to it.
 """
 
 from __future__ import annotations
@@ -148,6 +150,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Written out, not built from Options: importing it would cost every run ~3 ms
+    # (tests/test_options.py checks that the two agree).
     config.addinivalue_line(
         "markers",
         "ckafka(strict=None, assert_all_used=True, endpoints=(), passthrough=(), "

@@ -5,22 +5,22 @@ Heavy imports (responses, respx, the spec, the SDK) happen inside the fixtures.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Optional
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..defaults import DEFAULT_MAX_CALLS, DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
+from ..defaults import DEFAULT_REGION, FAKE_SECRET_ID, FAKE_SECRET_KEY
 from .cassettes import has_failed, open_cassette
 from .matrix import add_report_rows
 
 if TYPE_CHECKING:
     from ..checks.policy import Policy
+    from ..fake.options import Options
     from ..intercept.mock import CKafkaMock
     from ..server.http import FakeServer
 
 __all__ = [
-    "MARKER_OPTIONS",
     "ckafka",
     "ckafka_client",
     "ckafka_client_async",
@@ -28,37 +28,69 @@ __all__ = [
     "ckafka_endpoints",
     "ckafka_region",
     "ckafka_server",
+    "marker_options",
 ]
 
-MARKER_OPTIONS = (
-    "strict",
-    "assert_all_used",
-    "endpoints",
-    "passthrough",
-    "strict_auth",
-    "validate",
-    "stateful",
-    "max_calls",
-)
+_NOT_IN_THE_MARKER = {
+    "policy": "the ckafka_policy fixture (or ini ckafka_policy) sets it",
+    "clock": "each test's fake has a clock of its own: ckafka.clock (or ckafka_clock)",
+}
+"""Options a marker does not set, and what does: a marker's values are shared by its tests."""
+
+
+def marker_options() -> tuple[str, ...]:
+    """The options ``@pytest.mark.ckafka`` takes, in :class:`~pytest_ckafka.Options`' order."""
+    from ..fake.options import OPTION_NAMES
+
+    return tuple(name for name in OPTION_NAMES if name not in _NOT_IN_THE_MARKER)
 
 
 def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The keyword arguments of the test's ``ckafka`` markers, the closest winning."""
     options: dict[str, Any] = {}
+    names = marker_options()
     for marker in reversed(list(request.node.iter_markers("ckafka"))):
         if marker.args:
             raise pytest.UsageError(
                 f"@pytest.mark.ckafka takes keyword arguments only "
-                f"({', '.join(MARKER_OPTIONS)}), got positional {marker.args!r}"
+                f"({', '.join(names)}), got positional {marker.args!r}"
             )
         for key in marker.kwargs:
-            if key not in MARKER_OPTIONS:
+            if key in _NOT_IN_THE_MARKER:
+                raise pytest.UsageError(
+                    f'@pytest.mark.ckafka: "{key}" is not a marker option: '
+                    + _NOT_IN_THE_MARKER[key]
+                )
+            if key not in names:
                 from ..api.suggest import unknown_name_message
 
                 raise pytest.UsageError(
-                    "@pytest.mark.ckafka: " + unknown_name_message("option", key, MARKER_OPTIONS)
+                    "@pytest.mark.ckafka: " + unknown_name_message("option", key, names)
                 )
         options.update(marker.kwargs)
     return options
+
+
+def _options(
+    request: pytest.FixtureRequest, endpoints: Iterable[str] = (), policy: object = None
+) -> Options:
+    """The test's options: its marker, then the command line, then the ini (and its fixtures)."""
+    from ..exceptions import CKafkaUsageError
+    from ..fake.options import Options
+
+    config = request.config
+    try:
+        return Options.resolve(
+            marker=_marker_options(request),
+            cli={"strict": config.getoption("ckafka_strict")},
+            ini={
+                "strict": config.getini("ckafka_strict"),
+                "endpoints": endpoints,
+                "policy": policy,
+            },
+        )
+    except CKafkaUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.fixture
@@ -78,21 +110,7 @@ def ckafka(
     """
     from ..intercept.mock import CKafkaMock
 
-    options = _marker_options(request)
-    strict = _strict(request, options)
-    endpoints = [*ckafka_endpoints, *options.get("endpoints", ())]
-    assert_all_used = options.get("assert_all_used", True)
-    fake = CKafkaMock(
-        strict=bool(strict),
-        endpoints=endpoints,
-        passthrough=options.get("passthrough", ()),
-        assert_all_used=assert_all_used,
-        policy=ckafka_policy,
-        strict_auth=bool(options.get("strict_auth", False)),
-        validate=bool(options.get("validate", True)),
-        stateful=_optional_bool(options.get("stateful")),
-        max_calls=_max_calls(options),
-    )
+    fake = CKafkaMock(**_options(request, ckafka_endpoints, ckafka_policy).keywords())
     fake.nodeid = request.node.nodeid
     fake.start()
     session = None
@@ -105,59 +123,27 @@ def ckafka(
         fake.stop()
         add_report_rows(request, fake)
     if not has_failed(request):  # a failed test already shows what went wrong, once
-        fake.verify(assert_all_used=bool(assert_all_used))
-
-
-def _optional_bool(value: Any) -> Optional[bool]:
-    return None if value is None else bool(value)
-
-
-def _max_calls(options: dict[str, Any]) -> Optional[int]:
-    from ..exceptions import CKafkaUsageError
-    from ..fake.calls import check_max_calls
-
-    try:
-        return check_max_calls(options.get("max_calls", DEFAULT_MAX_CALLS))
-    except CKafkaUsageError as exc:
-        raise pytest.UsageError(f"@pytest.mark.ckafka: {exc}") from None
-
-
-def _strict(request: pytest.FixtureRequest, options: dict[str, Any]) -> bool:
-    strict = options.get("strict")
-    if strict is None:
-        cli: Optional[bool] = request.config.getoption("ckafka_strict")
-        strict = cli if cli is not None else request.config.getini("ckafka_strict")
-    return bool(strict)
+        fake.verify()
 
 
 @pytest.fixture
 def ckafka_server(request: pytest.FixtureRequest, ckafka_policy: Policy) -> Iterator[FakeServer]:
     """The fake CKafka API as a real HTTP server on loopback: ``.endpoint``, ``.url``.
 
-    Same API and ``@pytest.mark.ckafka(strict=..., validate=..., stateful=...,
-    max_calls=...)`` options as ``ckafka``, for clients outside the test process
-    (tccli, other SDKs, subprocesses).
+    Same API and ``@pytest.mark.ckafka(...)`` options as ``ckafka``, for clients
+    outside the test process (tccli, other SDKs, subprocesses); its clock follows
+    the real time.
     """
     from ..server.http import FakeServer
 
-    options = _marker_options(request)
-    assert_all_used = bool(options.get("assert_all_used", True))
-    server = FakeServer(
-        strict=_strict(request, options),
-        policy=ckafka_policy,
-        assert_all_used=assert_all_used,
-        strict_auth=bool(options.get("strict_auth", False)),
-        validate=bool(options.get("validate", True)),
-        stateful=_optional_bool(options.get("stateful")),
-        max_calls=_max_calls(options),
-    ).start()
+    server = FakeServer(**_options(request, policy=ckafka_policy).keywords()).start()
     try:
         yield server
     finally:
         server.stop()
         add_report_rows(request, server)
     if not has_failed(request):
-        server.verify(assert_all_used=assert_all_used)
+        server.verify()
 
 
 @pytest.fixture

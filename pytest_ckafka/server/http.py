@@ -42,16 +42,14 @@ from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import urlsplit
 
 from ..api.envelopes import Reply, envelope_reply, error_envelope
 from ..api.hosts import HostError, parse_host
 from ..api.scrub.values import register_server, unregister_server
 from ..checks.ckafka import CKafka
-from ..checks.policy import PolicyLike
 from ..clock import Clock
-from ..defaults import DEFAULT_MAX_CALLS
 from ..exceptions import (
     CKafkaAssertionError,
     CKafkaUsageError,
@@ -59,8 +57,12 @@ from ..exceptions import (
     RetryStorm,
     UnmatchedCallError,
 )
+from ..fake.options import OptionKeywords
 from .connections import ConnectionCap, DeadlineReader
 from .control import handle_control, is_control_path
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 # Python 3.9's socket.timeout is not yet TimeoutError (3.10 made them one class).
 _TIMEOUTS: tuple[type[BaseException], ...] = (TimeoutError, socket.timeout)
@@ -425,9 +427,10 @@ class FakeServer(CKafka):
     ``body_timeout`` (2) for the body after them, ``idle_timeout`` (60) for a
     keep-alive between requests (and for writing an answer), ``fault_timeout``
     (120) for a ``timeout`` fault's hold, and ``max_connections`` (256) open
-    connections (see the module for what happens at the cap). ``strict``,
-    ``stateful`` and ``max_calls`` (the last 10,000 calls by default) are
-    :class:`CKafka`'s.
+    connections (see the module for what happens at the cap). The other
+    keyword arguments are every fake's options (:class:`~pytest_ckafka.Options`);
+    ``endpoints`` and ``passthrough`` only matter to :meth:`intercepts`, which
+    no transport asks of a server.
 
     >>> import json, urllib.request
     >>> with FakeServer() as server:
@@ -441,34 +444,32 @@ class FakeServer(CKafka):
     ('ResourceInUse', 'DeleteTopic')
     """
 
+    _OWN_KEYWORDS = (
+        "host",
+        "port",
+        "header_timeout",
+        "body_timeout",
+        "fault_timeout",
+        "idle_timeout",
+        "max_connections",
+    )
+
     def __init__(
         self,
         host: str = "127.0.0.1",
         port: int = 0,
         *,
-        strict: bool = False,
-        policy: PolicyLike = None,
-        assert_all_used: bool = True,
         header_timeout: float = HEADER_TIMEOUT,
         body_timeout: float = BODY_TIMEOUT,
         fault_timeout: float = FAULT_TIMEOUT,
         idle_timeout: float = IDLE_TIMEOUT,
         max_connections: int = MAX_CONNECTIONS,
-        strict_auth: bool = False,
-        validate: bool = True,
-        stateful: Optional[bool] = None,
-        max_calls: Optional[int] = DEFAULT_MAX_CALLS,
+        **options: Unpack[OptionKeywords],
     ) -> None:
-        super().__init__(
-            strict=strict,
-            policy=policy,
-            strict_auth=strict_auth,
-            validate=validate,
-            stateful=stateful,
-            max_calls=max_calls,
-            clock=Clock(live=True),  # its clients wait in real time
-        )
-        self.host, self.port, self.assert_all_used = host, port, assert_all_used
+        if options.get("clock") is None:
+            options["clock"] = Clock(live=True)  # its clients wait in real time
+        super().__init__(**options)
+        self.host, self.port = host, port
         self.header_timeout = _seconds("header_timeout", header_timeout)
         self.body_timeout = _seconds("body_timeout", body_timeout)
         self.fault_timeout = _seconds("fault_timeout", fault_timeout)
@@ -538,7 +539,7 @@ class FakeServer(CKafka):
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
         if exc_info[0] is None:
-            self.verify(assert_all_used=self.assert_all_used)
+            self.verify()
 
     def reset(self, *, state: bool = False) -> None:
         """As :meth:`CKafka.reset`; also forget rejections and recorded server problems."""
@@ -547,7 +548,7 @@ class FakeServer(CKafka):
             self.rejections.clear()
             self.problems.clear()
 
-    def verify(self, *, assert_all_used: bool = True) -> None:
+    def verify(self, *, assert_all_used: Optional[bool] = None) -> None:
         """As :meth:`CKafka.verify`; also fail on :attr:`problems`."""
         super().verify(assert_all_used=assert_all_used)
         with self._guard:
