@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -573,3 +574,25 @@ def test_a_seeded_task_reads_a_seeded_datahub_topic(ckafka: CKafkaMock) -> None:
     ckafka.state.add_datahub_topic(DIP_TOPIC)
     task_id = ckafka.state.add_datahub_task(source=source)
     assert ckafka.state.datahub_task(task_id).source == source
+
+
+def test_the_control_api_seeds_connections_and_tasks() -> None:
+    from pytest_ckafka import CKafka
+    from pytest_ckafka.server.control import handle_control
+
+    fake = CKafka()
+    seeds = [
+        {"add": "connect_resource", "name": "db", "resource_type": "MYSQL",
+         "params": {"Resource": "cdb-1", "Port": 3306}, "resource_id": "resource-db000001"},
+        {"add": "datahub_task", "name": "db-in", "status": 6, "source": {
+            "Type": "MYSQL", "MySQLParam": {"Database": "shop", "Table": "orders",
+                                            "Resource": "resource-db000001"}}},
+    ]  # fmt: skip
+    answer = handle_control(fake, "POST", "/_ckafka/state", json.dumps(seeds).encode())
+    assert answer.status == 200, answer.body
+    (task,) = fake.state.datahub_tasks()
+    assert (task.name, task.status, task.resource_ids) == ("db-in", 6, ["resource-db000001"])
+    bad = [{"add": "datahub_task", "status": "paused"}]
+    answer = handle_control(fake, "POST", "/_ckafka/state", json.dumps(bad).encode())
+    assert answer.status == 400
+    assert answer.body["error"] == 'seed[0].status: expected an integer, got a string "paused"'
