@@ -596,3 +596,33 @@ def test_the_control_api_seeds_connections_and_tasks() -> None:
     answer = handle_control(fake, "POST", "/_ckafka/state", json.dumps(bad).encode())
     assert answer.status == 400
     assert answer.body["error"] == 'seed[0].status: expected an integer, got a string "paused"'
+
+
+@pytest.mark.parametrize(
+    ("actions", "status"),
+    [
+        ([], 0),
+        (["PauseDatahubTask"], 5),
+        (["PauseDatahubTask", "describe", "ResumeDatahubTask"], 8),
+        (["RestartDatahubTask"], 0),
+    ],
+)
+def test_a_task_is_deleted_from_any_status_but_deleting(
+    ckafka: CKafkaMock, ckafka_client: Any, actions: list[str], status: int
+) -> None:
+    ckafka.state.configure(ready_after_describes=1)
+    if actions:
+        task_id = ckafka.state.add_datahub_task()
+    else:
+        task_id = str(result(ckafka_client, "CreateDatahubTask", **_broken_sink(
+            SourceResource={"Type": "HTTP"}, TaskType="SOURCE",
+            TargetResource={"Type": "KAFKA", "KafkaParam": {"SelfBuilt": True, "Resource": "k"}},
+        ))["TaskId"])  # fmt: skip
+    for action in actions:
+        if action == "describe":
+            assert _status(ckafka_client, task_id) != status  # still moving
+        else:
+            result(ckafka_client, action, TaskId=task_id)
+    assert ckafka.state.datahub_task(task_id).status == status
+    result(ckafka_client, "DeleteDatahubTask", TaskId=task_id)
+    assert ckafka.state.datahub_task(task_id).status == 2
