@@ -337,3 +337,12 @@ async def test_async_token_workflow(
     authorize.InstanceId, authorize.User, authorize.Tokens = instance, "alice", token
     assert (await ckafka_client_async.AuthorizeToken(authorize)).Result == 0
     assert [t.authorized for t in ckafka.state.tokens(instance)] == [True]
+
+
+def test_a_deleted_route_takes_its_whitelist(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str, public_route: int
+) -> None:
+    ckafka.state.add_access_policy(instance, public_route, ip_whitelist=[OFFICE])
+    result(ckafka_client, "DeleteRoute", InstanceId=instance, RouteId=public_route)
+    assert ckafka.state.access_policy(instance, public_route) == []
+    assert ckafka.state.add_route(instance, vip_type=1, vip="203.0.113.9") != public_route

@@ -247,3 +247,16 @@ async def test_async_throttle_workflow(
     rules = (await ckafka_client_async.DescribeThrottleRules(describe)).Result.ThrottleRuleList
     assert [(r.TopicName, r.ThrottleType) for r in rules] == [("refunds", 3)]
     assert ckafka.state.throttle_rules(instance)[0].produce_throttle == 4
+
+
+def test_a_deleted_topic_takes_its_throttle_rules(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str
+) -> None:
+    ckafka.state.add_throttle_rule(instance, "orders", throttle_type=3)
+    ckafka.state.add_throttle_rule(instance, "refunds", throttle_type=3)
+    ckafka.state.add_throttle_rule(instance, "alice")
+    ckafka.clock.advance(86_400)
+    result(ckafka_client, "DeleteTopic", InstanceId=instance, TopicName="orders")
+    total, rules = listed(ckafka_client, instance, ThrottleDimension=2)
+    assert (total, [r["TopicName"] for r in rules]) == (1, ["refunds"])
+    assert [r.user_name for r in ckafka.state.throttle_rules(instance)] == ["", "alice"]

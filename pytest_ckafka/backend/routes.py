@@ -26,6 +26,7 @@ __all__ = [
     "delete_route",
     "delete_route_trigger_time",
     "describe_route",
+    "drop_route",
     "find_route",
     "main_route",
     "purge_scheduled",
@@ -62,7 +63,13 @@ def purge_scheduled(instance: Instance, now: float) -> None:
         for r in instance.routes.values()
         if r.delete_at is not None and r.delete_at <= now
     ]:
-        del instance.routes[route_id]
+        drop_route(instance, route_id)
+
+
+def drop_route(instance: Instance, route_id: int) -> None:
+    """Delete a route and what belongs to it (its IP whitelist)."""
+    del instance.routes[route_id]
+    instance.access_policies.pop(route_id, None)
 
 
 def main_route(instance: Instance) -> Optional[Route]:
@@ -329,7 +336,7 @@ def delete_route(ctx: Context) -> Body:
         route.delete_at = _parse_schedule(ctx, route, text)
         # Nothing runs until the time comes, so there is no flow to report yet.
         return ctx.operate(0)
-    del instance.routes[route_id]
+    drop_route(instance, route_id)
     task = ctx.new_task("DeleteRoute", instance.instance_id)
     return ctx.operate(task.flow_id)
 

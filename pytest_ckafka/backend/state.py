@@ -168,7 +168,7 @@ class State(
         """
         for key in attributes:
             if key not in _INSTANCE_FIELDS:
-                message = unknown_name_message("attribute", key, _INSTANCE_FIELDS)
+                message = unknown_name_message("attribute", key, _INSTANCE_FIELDS, list_all=True)
                 raise CKafkaUsageError(f"state.add_instance: {message}")
         self._check_seed(
             "add_instance",

@@ -303,4 +303,9 @@ def delete_topic(ctx: Context) -> Body:
         group.offsets.pop(topic.name, None)
         for member in group.members:
             member.assignment.pop(topic.name, None)
+    # A topic's throttle rules go with it (a rule on a missing topic throttles nothing).
+    for rule_id in [
+        r.rule_id for r in instance.throttle_rules.values() if r.topic_name == topic.name
+    ]:
+        del instance.throttle_rules[rule_id]
     return ctx.operate()

@@ -45,7 +45,7 @@ def apply_seeds(state: State, entries: Any) -> list[Any]:
     ...     apply_seeds(state, [{"add": "topc", "instance_id": "ckafka-00000001"}])
     ... except CKafkaUsageError as error:
     ...     print(error)
-    seed[0]: unknown seed kind "topc": did you mean "topic"? ...
+    seed[0]: unknown seed kind "topc": did you mean "topic"? Valid choices: access_policy, acl, ...
     """
     items = entries if isinstance(entries, list) else [entries]
     calls = [_checked(state, index, entry) for index, entry in enumerate(items)]
@@ -96,7 +96,9 @@ def _checked(state: State, index: int, entry: Any) -> tuple[Callable[..., Any], 
     if kind not in SEED_KINDS:
         if kind is None:
             raise CKafkaUsageError(f'{where}: missing "add" (one of {", ".join(SEED_KINDS)})')
-        raise CKafkaUsageError(f"{where}: " + unknown_name_message("seed kind", kind, SEED_KINDS))
+        raise CKafkaUsageError(
+            f"{where}: " + unknown_name_message("seed kind", kind, SEED_KINDS, list_all=True)
+        )
     name = "configure" if kind == "configure" else f"add_{kind}"
     method: Callable[..., Any] = getattr(state, name)
     kwargs = {k: v for k, v in entry.items() if k != "add"}
@@ -105,7 +107,7 @@ def _checked(state: State, index: int, entry: Any) -> tuple[Callable[..., Any], 
     named = [n for n, p in parameters.items() if p.kind is not p.VAR_KEYWORD]
     for key in kwargs:
         if key not in named and not accepts_any:
-            message = unknown_name_message("argument", key, named)
+            message = unknown_name_message("argument", key, named, list_all=True)
             raise CKafkaUsageError(f"{where} ({kind}): {message}")
     missing = [
         n
