@@ -114,7 +114,7 @@ def _ours(
     """Seconds per call, the cassette's replayer attached to the fake as the plugin does."""
     with pytest_ckafka.mock() as fake:
         # A replayer plays each interaction once: every round needs a fresh one.
-        fake.cassette = Replayer(path, recorded, Scrubbers(), existed=True)
+        fake._cassette = Replayer(path, recorded, Scrubbers(), existed=True)
         per_call = _calls(client, batch) / len(batch)
         assert [c.answered_by for c in fake.calls] == ["cassette"] * len(batch)
     return per_call

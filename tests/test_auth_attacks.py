@@ -32,7 +32,7 @@ UNKNOWN_FIELD = (
 def two_accounts(*, strict_auth: bool = True, token: Optional[str] = None) -> tuple[CKafka, str]:
     """A fake with an attacker's key and a victim's, the victim owning an instance and a topic."""
     fake = CKafka(strict_auth=strict_auth)
-    fake.auth_now = lambda: TS + 0.5
+    fake._auth_now = lambda: TS + 0.5
     fake.add_credentials(ATTACKER, ATTACKER_KEY, account="attacker")
     fake.add_credentials(VICTIM, VICTIM_KEY, token=token, account="victim")
     instance = fake.state.add_instance(account="victim")
@@ -59,7 +59,7 @@ def delete_topic(instance: str) -> bytes:
 def test_a_forged_credential_field_cannot_act_in_another_account() -> None:
     # The attacker signs with their own key and slips the victim's SecretId in first.
     with FakeServer(strict_auth=True) as server:
-        server.auth_now = lambda: TS + 0.5
+        server._auth_now = lambda: TS + 0.5
         server.add_credentials(ATTACKER, ATTACKER_KEY, account="attacker")
         server.add_credentials(VICTIM, VICTIM_KEY, account="victim")
         instance = server.state.add_instance(account="victim")
@@ -238,7 +238,7 @@ def test_a_tc3_request_cannot_carry_v1_signature_parameters() -> None:
 )
 def test_the_window_is_300_seconds_either_way(style: str, offset: int, refused: bool) -> None:
     fake, instance = two_accounts()
-    fake.auth_now = lambda: TS + 0.999  # mid-second: timestamps are whole seconds
+    fake._auth_now = lambda: TS + 0.999  # mid-second: timestamps are whole seconds
     timestamp = TS + offset
     if style == "tc3":
         body = json.dumps({"InstanceId": instance}).encode()
@@ -354,7 +354,7 @@ def test_a_malformed_host_header_gets_no_relaxed_local_rules(host: str, why: str
 
 def test_a_forged_host_header_is_refused_by_the_server() -> None:
     with FakeServer(strict_auth=True) as server:
-        server.auth_now = lambda: TS + 0.5
+        server._auth_now = lambda: TS + 0.5
         server.add_credentials(VICTIM, VICTIM_KEY)
         instance = server.state.add_instance(account=VICTIM)
         body = json.dumps({"InstanceId": instance}).encode()
@@ -403,7 +403,7 @@ def test_a_signed_member_renamed_with_an_underscore_is_refused(validate: bool) -
     # The SDKs sign `_` in a name as `.`: `Status_0` verified as the signed `Status.0`, then
     # ran as an unknown parameter (with validate=False the filter was silently dropped).
     fake = CKafka(strict_auth=True, validate=validate)
-    fake.auth_now = lambda: TS + 0.5
+    fake._auth_now = lambda: TS + 0.5
     fake.add_credentials(VICTIM, VICTIM_KEY)
     params = signed_v1_get({"Limit": "5", "Status.0": "1"})
     assert error(get(fake, params)) is None

@@ -124,11 +124,11 @@ def test_auth_failures_keep_secrets_out_of_the_message(
 def test_an_expired_signature_keeps_secrets_out_of_the_message(
     server: FakeServer, flavour: str
 ) -> None:
-    server.auth_now = lambda: time.time() + 600
+    server._auth_now = lambda: time.time() + 600
     try:
         code, message = create_user(server, flavour, PERMANENT_ID, PERMANENT_KEY, None)
     finally:
-        server.auth_now = time.time
+        server._auth_now = time.time
     assert code == "AuthFailure.SignatureExpire"
     assert_clean(message)
 

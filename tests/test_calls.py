@@ -320,9 +320,9 @@ def test_a_long_log_lists_the_last_100_calls_and_clips_params() -> None:
 
 def test_the_fake_resets_its_log_and_what_it_answered(ckafka: CKafkaMock) -> None:
     ckafka.calls.append(numbered(1))
-    assert ckafka.is_synthetic("r-1")
+    assert ckafka._is_synthetic("r-1")
     ckafka.reset()
-    assert not ckafka.is_synthetic("r-1") and ckafka.calls.total == 0
+    assert not ckafka._is_synthetic("r-1") and ckafka.calls.total == 0
 
 
 @pytest.mark.ckafka(max_calls=5)

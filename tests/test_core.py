@@ -257,10 +257,10 @@ class _RecordingCassette:
 
 def test_an_invalid_request_is_answered_not_passed_through() -> None:
     fake = CKafka()
-    fake.cassette = _RecordingCassette()
+    fake._cassette = _RecordingCassette()
     headers = {"X-TC-Action": "DescribeTopic", "X-TC-Version": "2019-08-19"}
-    assert not fake.passes_through("POST", URL, headers, b"{}")
-    assert fake.passes_through("POST", URL, headers, b'{"InstanceId": "ckafka-1"}')
+    assert not fake._passes_through("POST", URL, headers, b"{}")
+    assert fake._passes_through("POST", URL, headers, b'{"InstanceId": "ckafka-1"}')
     assert call(fake, "DescribeTopic", {})["Error"]["Code"] == "MissingParameter"
 
 

@@ -286,19 +286,28 @@ def test_every_public_name_is_in_an_example_that_runs() -> None:
     assert not unused, f"no block the suite runs uses {unused}"
 
 
-def test_the_reference_names_every_public_name_and_exception() -> None:
-    text = (ROOT / "docs" / "reference.md").read_text("utf-8")
-    rows = {m.group(1) for m in re.finditer(r"^\| `([A-Za-z_][A-Za-z0-9_]*)`", text, re.M)}
-    missing = sorted(set(pytest_ckafka.__all__) - rows)
-    assert not missing, f"docs/reference.md has no row for {missing}"
-    exceptions = [
+def _public_exceptions() -> list[str]:
+    return [
         name
         for name in pytest_ckafka.__all__
         if isinstance(value := getattr(pytest_ckafka, name), type)
         and issubclass(value, BaseException)
     ]
+
+
+def test_the_readme_lists_every_exception() -> None:
+    section = README.read_text("utf-8").split("## Exceptions", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in _public_exceptions() if f"`{name}`" not in section]
+    assert not missing, f"README.md's Exceptions section lacks {missing}"
+
+
+def test_the_reference_names_every_public_name_and_exception() -> None:
+    text = (ROOT / "docs" / "reference.md").read_text("utf-8")
+    rows = {m.group(1) for m in re.finditer(r"^\| `([A-Za-z_][A-Za-z0-9_]*)`", text, re.M)}
+    missing = sorted(set(pytest_ckafka.__all__) - rows)
+    assert not missing, f"docs/reference.md has no row for {missing}"
     section = text.split("## Exceptions", 1)[1]
-    for name in exceptions:
+    for name in _public_exceptions():
         row = re.search(rf"^\| `{name}` \|(.+)$", section, re.M)
         assert row, f"docs/reference.md: {name} is not in the Exceptions table"
         cells = [cell.strip() for cell in row.group(1).split("|")[:-1]]

@@ -110,7 +110,7 @@ def test_every_example_replays_through_the_sdk(
     assert uuid.UUID(envelope["Response"]["RequestId"]).version == 5
     replayer = Replayer(path, [recorded], Scrubbers(), existed=True)
     with pytest_ckafka.mock() as fake:
-        fake.cassette = replayer
+        fake._cassette = replayer
         response = getattr(sdk_client, action)(_sdk_request(action, recorded))
     assert [c.answered_by for c in fake.calls] == ["cassette"]
     assert response._serialize() == _without_nulls(envelope["Response"])
@@ -122,7 +122,7 @@ async def test_an_example_replays_through_the_async_sdk() -> None:
         credential.Credential("AKIDexamples", "k"), "ap-guangzhou"
     )
     with pytest_ckafka.mock() as fake:
-        fake.cassette = Replayer(path, [recorded], Scrubbers(), existed=True)
+        fake._cassette = Replayer(path, [recorded], Scrubbers(), existed=True)
         response = await client.DescribeInstances(_sdk_request("DescribeInstances", recorded))
         await client.close()
     assert [c.answered_by for c in fake.calls] == ["cassette"]

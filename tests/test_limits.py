@@ -214,7 +214,7 @@ def test_the_core_answers_invalid_parameter_and_logs_an_encodable_call() -> None
     assert deep["Error"]["Code"] == "InvalidParameter"
     assert [call.answered_by for call in fake.calls] == ["protocol", "protocol"]
     assert json.dumps([call.summary() for call in fake.calls]).encode()
-    assert fake.is_synthetic(response["RequestId"])  # a recording cassette must skip it
+    assert fake._is_synthetic(response["RequestId"])  # a recording cassette must skip it
 
 
 def test_a_surrogate_in_a_header_still_gets_an_encodable_answer() -> None:

@@ -17,6 +17,14 @@ from pytest_ckafka import exceptions
 
 
 def test_every_exception_is_a_public_name() -> None:
+    defined = {
+        name
+        for name, value in vars(exceptions).items()
+        if isinstance(value, type)
+        and issubclass(value, BaseException)
+        and value.__module__ == exceptions.__name__
+    }
+    assert defined == set(exceptions.__all__)  # a new exception is listed, so exported
     missing = [name for name in exceptions.__all__ if name not in pytest_ckafka.__all__]
     assert missing == []
     for name in exceptions.__all__:
@@ -110,3 +118,10 @@ def test_python_m_and_the_entry_point_still_run() -> None:
     pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
     assert 'pytest-ckafka = "pytest_ckafka.server.cli:main"' in pyproject
     assert 'ckafka = "pytest_ckafka.plugin"' in pyproject
+
+
+def test_the_fixture_object_shows_no_plumbing() -> None:
+    """What the transports and the cassette session use is private to the package."""
+    fake = pytest_ckafka.CKafkaMock()
+    plumbing = ("passes_through", "is_synthetic", "cassette", "nodeid", "auth_now")
+    assert [name for name in (*plumbing, "detach_cassette") if hasattr(fake, name)] == []

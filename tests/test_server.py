@@ -721,7 +721,7 @@ def test_strict_auth_over_http(sign_method: str, monkeypatch: pytest.MonkeyPatch
         with pytest.raises(TencentCloudSDKException) as wrong:
             _signed_client(server, "wrong-key", sign_method).DescribeInstances(request)
         assert wrong.value.code == "AuthFailure.SignatureFailure"
-        server.auth_now = lambda: time.time() + 600  # the server's clock is 10 minutes ahead
+        server._auth_now = lambda: time.time() + 600  # the server's clock is 10 minutes ahead
         with pytest.raises(TencentCloudSDKException) as skewed:
             _signed_client(server, "right-key", sign_method).DescribeInstances(request)
         assert skewed.value.code == "AuthFailure.SignatureExpire"

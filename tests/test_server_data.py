@@ -183,7 +183,7 @@ def test_the_server_keeps_the_last_max_calls_and_says_how_many_it_dropped() -> N
         assert status == 200 and log["dropped"] == 2
         assert [c["request_id"] for c in log["calls"]] == ids[2:]
         assert [c.request_id for c in server.calls] == ids[2:]
-        assert not server.is_synthetic(ids[0]) and server.is_synthetic(ids[4])
+        assert not server._is_synthetic(ids[0]) and server._is_synthetic(ids[4])
         with pytest.raises(CKafkaAssertionError) as info:
             server.assert_called("DescribeInstances", times=5)
         assert str(info.value).splitlines()[0] == (
@@ -193,7 +193,7 @@ def test_the_server_keeps_the_last_max_calls_and_says_how_many_it_dropped() -> N
         )
         assert control(server, "POST", "/_ckafka/reset")[0] == 200
         assert control(server, "GET", "/_ckafka/calls") == (200, {"calls": [], "dropped": 0})
-        assert not server.is_synthetic(ids[4])
+        assert not server._is_synthetic(ids[4])
 
 
 def test_the_default_cap_is_10000_calls() -> None:

@@ -83,7 +83,7 @@ class CassetteSession:
         )
         guard = NetworkGuard(
             fake.endpoints,
-            nodeid=fake.nodeid,
+            nodeid=fake._nodeid,
             cassette=path,
             record_mode=mode,
             block_network=block_network,
@@ -97,13 +97,13 @@ class CassetteSession:
                 path,
                 mode,
                 scrubbers,
-                fake.is_synthetic,
+                fake._is_synthetic,
                 fake.intercepts,
                 credentials=fake.credentials,
                 run=run,
             )
             recorder.start()
-        fake.cassette = replayer
+        fake._cassette = replayer
         replaying = not replayer.recording
         return cls(path, mode, replayer, recorder, guard.install() if replaying else None)
 
@@ -114,4 +114,4 @@ class CassetteSession:
         try:  # the recorder still asks the fake which answers it made itself
             return 0 if self.recorder is None else self.recorder.stop(keep=passed)
         finally:
-            fake.detach_cassette()
+            fake._detach_cassette()

@@ -126,7 +126,7 @@ class CKafkaCore:
         self.assert_all_used = built.assert_all_used
         self.credentials = CredentialStore()
         # Clients sign with the real time; the fake clock jumps ahead on every sleep.
-        self.auth_now: Callable[[], float] = time.time
+        self._auth_now: Callable[[], float] = time.time
         self.endpoints = Endpoints(built.endpoints)
         self.passthrough = Endpoints(built.passthrough, public=False)
         """Hosts whose CKafka calls reach the network untouched (:meth:`add_passthrough`)."""
@@ -137,14 +137,14 @@ class CKafkaCore:
         """Seed and inspect the stateful backend, e.g. ``state.add_instance()``."""
         # A cassette (replay.Replayer) answers after the stubs, instead of the backend
         # and the default: what it did not record is a miss, or (recording) the network.
-        self.cassette: Optional[CassettePlayer] = None
-        self.nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
+        self._cassette: Optional[CassettePlayer] = None
+        self._nodeid: Optional[str] = None  # the pytest test, named in cassette-miss messages
         self._policy = built.policy  # the error-handling policy: CKafka.policy reads it
         self._stubs = StubRegistry()
         self._unmatched = _FirstProblems()
         self._misses = _FirstProblems()
         self._reported_unused: list[Stub] = []  # raised by verify(): not raised again
-        self._made_while_recording: set[str] = set()  # see is_synthetic
+        self._made_while_recording: set[str] = set()  # see _is_synthetic
         self._lock = threading.Lock()
 
     # -- registering answers -------------------------------------------------
@@ -430,7 +430,7 @@ class CKafkaCore:
         if self.strict_auth:
             try:
                 verified = authenticate(
-                    parsed, url, headers, body, self.credentials, now=self.auth_now()
+                    parsed, url, headers, body, self.credentials, now=self._auth_now()
                 )
             except AuthError as refused:
                 reply = self._error(refused.code, refused.message, request_id)
@@ -445,8 +445,8 @@ class CKafkaCore:
         if answered_by == "unmatched":
             raise UnmatchedCallError(self._record_unmatched(parsed.action, parsed.params))
         if answered_by == "miss":
-            assert self.cassette is not None
-            message = self.cassette.miss_message(parsed, parsed.host, self.nodeid)
+            assert self._cassette is not None
+            message = self._cassette.miss_message(parsed, parsed.host, self._nodeid)
             with self._lock:
                 self._misses.add(message)
             raise CassetteMissError(message)
@@ -469,9 +469,9 @@ class CKafkaCore:
             return True
         if self.passthrough.matches(netloc) or not is_ckafka_request(method, url, headers, body):
             return False
-        return self.cassette is not None or not is_server_endpoint(netloc)
+        return self._cassette is not None or not is_server_endpoint(netloc)
 
-    def passes_through(
+    def _passes_through(
         self, method: str, url: str, headers: Mapping[str, str], body: Union[bytes, str, None]
     ) -> bool:
         """True when a recording cassette should get this call from the network.
@@ -479,7 +479,7 @@ class CKafkaCore:
         Transports that must decide before answering (``responses``' matchers) ask
         this first; it consumes nothing, and logs the call when it passes through.
         """
-        if self.cassette is None or not self.cassette.recording:
+        if self._cassette is None or not self._cassette.recording:
             return False
         try:
             parsed = parse_request(method, url, headers, body)
@@ -492,12 +492,12 @@ class CKafkaCore:
             return False
         if self._stubs.take(stub_slots(parsed.action), parsed.params, count=False) is not None:
             return False
-        if self.cassette.answer(parsed, parsed.host, "", peek=True) is not None:
+        if self._cassette.answer(parsed, parsed.host, "", peek=True) is not None:
             return False
         self.calls.append(_call(parsed, url, "", PASSTHROUGH, "network"), _size(body))
         return True
 
-    def is_synthetic(self, request_id: str) -> bool:
+    def _is_synthetic(self, request_id: str) -> bool:
         """True if this fake (not the network) produced the answer with ``request_id``.
 
         Known for the calls still in :attr:`calls`, and for every answer made while
@@ -509,15 +509,15 @@ class CKafkaCore:
         with self._lock:
             return request_id in self._made_while_recording
 
-    def detach_cassette(self) -> None:
+    def _detach_cassette(self) -> None:
         """Stop answering from the cassette; forget the answers made while it recorded."""
-        self.cassette = None
+        self._cassette = None
         with self._lock:
             self._made_while_recording.clear()
 
     def _log(self, call: Call, size: int) -> None:
         self.calls.append(call, size)
-        cassette = self.cassette
+        cassette = self._cassette
         if cassette is not None and cassette.recording and call.answered_by not in NOT_MADE_HERE:
             with self._lock:
                 self._made_while_recording.add(call.request_id)
@@ -556,11 +556,11 @@ class CKafkaCore:
             # "injected": assert_handles' own stub, told apart from the test's in the report.
             by: AnsweredBy = "injected" if stub.injected else "stub"
             return stub.reply(action, request_id, default_body_json(action)), by
-        if self.cassette is not None:
-            recorded = self.cassette.answer(parsed, parsed.host, request_id)
+        if self._cassette is not None:
+            recorded = self._cassette.answer(parsed, parsed.host, request_id)
             if recorded is not None:
                 return recorded, "cassette"
-            if self.cassette.recording:
+            if self._cassette.recording:
                 return PASSTHROUGH, "network"
             return PASSTHROUGH, "miss"
         if self.stateful and self.backend.implements(action):

@@ -89,7 +89,7 @@ class RequestsTransport:
             return False, f"{urlsplit(url).netloc} is not a CKafka endpoint"
         # A recording cassette gets unanswered calls from the network: not matching
         # here sends them on through the passthru to the real adapter (and vcrpy).
-        if self._core.cassette is not None and self._core.passes_through(
+        if self._core._cassette is not None and self._core._passes_through(
             method, url, request.headers, request.body
         ):
             return False, "recorded from the network"

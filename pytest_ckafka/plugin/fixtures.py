@@ -111,7 +111,7 @@ def ckafka(
     from ..intercept.mock import CKafkaMock
 
     fake = CKafkaMock(**_options(request, ckafka_endpoints, ckafka_policy).keywords())
-    fake.nodeid = request.node.nodeid
+    fake._nodeid = request.node.nodeid
     fake.start()
     session = None
     try:
