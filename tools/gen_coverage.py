@@ -32,8 +32,14 @@ def render() -> str:
         "",
         f"The stateful backend implements **{len(stateful)} of the {len(spec.actions)}** "
         "CKafka 2019-08-19 actions: their answers come from resources that live across "
-        "calls (see `ckafka.state`). Every other action gets its synthesized, spec-valid "
-        "default answer. Explicit stubs (`ckafka.respond`, `ckafka.fail`) and cassettes "
+        "calls (see `ckafka.state`). "
+        + (
+            "Every other action gets its synthesized, spec-valid default answer. "
+            if len(stateful) < len(spec.actions)
+            else "The synthesized, spec-valid default answers every action only with "
+            "`stateful=False`. "
+        )
+        + "Explicit stubs (`ckafka.respond`, `ckafka.fail`) and cassettes "
         "win over both; every request is validated against the spec first.",
         "",
         "| family | actions |",
