@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .api.scrub.values import MIN_SECRET_LENGTH
     from .api.spec import API_VERSION, SERVICE, load_spec
     from .backend import State, stateful_actions
+    from .cassettes.record_mode import RecordMode
     from .checks.ckafka import CKafka
     from .checks.policy import DEFAULT_POLICY, Policy
     from .checks.verdicts import MatrixReport, Verdict
@@ -83,6 +84,7 @@ __all__ = [
     "Options",
     "ParamScrubber",
     "Policy",
+    "RecordMode",
     "RetryStorm",
     "Scrubber",
     "Scrubbers",
@@ -123,6 +125,7 @@ _WHERE = {
     "load_spec": "api.spec",
     "State": "backend",
     "stateful_actions": "backend",
+    "RecordMode": "cassettes.record_mode",
     "CKafka": "checks.ckafka",
     "DEFAULT_POLICY": "checks.policy",
     "Policy": "checks.policy",

@@ -49,6 +49,7 @@ from typing import Any, Callable, Optional, Union
 from ..api.hosts import Endpoints, is_public_host
 from ..exceptions import CKafkaUsageError, NetworkBlockedError
 from .paths import shown_path
+from .record_mode import RecordMode
 
 __all__ = ["NetworkGuard"]
 
@@ -71,14 +72,14 @@ class NetworkGuard:
         *,
         nodeid: Optional[str] = None,
         cassette: Optional[Path] = None,
-        record_mode: str = "none",
+        record_mode: Union[RecordMode, str] = RecordMode.NONE,
         block_network: bool = False,
         allowed_hosts: Iterable[str] = (),
     ) -> None:
         self.endpoints = endpoints
         self.nodeid = nodeid
         self.cassette = cassette
-        self.record_mode = record_mode
+        self.record_mode = str(record_mode)  # "none", not RecordMode.NONE, in messages
         self.block_network = bool(block_network)
         self.allowed_hosts = _check_allowed_hosts(allowed_hosts)
         self._allowed_addresses: set[str] = set()

@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
 from ..api.scrub.scrubbers import Scrubbers
 from ..api.scrub.values import credential_secrets, server_secrets
 from ..api.wire import header
 from .files import Interaction, save
+from .record_mode import RecordMode
 
 if TYPE_CHECKING:
     from ..api.signing import CredentialStore
@@ -45,7 +46,7 @@ class Recorder:
     def __init__(
         self,
         path: Path,
-        mode: str,
+        mode: Union[RecordMode, str],
         scrubbers: Scrubbers,
         is_synthetic: Callable[[str], bool],
         is_ckafka_call: Callable[[str, str, Mapping[str, str], bytes], bool],
@@ -56,7 +57,7 @@ class Recorder:
         self._credentials = credentials
         self._run = run
         self._is_ckafka_call = is_ckafka_call
-        self.mode = mode
+        self.mode = RecordMode.parse(mode)
         self._scrubbers = scrubbers
         self._is_synthetic = is_synthetic
         self._context: Any = None
@@ -80,8 +81,8 @@ class Recorder:
         if not keep:
             return 0
         interactions = list(self._interactions())
-        if interactions or self.mode == "rewrite":
-            save(self.path, interactions, merge=self.mode != "rewrite", run=self._run)
+        if interactions or self.mode.replaces:
+            save(self.path, interactions, merge=not self.mode.replaces, run=self._run)
         return len(interactions)
 
     def _interactions(self) -> Iterable[Interaction]:

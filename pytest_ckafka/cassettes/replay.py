@@ -39,7 +39,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from ..api.envelopes import Reply
 from ..api.hosts import normal_host
@@ -49,7 +49,7 @@ from ..api.suggest import unknown_name_message
 from ..api.wire import compact_json
 from ..exceptions import CKafkaUsageError
 from .paths import shown_path
-from .record_mode import RECORD_MODES
+from .record_mode import RecordMode
 
 if TYPE_CHECKING:
     from ..api.scrub.scrubbers import Scrubbers
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MATCH_ON", "MATCH_FIELDS", "Replayer"]
 
-#: Record modes, in the order the documentation explains them.
 #: The fields a call can be matched on. Signatures, timestamps, nonces, trace
 #: ids and SDK headers are deliberately not among them: they change every call.
 MATCH_FIELDS: tuple[str, ...] = ("action", "version", "region", "params", "host")
@@ -99,13 +98,12 @@ class Replayer:
         scrubbers: Scrubbers,
         *,
         match_on: tuple[str, ...] = DEFAULT_MATCH_ON,
-        record_mode: str = "none",
+        record_mode: Union[RecordMode, str] = RecordMode.NONE,
         existed: bool,
         library: bool = False,
     ) -> None:
         self.library = library  # a shipped example: it cannot be recorded into
-        if record_mode not in RECORD_MODES:
-            raise CKafkaUsageError(unknown_name_message("record mode", record_mode, RECORD_MODES))
+        mode = RecordMode.parse(record_mode)
         for name in match_on:
             if name not in MATCH_FIELDS:
                 raise CKafkaUsageError(
@@ -113,14 +111,12 @@ class Replayer:
                     + f" Received match_on={tuple(match_on)!r}."
                 )
         self.path = path
-        self.record_mode = record_mode
+        self.record_mode = mode
         self.existed = existed
         self.match_on = tuple(dict.fromkeys(match_on))  # drop repeats, keep the order
         self._scrubbers = scrubbers
-        once_replays = record_mode == "once" and existed
-        self.recording = not (record_mode == "none" or once_replays)
-        # all/rewrite (and once without a file) record every call afresh.
-        self._replaying = record_mode in ("none", "new_episodes") or once_replays
+        self.recording = mode.records(existed=existed)
+        self._replaying = mode.replays(existed=existed)
         self._lock = threading.Lock()
         self._count = len(interactions)
         self._entries: list[_Entry] = []
@@ -228,7 +224,8 @@ class Replayer:
             lines += [
                 "",
                 "To record it, run:" if missing else "To record this call into the cassette, run:",
-                "  " + _record_command(nodeid, "once" if missing else "new_episodes"),
+                "  "
+                + _record_command(nodeid, RecordMode.ONCE if missing else RecordMode.NEW_EPISODES),
             ]
         return "\n".join(lines)
 
@@ -259,7 +256,7 @@ class Replayer:
         if "host" in self.match_on:
             lines.append(f"  host:     {host or '(none)'}")
         lines.append(
-            f"  cassette: {shown_path(self.path)} ({size}, record mode {self.record_mode!r})"
+            f"  cassette: {shown_path(self.path)} ({size}, record mode {self.record_mode.value!r})"
         )
         return lines
 
@@ -454,7 +451,7 @@ def _short(text: str) -> str:
     return text[: _SHOWN_PARAMS_CHARS - 1] + "…"
 
 
-def _record_command(nodeid: Optional[str], mode: str) -> str:
+def _record_command(nodeid: Optional[str], mode: RecordMode) -> str:
     # Single quotes keep a parametrized id (brackets, spaces) one shell word.
     node = " '" + nodeid.replace("'", "'\"'\"'") + "'" if nodeid else ""
-    return f"pytest{node} --ckafka-record-mode={mode}"
+    return f"pytest{node} --ckafka-record-mode={mode.value}"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from .paths import is_library
-from .record_mode import check_record_mode
+from .record_mode import RecordMode
 
 if TYPE_CHECKING:
     from ..api.scrub.scrubbers import Scrubbers
@@ -34,7 +34,7 @@ class CassetteSession:
     """
 
     path: Path
-    mode: str
+    mode: RecordMode
     replayer: Replayer
     recorder: Optional[Recorder]
     guard: Optional[NetworkGuard] = None
@@ -44,7 +44,7 @@ class CassetteSession:
         cls,
         fake: CKafkaCore,
         path: Path,
-        mode: str,
+        mode: Union[RecordMode, str],
         scrubbers: Scrubbers,
         *,
         match_on: Optional[tuple[str, ...]] = None,
@@ -64,10 +64,10 @@ class CassetteSession:
         from .network_guard import NetworkGuard
         from .replay import Replayer
 
-        check_record_mode(mode)
+        mode = RecordMode.parse(mode)
         library = is_library(path)
         if library:
-            mode = "none"  # the shipped examples are read-only, whatever the run records
+            mode = RecordMode.NONE  # the shipped examples are read-only, whatever the run records
         existed = path.is_file()
         interactions = load(path)
         check_version(interactions, path)

@@ -10,7 +10,8 @@ run that never asks for ``ckafka`` pays only for these small modules.
 
 Settings, highest first: the test's marker, the command line, the ini file, the
 default; the fake's options are merged in one place, ``Options.resolve``
-(:mod:`pytest_ckafka.fake.options`).
+(:mod:`pytest_ckafka.fake.options`), the record mode in ``resolve_record_mode``
+(:mod:`pytest_ckafka.cassettes.record_mode`).
 The ``ckafka_endpoints`` and ``ckafka_policy`` fixtures read the ini: a conftest
 that overrides one replaces what the ini says, and a marker's ``endpoints`` add to it.
 """
@@ -103,6 +104,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="write the CKafka error-handling report as one self-contained HTML page to PATH: "
         "actions x codes, coloured by verdict (merged under xdist).",
     )
+    # The modes written out: importing RecordMode would cost every run (tests/test_record_mode.py
+    # checks that this names them all).
     group.addoption(
         "--ckafka-record-mode",
         metavar="MODE",
@@ -181,17 +184,15 @@ def pytest_configure(config: pytest.Config) -> None:
         "to CKafka hosts are refused (block_network: to every host but loopback and "
         "allowed_hosts).",
     )
-    for where, mode in (
-        ("--ckafka-record-mode", config.getoption("ckafka_record_mode")),
-        ("ini ckafka_record_mode", config.getini("ckafka_record_mode")),
-    ):
-        if mode not in (None, "none"):  # the default needs no check (nor an import)
-            from ..cassettes.record_mode import check_record_mode
+    cli_mode, ini_mode = config.getoption("ckafka_record_mode"), config.getini("ckafka_record_mode")
+    if (cli_mode, ini_mode) != (None, "none"):  # the default needs no check (nor an import)
+        from ..cassettes.record_mode import resolve_record_mode
+        from ..exceptions import CKafkaUsageError
 
-            try:
-                check_record_mode(mode)
-            except ValueError as exc:
-                raise pytest.UsageError(f"{where}: {exc}") from None
+        try:
+            resolve_record_mode(cli=cli_mode, ini=ini_mode)
+        except CKafkaUsageError as exc:
+            raise pytest.UsageError(str(exc)) from None
     policy_lines = config.getini("ckafka_policy")
     if policy_lines:  # a typo here would otherwise error every test that asks for the policy
         from ..checks.policy import Policy

@@ -95,7 +95,9 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
 
     from ..api.suggest import unknown_name_message
     from ..cassettes.paths import cassette_path
+    from ..cassettes.record_mode import resolve_record_mode
     from ..cassettes.session import CassetteSession
+    from ..exceptions import CKafkaUsageError
 
     options = dict(marker.kwargs)
     if marker.args:
@@ -107,12 +109,14 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
                 + unknown_name_message("option", key, CASSETTE_OPTIONS)
             )
     config = request.config
-    # Precedence: marker > command line > ini.
-    mode = (
-        options.get("record_mode")
-        or config.getoption("ckafka_record_mode")
-        or config.getini("ckafka_record_mode")
-    )
+    try:
+        mode = resolve_record_mode(
+            marker=options.get("record_mode"),
+            cli=config.getoption("ckafka_record_mode"),
+            ini=config.getini("ckafka_record_mode"),
+        )
+    except CKafkaUsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
     folder = Path(config.rootpath) / config.getini("ckafka_cassette_dir")
     module = Path(str(request.node.path)).stem
     test = request.node.name
@@ -139,7 +143,7 @@ def open_cassette(request: pytest.FixtureRequest, fake: CKafkaMock) -> Optional[
         mode,
         scrubbers,
         match_on=tuple(match_on) if match_on else None,
-        run=_rewrite_run(config) if mode == "rewrite" else None,
+        run=_rewrite_run(config) if mode.replaces else None,
         block_network=bool(block_network),
         allowed_hosts=allowed_hosts,
     )
