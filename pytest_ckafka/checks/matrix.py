@@ -25,14 +25,15 @@ from ..api.suggest import unknown_name_message
 from ..exceptions import CKafkaUsageError, HandlingError, RetryStorm, UnknownErrorCodeError
 from ..fake.faults import FAULT_KINDS
 from ..fake.stubs import ANY_ACTION
-from .evidence import Evidence, describe_exception, exception_texts, exit_status
+from .classify import Injected, Observation, classify
+from .evidence import Evidence, exit_status
 from .policy import Policy, PolicyLike, as_policy
 from .verdicts import MatrixReport, Verdict
 
 if TYPE_CHECKING:
     from ..backend import State
     from ..clock import Clock
-    from ..fake.calls import Call, CallLog
+    from ..fake.calls import CallLog
     from ..fake.stubs import Stub
 
 __all__ = [
@@ -70,7 +71,7 @@ class Checkable(Protocol):
     def _record_verdict(self, verdict: Verdict) -> None: ...
 
 
-def _check_code(code: str) -> str:
+def _check_code(code: str) -> Injected:
     if code in FAULT_KINDS:
         return "fault"
     try:
@@ -126,49 +127,6 @@ def _run_in_new_loop(factory: Callable[[], Any]) -> Any:
         loop.close()
 
 
-def _attempts(n: int) -> str:
-    return f"{n} attempt{'s' if n != 1 else ''}"
-
-
-def _ending(error: Optional[BaseException]) -> str:
-    """How ``call()`` ended, as the end of a sentence: ``raised X('...')``."""
-    if error is None:
-        return "returned"
-    if isinstance(error, SystemExit):
-        return f"exited with code {exit_status(error)} ({describe_exception(error)})"
-    return f"raised {describe_exception(error)}"
-
-
-# What can answer a call before an injected code (see CKafka.handle): the label in
-# the call log, its name in a verdict, and what the user can do about it.
-_REFUSERS: dict[str, tuple[str, str]] = {
-    "invalid": (
-        "request validation",
-        "The real API refuses this request too: fix the request the code under test sends "
-        "(validate=False turns the check off, if the spec is wrong).",
-    ),
-    "auth": (
-        "the signature check (strict_auth)",
-        "Sign with a key registered with add_credentials(...), or leave strict_auth off.",
-    ),
-    "protocol": (
-        "the protocol check",
-        "The real API refuses this request too: fix how the code under test sends it.",
-    ),
-}
-
-
-def _refusal(made: list[Call], code: str) -> tuple[str, str, str]:
-    """Who answered ``made`` instead of the injected ``code``: (who, observed, what it said)."""
-    refused = next((c for c in made if c.answered_by in _REFUSERS), None)
-    if refused is None:  # another client took the injected answers (a shared server)
-        return "something else", f"{code} never answered", f"No call was answered with {code}."
-    who, hint = _REFUSERS[refused.answered_by]
-    error = (refused.response or {}).get("Response", {}).get("Error", {})
-    said = f"{who[0].upper()}{who[1:]} answered {refused.error_code}: {error.get('Message', '')}"
-    return who, f"refused by {who} ({refused.error_code})", f"{said}\n{hint}"
-
-
 def judge(
     fake: Checkable,
     code: str,
@@ -181,6 +139,10 @@ def judge(
     backoff: bool = False,
 ) -> Verdict:
     """Run ``call`` with ``code`` injected and return the :class:`Verdict` (never raises it).
+
+    The run gathers an :class:`~.classify.Observation` (the calls made, how
+    ``call()`` ended, its sleeps, prints and log records); :func:`~.classify.classify`
+    decides, without touching the fake.
 
     ``call()`` ending in ``SystemExit`` (a CLI's ``sys.exit(1)``) counts as raising,
     and what it printed counts for the Code and RequestId; exit status 0 counts as
@@ -227,133 +189,25 @@ def judge(
     status = exit_status(error) if isinstance(error, SystemExit) else None
     if status == 0:  # success: click, in standalone mode, exits even when all went well
         error = None
-    returned = "exited with code 0" if status == 0 else "returned"
     made = [c for c in fake.calls.since(start) if action is None or c.action == action]
-    tried = len(made)
-    acted = action or (made[0].action if made else "(no call)")
-    hits = [c for c in made if c.answered_by == "injected"]
-    failed_ids = [c.request_id for c in hits if c.error_code is not None]
-    request_id = failed_ids[0] if failed_ids else None
-    sleeps = tuple(fake.clock.since(mark))
-    reason = chosen.reason(code)
-
-    def verdict(observed: str, problem: str = "", *, headline: str = "") -> Verdict:
-        if problem:
-            headline = headline or f"{code} was mishandled (policy: {expected}, {reason})."
-            problem = f"{acted}: {headline}\n{problem}\nAttempts seen: {tried}" + (
-                f"; sleeps: {', '.join(f'{s:g}s' for s in sleeps)}" if sleeps else ""
-            )
-        return Verdict(
-            code=code,
-            action=acted,
-            expected=expected,
-            observed=observed,
-            ok=not problem,
-            attempts=tried,
-            sleeps=sleeps,
-            problem=problem,
-            request_id=request_id,
-            injected=len(hits),
-            reason=reason,
-        )
-
-    if tried == 0:
-        return verdict("no API call", f"call() made no {acted} call at all ({_ending(error)}).")
-    if not hits:
-        who, observed, said = _refusal(made, code)
-        return verdict(
-            observed,
-            f"{said}\ncall() {_ending(error)}.",
-            headline=f"{code} was never injected: {who} refused the request first, so its "
-            "handling was not checked.",
-        )
-    if isinstance(error, RetryStorm):
-        return verdict(
-            f"retry storm ({tried}+ attempts)",
-            f"Expected {_attempts(failures + 1 if expected == 'retry' else 1)}; the client kept "
-            f"retrying and was stopped after {tried} attempts (a retry storm).",
-        )
-    if expected == "retry":
-        wanted = failures + 1
-        if error is not None:
-            return verdict(
-                f"gave up after {_attempts(tried)}",
-                f"Expected the client to retry and succeed on attempt {wanted} "
-                f"({failures} × {code}, then success); it gave up and {_ending(error)} "
-                f"after {_attempts(tried)}.",
-            )
-        if tried < wanted:
-            return verdict(
-                f"{returned} after {_attempts(tried)}",
-                f"Expected {wanted} attempts ({failures} × {code}, then success); call() "
-                f"{returned} after {tried}: the error was swallowed, not retried.",
-            )
-        if tried > wanted:
-            return verdict(
-                f"{tried} attempts",
-                f"Expected {wanted} attempts; the client made {tried} (it kept calling after "
-                "the call succeeded: a retry storm).",
-            )
-        if backoff and sum(sleeps) <= 0:
-            return verdict(
-                f"retried {failures}×, no backoff",
-                f"Expected the retries to be spaced by a backoff; no sleep was recorded "
-                f"between the {wanted} attempts.",
-            )
-        return verdict(f"retried {failures}×, then succeeded")
-    # expected == "raise"
-    if error is None:
-        if status == 0:
-            return verdict(
-                f"{returned} after {_attempts(tried)}",
-                f"Expected call() to raise or exit non-zero after 1 attempt ({code} persists); "
-                "it exited with code 0: the error was swallowed.",
-            )
-        return verdict(
-            f"returned after {_attempts(tried)}",
-            f"Expected call() to raise after 1 attempt ({code} persists); it returned "
-            "normally: the error was swallowed.",
-        )
-    ended = f"exited with code {status}" if status is not None else f"raised {type(error).__name__}"
-    if raises is not None and not isinstance(error, raises):
-        names = (
-            raises.__name__ if isinstance(raises, type) else "/".join(r.__name__ for r in raises)
-        )
-        return verdict(ended, f"Expected call() to raise {names}; it {_ending(error)}.")
-    if tried != 1:
-        return verdict(
-            f"retried ({tried} attempts)",
-            f"Expected 1 attempt: {code} is not transient, but the client retried it "
-            f"({tried} attempts).",
-        )
-    if kind == "code" and request_id is not None:
-        needles = (("Code", code), ("RequestId", request_id))
-        logged = len(evidence.records)
-        records = f"the {logged} log record{'s' if logged != 1 else ''} of the call"
-        if isinstance(error, SystemExit):
-            # A program's user sees its output and exit status, never the exception
-            # chain: Python exits on SystemExit without a traceback.
-            printed = evidence.printed()
-            texts = [printed, "" if isinstance(error.code, int) else str(error.code)]
-            places = f"what it printed (stdout, stderr, the exit message) nor in {records}"
-        else:
-            printed = ""
-            texts = list(exception_texts(error))
-            places = (
-                "the exception (message, args, attributes, __cause__/__context__) nor in " + records
-            )
-        texts += evidence.log_texts()
-        missing = [(label, n) for label, n in needles if not any(n in text for text in texts)]
-        if missing:
-            labels = " and ".join(label for label, _ in missing)
-            absent = " and the ".join(f"{label} {needle}" for label, needle in missing)
-            return verdict(
-                f"{ended} without {labels}",
-                f"call() {_ending(error)}, but the {absent} cannot be found in {places}.",
-            )
-        if printed and all(n in printed for _, n in needles):
-            ended += ", printed the Code and RequestId"
-    return verdict(ended)
+    seen = Observation(
+        code=code,
+        injected=kind,
+        action=action,
+        expected=expected,
+        reason=chosen.reason(code),
+        failures=failures,
+        backoff=backoff,
+        raises=raises,
+        made=tuple(made),
+        error=error,
+        status=status,
+        sleeps=tuple(fake.clock.since(mark)),
+        printed=evidence.printed(),
+        log_texts=tuple(evidence.log_texts()),
+        log_records=len(evidence.records),
+    )
+    return classify(seen)
 
 
 def assert_handles(fake: Checkable, code: str, call: Callable[[], Any], **options: Any) -> Verdict:
