@@ -1,7 +1,7 @@
 """Every body the fake sends, success or error, is built here.
 
 One path means ``RequestId``, ``Error`` and ``Content-Type`` cannot drift between
-the fixture, the transport faults and later the server. The content type is
+the fixture, the transport faults and the server. The content type is
 exactly ``application/json``: the official SDK ignores an error envelope sent
 with any other value (``application/json; charset=utf-8`` included) and returns
 an empty model instead of raising.
