@@ -39,7 +39,6 @@ import json
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, Union
 from urllib.parse import urlsplit
 
@@ -113,11 +112,13 @@ class CKafkaCore:
     """A subclass's keyword arguments besides the options, suggested for a misspelled one."""
 
     def __init__(self, **options: Unpack[OptionKeywords]) -> None:
+        clock = options.get("clock")
+        if clock is None:  # the options name the clock the fake has, not None
+            clock = options["clock"] = Clock()
         built = Options.from_keywords(options, also=self._OWN_KEYWORDS)
-        self.clock = built.clock or Clock()
-        # The options name the clock the fake has, not None.
-        self.options = built if built.clock else replace(built, clock=self.clock)
+        self.options = built
         """The :class:`~pytest_ckafka.Options` this fake was built with."""
+        self.clock = clock
         self.strict = built.strict
         self.validate = built.validate
         # Strict means only what the test set up answers; state must be asked for.
