@@ -159,3 +159,37 @@ def test_node_sdk_sends_through_a_lowercase_http_proxy_even_to_loopback() -> Non
             (direct,) = run_node(server, [["DescribeInstances", {}]], {name: proxy_url})
             assert direct["response"]["Result"]["TotalCount"] == 0
         assert len(server.calls) == 2
+
+
+def test_node_sdk_drives_the_stateful_families_it_did_not_see_before() -> None:
+    """Throttle rules, isolation and renewal from Node.js: each call sees what earlier ones did."""
+    with FakeServer() as server:
+        instance = server.state.add_instance(name="node")
+        server.state.add_topic(instance, "orders")
+        throttle = {"InstanceId": instance, "ThrottleType": 3, "TopicNameList": ["orders"]}
+        late = {"InstanceId": instance, "TopicName": "late"}
+        calls = [
+            ["CreateThrottleRule", {**throttle, "ConsumeThrottle": 30}],
+            ["DescribeThrottleRules", {"InstanceId": instance, "ThrottleDimension": 2}],
+            ["CreateThrottleRule", {**throttle, "ProduceThrottle": 5}],
+            ["IsolatedInstancePre", {"InstanceId": instance}],
+            ["DescribeInstanceAttributes", {"InstanceId": instance}],
+            ["CreateTopic", {**late, "PartitionNum": 1, "ReplicaNum": 2}],
+            ["RenewCkafkaInstance", {"InstanceId": instance, "TimeSpan": 1}],
+            ["DescribeInstanceAttributes", {"InstanceId": instance}],
+        ]
+        created, listed, twice, isolated, attributes, refused, renewed, back = run_node(
+            server, calls
+        )
+        assert created["response"]["Result"]["ReturnCode"] == "0"
+        rules = listed["response"]["Result"]
+        assert (rules["TotalCount"], rules["ThrottleRuleList"][0]["TopicName"]) == (1, "orders")
+        assert rules["ThrottleRuleList"][0]["ConsumeThrottle"] == 30
+        assert twice["code"] == "InvalidParameterValue"
+        assert twice["requestId"] == server.calls[2].request_id
+        assert isolated["response"]["Result"]["ReturnCode"] == "0"
+        assert attributes["response"]["Result"]["Status"] == 5
+        assert (refused["code"], server.calls[5].error_code) == ("ResourceUnavailable",) * 2
+        assert renewed["response"]["Result"]["DealName"]
+        assert back["response"]["Result"]["Status"] == 1
+        assert [t.name for t in server.state.topics(instance)] == ["orders"]

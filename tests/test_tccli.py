@@ -72,3 +72,28 @@ def test_tccli_hides_an_error_sent_with_another_content_type(tccli) -> None:  # 
         out = tccli("ckafka", "DescribeRegion", "--endpoint", f"http://{server.endpoint}")
         # The SDK under tccli ignores the error envelope: an empty result, printed as success.
         assert json.loads(out) == {"Result": None, "RequestId": server.calls[-1].request_id}
+
+
+def test_tccli_creates_an_acl_rule_the_next_command_sees(ckafka: CKafkaMock, tccli) -> None:  # type: ignore[no-untyped-def]
+    """tccli's JSON arguments for nested members reach the stateful ACL rules intact."""
+    instance = ckafka.state.add_instance(name="cli", region="ap-shanghai")
+    ckafka.state.add_user(instance, "alice", "Passw0rd")
+    ckafka.state.add_topic(instance, "logs-app")
+    rule = {"Operation": "Write", "PermissionType": "Allow", "Host": "*", "Principal": "User:alice"}
+    out = tccli(
+        "ckafka", "CreateAclRule", "--InstanceId", instance, "--ResourceType", "Topic",
+        "--PatternType", "PREFIXED", "--Pattern", "logs-", "--RuleName", "shippers",
+        "--RuleList", json.dumps([rule]),
+    )  # fmt: skip
+    rule_id = json.loads(out)["Result"]
+    (made,) = ckafka.state.acl_rules(instance)
+    assert (made.rule_id, made.name, made.pattern_type, made.pattern) == (
+        rule_id,
+        "shippers",
+        "PREFIXED",
+        "logs-",
+    )
+    acls = ckafka.state.acls(instance)
+    assert [(a.resource_name, a.principal, a.operation) for a in acls] == [
+        ("logs-app", "User:alice", 4)
+    ]
