@@ -208,6 +208,24 @@ def test_a_deleted_topic_no_longer_counts_for_its_rule(
     assert (rule["TopicCount"], rule["TopicName"]) == (0, "")
 
 
+def test_a_topic_created_again_under_a_deleted_ones_name_has_none_of_its_rules(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str
+) -> None:
+    create_rule(ckafka_client, instance, "readers")
+    create_topic(ckafka_client, instance, "audit", EnableAclRule=1, AclRuleName="readers")
+    ckafka.clock.advance(61)
+    result(ckafka_client, "DeleteTopic", InstanceId=instance, TopicName="audit")
+    create_topic(ckafka_client, instance, "audit")
+    attributes = result(
+        ckafka_client, "DescribeTopicAttributes", InstanceId=instance, TopicName="audit"
+    )
+    assert (attributes["EnableAclRule"], attributes["AclRuleList"]) == (0, [])
+    (rule,) = rules(ckafka_client, instance)
+    assert (rule["TopicCount"], rule["TopicName"]) == (0, "")
+    listed = result(ckafka_client, "DescribeTopic", InstanceId=instance, AclRuleName="readers")
+    assert (listed["TotalCount"], listed["TopicList"]) == (0, [])
+
+
 RULE = {"ResourceType": "Topic", "PatternType": "PRESET", "RuleList": [WRITE_FOR_ALICE]}
 
 

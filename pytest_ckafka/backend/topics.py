@@ -308,4 +308,9 @@ def delete_topic(ctx: Context) -> Body:
         r.rule_id for r in instance.throttle_rules.values() if r.topic_name == topic.name
     ]:
         del instance.throttle_rules[rule_id]
+    # Its ACL rules no longer apply to it: a topic created later under that name has
+    # the rules its own creation gives it, no more (the ACLs stay, as Kafka keeps them).
+    for acl_rule in instance.acl_rules.values():
+        if topic.name in acl_rule.topics:
+            acl_rule.topics.remove(topic.name)
     return ctx.operate()
