@@ -9,6 +9,7 @@ import pytest
 from tencentcloud.ckafka.v20190819 import models
 
 from pytest_ckafka import CKafkaMock
+from pytest_ckafka.backend.times import beijing_datetime
 from pytest_ckafka.exceptions import CKafkaUsageError
 
 from .sdk_calls import sdk_error as failure
@@ -127,6 +128,21 @@ def test_access_policy_workflow(
     # Without IpWhitelist, every entry goes (the reference: "不传默认删除全部配置").
     result(ckafka_client, "ModifyAccessPolicy", **call)
     assert result(ckafka_client, "DescribeAccessPolicy", **call)["TotalCount"] == 0
+
+
+def test_a_route_past_its_scheduled_deletion_has_no_access_policy(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str, public_route: int
+) -> None:
+    ckafka.state.add_access_policy(instance, public_route, ip_whitelist=[OFFICE])
+    when = beijing_datetime(ckafka.clock.now() + 3600)
+    result(ckafka_client, "DeleteRoute", InstanceId=instance, RouteId=public_route,
+           DeleteRouteTime=when)  # fmt: skip
+    ckafka.clock.advance(3601)
+    call = {"InstanceId": instance, "RouteId": public_route}
+    assert failure(ckafka_client, "DescribeAccessPolicy", **call) == (
+        "ResourceNotFound",
+        f"The route {public_route} does not exist in instance `{instance}`; routes: (none).",
+    )
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ from typing import Any
 
 from .models import AccessPolicy, Instance, Route, Token
 from .registry import Body, Context, answers
-from .routes import MAIN_ROUTE_ID
+from .routes import MAIN_ROUTE_ID, purge_scheduled
 
 __all__ = [
     "PUBLIC_VIP_TYPE",
@@ -107,6 +107,7 @@ def _token(ctx: Context, instance: Instance) -> Token:
 
 
 def _public_route(ctx: Context, instance: Instance) -> Route:
+    purge_scheduled(instance, ctx.now)  # a route past its scheduled deletion is gone
     route_id = int(ctx.get("RouteId"))
     route = instance.routes.get(route_id)
     if route is None and route_id != MAIN_ROUTE_ID:
