@@ -48,6 +48,22 @@ def test_token_workflow(ckafka: CKafkaMock, ckafka_client: Any, instance: str) -
     assert result(ckafka_client, "CreateToken", InstanceId=instance, User="alice") != token
 
 
+def test_a_deleted_user_takes_its_tokens(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str
+) -> None:
+    token = result(ckafka_client, "CreateToken", InstanceId=instance, User="alice")
+    call = {"InstanceId": instance, "User": "alice", "Tokens": token}
+    result(ckafka_client, "AuthorizeToken", **call)
+    result(ckafka_client, "DeleteUser", InstanceId=instance, Name="alice")
+    assert ckafka.state.tokens(instance) == []
+    result(ckafka_client, "CreateUser", InstanceId=instance, Name="alice", Password="Passw0rd2")
+    assert failure(ckafka_client, "AuthorizeToken", **call) == (
+        "InvalidParameterValue",
+        "The parameter `Tokens` is not a token CreateToken made for the user `alice` in "
+        f"instance `{instance}`.",
+    )
+
+
 @pytest.mark.parametrize(
     ("action", "params", "code", "message"),
     [

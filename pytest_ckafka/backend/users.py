@@ -127,6 +127,9 @@ def delete_user(ctx: Context) -> Body:
     instance = ctx.running_instance()
     user = _user(ctx, instance)
     del instance.users[user.name]
+    # Its tokens go with it (a token is the user's credential); its ACL rules stay.
+    for token in [t.token for t in instance.tokens.values() if t.user == user.name]:
+        del instance.tokens[token]
     return ctx.operate()
 
 
