@@ -208,6 +208,36 @@ def test_a_deleted_topic_no_longer_counts_for_its_rule(
     assert (rule["TopicCount"], rule["TopicName"]) == (0, "")
 
 
+def test_turning_a_topics_preset_switch_off_detaches_its_preset_rules(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str
+) -> None:
+    create_rule(ckafka_client, instance, "readers", RuleList=[DENY_ALL])
+    create_rule(ckafka_client, instance, "logs", PatternType="PREFIXED", Pattern="logs")
+    create_topic(ckafka_client, instance, "audit", EnableAclRule=1, AclRuleName="readers")
+    create_topic(ckafka_client, instance, "logs-db", EnableAclRule=1, AclRuleName="readers")
+    for topic in ("audit", "logs-db"):
+        result(
+            ckafka_client,
+            "ModifyTopicAttributes",
+            InstanceId=instance,
+            TopicName=topic,
+            EnableAclRule=0,
+        )
+        attributes = result(
+            ckafka_client, "DescribeTopicAttributes", InstanceId=instance, TopicName=topic
+        )
+        assert (attributes["EnableAclRule"], attributes["AclRuleList"]) == (0, [])
+    assert [(r["RuleName"], r["TopicCount"]) for r in rules(ckafka_client, instance)] == [
+        ("readers", 0),
+        ("logs", 2),
+    ]
+    # The preset's ACLs go; the prefix rule's stay (the switch is the presets').
+    assert acl_names(ckafka_client, instance) == [
+        ("logs-app", "User:alice", 4),
+        ("logs-db", "User:alice", 4),
+    ]
+
+
 def test_a_topic_created_again_under_a_deleted_ones_name_has_none_of_its_rules(
     ckafka: CKafkaMock, ckafka_client: Any, instance: str
 ) -> None:

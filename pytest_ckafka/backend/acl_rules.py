@@ -10,7 +10,9 @@ applies to. ``PatternType`` says which (the two CreateAclRule documents):
   ``topic-*``) is read as the wildcard it shows: no topic name holds a ``*``.
 - ``PRESET`` (preset policy): the topics created, or modified, with
   ``EnableAclRule`` 1 and ``AclRuleName`` naming it, and with ``IsApplied`` 1
-  every topic created after ("applied to new topics").
+  every topic created after ("applied to new topics"). ModifyTopicAttributes with
+  ``EnableAclRule`` 0 turns the switch off: the topic's preset rules no longer
+  apply to it, and the ACLs they made on it go.
 
 Deleting a rule removes the ACLs it added (an ACL that was there before it, or
 that another rule also makes, stays). ModifyAclRule changes only a preset
@@ -36,6 +38,7 @@ __all__ = [
     "create_acl_rule",
     "delete_acl_rule",
     "describe_acl_rule",
+    "detach_presets",
     "install_rule",
     "modify_acl_rule",
     "named_rule",
@@ -103,13 +106,20 @@ def install_rule(instance: Instance, rule: AclRule) -> None:
 
 def _uninstall(instance: Instance, rule: AclRule) -> None:
     del instance.acl_rules[rule.name]
-    for acl in rule.made:
+    _disown(instance, rule, rule.made)
+
+
+def _disown(instance: Instance, rule: AclRule, acls: list[Acl]) -> None:
+    """``rule`` no longer makes ``acls``: another rule that makes one keeps it, else it goes."""
+    for acl in acls:
         # Another rule that makes the same ACL keeps it, and owns it from now on.
         keeper = next(
             (
                 other
                 for other in instance.acl_rules.values()
-                if acl.resource_name in other.topics and acl in rule_acls(other, acl.resource_name)
+                if other is not rule
+                and acl.resource_name in other.topics
+                and acl in rule_acls(other, acl.resource_name)
             ),
             None,
         )
@@ -117,6 +127,18 @@ def _uninstall(instance: Instance, rule: AclRule) -> None:
             keeper.made.append(acl)
         elif acl in instance.acls:
             instance.acls.remove(acl)
+
+
+def detach_presets(instance: Instance, topic: str) -> None:
+    """The topic's preset switch is off (``EnableAclRule`` 0): no preset rule applies to
+    it any more, and the ACLs they made on it go (unless another rule makes them)."""
+    for rule in instance.acl_rules.values():
+        if rule.pattern_type != "PRESET" or topic not in rule.topics:
+            continue
+        rule.topics.remove(topic)
+        made = [acl for acl in rule.made if acl.resource_name == topic]
+        rule.made = [acl for acl in rule.made if acl.resource_name != topic]
+        _disown(instance, rule, made)
 
 
 def named_rule(ctx: Context, instance: Instance) -> Optional[AclRule]:

@@ -11,7 +11,13 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
-from .acl_rules import apply_rule, named_rule, preset_rules_of, rules_for_new_topic
+from .acl_rules import (
+    apply_rule,
+    detach_presets,
+    named_rule,
+    preset_rules_of,
+    rules_for_new_topic,
+)
 from .errors import ApiError
 from .groups import pad_offsets
 from .models import Instance, Partition, Topic
@@ -194,6 +200,8 @@ def modify_topic_attributes(ctx: Context) -> Body:
         topic.note = str(note)
     if named is not None:
         apply_rule(instance, named, topic.name)
+    elif ctx.get("EnableAclRule") == 0:
+        detach_presets(instance, topic.name)
     return ctx.operate()
 
 
