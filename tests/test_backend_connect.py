@@ -315,3 +315,42 @@ def test_a_resource_a_task_uses_cannot_be_deleted(ckafka: CKafkaMock, ckafka_cli
     assert ckafka.state.dump() == before
     listed = result(ckafka_client, "DescribeConnectResources")["ConnectResourceList"]
     assert listed[0]["DatahubTaskCount"] == 1
+
+
+@pytest.mark.parametrize(
+    ("param", "code", "message"),
+    [
+        (
+            {"NetworkType": "LAN"},
+            "InvalidParameterValue",
+            "The parameter `KafkaConnectParam.NetworkType` must be PUBLIC or VPC, got `LAN`.",
+        ),
+        (
+            {"NetworkType": "VPC"},
+            "MissingParameter",
+            "The parameter `KafkaConnectParam.UniqVpcId` is required when NetworkType is VPC.",
+        ),
+        (
+            {"Region": "ap-shanghai"},
+            "InvalidParameterValue.InstanceNotExist",
+            "The instance `{instance}` (KafkaConnectParam.Resource) does not exist in region "
+            "ap-shanghai.",
+        ),
+    ],
+)
+def test_a_modified_kafka_connection_keeps_the_create_rules(
+    ckafka: CKafkaMock, ckafka_client: Any, param: dict[str, Any], code: str, message: str
+) -> None:
+    instance = ckafka.state.add_instance()
+    resource_id = ckafka.state.add_connect_resource(
+        "kafka",
+        params={"SelfBuilt": False, "Resource": instance, "NetworkType": "PUBLIC",
+                "BrokerAddress": "10.0.0.30:9092"},
+    )  # fmt: skip
+    before = copy.deepcopy(ckafka.state.dump())
+    answer = failure(
+        ckafka_client, "ModifyConnectResource", ResourceId=resource_id, ResourceName="renamed",
+        KafkaConnectParam=param,
+    )  # fmt: skip
+    assert answer == (code, message.format(instance=instance))
+    assert ckafka.state.dump() == before

@@ -17,7 +17,7 @@ Rules:
 * **ModifyConnectResource** changes the name and description (empty: unchanged)
   and the type's parameters; ``Type`` must be the resource's and the
   parameters' ``Resource`` (documented "不支持修改") stays the same
-  (``InvalidParameterValue``).
+  (``InvalidParameterValue``); the changed ``KafkaConnectParam`` keeps the create rules.
 * **DeleteConnectResource** refuses a resource a DataHub task uses
   (``ResourceInUse``).
 
@@ -292,6 +292,10 @@ def modify_connect_resource(ctx: Context) -> Body:
                 f"`{resource.resource_id}` connects to `{kept}`, got `{wanted}`.",
             )
         changes = {k: v for k, v in sent.items() if v is not None}
+    if own == "KafkaConnectParam" and changes:  # the merged parameters keep the create rules
+        merged = {**resource.params, **changes}
+        _check_kafka(ctx, merged)
+        _check_instance(ctx, merged)
     name = str(ctx.get("ResourceName") or "")
     if name:
         _check_name_free(ctx, name, resource.resource_id)
