@@ -153,6 +153,13 @@ def _broken_sink(**changes: Any) -> dict[str, Any]:
     return request
 
 
+DIP_TOPIC = "1300957330-clicks"
+
+
+def _from_dip_topic(name: str = DIP_TOPIC, **topic_param: Any) -> dict[str, Any]:
+    return _sink(SourceResource={"Type": "TOPIC", "TopicParam": {"Resource": name, **topic_param}})
+
+
 @pytest.mark.parametrize(
     ("request_", "code", "message"),
     [
@@ -203,6 +210,19 @@ def _broken_sink(**changes: Any) -> dict[str, Any]:
             "of Type ES; a MYSQL resource needs a MYSQL connection.",
         ),
         (
+            _broken_sink(SourceResource__KafkaParam__Topic="new-topic",
+                         SourceResource__KafkaParam__UseAutoCreateTopic=True),
+            "InvalidParameterValue",
+            "The parameter `SourceResource.KafkaParam.UseAutoCreateTopic` applies to SOURCE "
+            "tasks only (the reference: 目前只支持SOURCE流入任务); got TaskType `SINK`.",
+        ),
+        (
+            _from_dip_topic("1300957330-new", UseAutoCreateTopic=True),
+            "InvalidParameterValue",
+            "The parameter `SourceResource.TopicParam.UseAutoCreateTopic` applies to SOURCE "
+            "tasks only (the reference: 目前只支持SOURCE流入任务); got TaskType `SINK`.",
+        ),
+        (
             _broken_sink(TaskName="taken"),
             "InvalidParameterValue.RepetitionValue",
             "The task name `taken` is already used by `task-taken001`.",
@@ -224,7 +244,7 @@ def test_create_rules_answer_their_codes_and_change_nothing(
 
 
 def test_a_topic_to_create_need_not_exist(seeded: CKafkaMock, ckafka_client: Any) -> None:
-    request = _broken_sink(SourceResource__KafkaParam__Topic="new-topic")
+    request = _broken_sink(TaskType="SOURCE", SourceResource__KafkaParam__Topic="new-topic")
     request["SourceResource"]["KafkaParam"]["UseAutoCreateTopic"] = True
     assert result(ckafka_client, "CreateDatahubTask", **request)["TaskId"].startswith("task-")
 
@@ -519,12 +539,6 @@ def test_seeding_checks_status_and_connect_resources(ckafka: CKafkaMock) -> None
 
 # -- DataHub topics as a task's source or target ----------------------------------------------
 
-DIP_TOPIC = "1300957330-clicks"
-
-
-def _from_dip_topic(name: str = DIP_TOPIC, **topic_param: Any) -> dict[str, Any]:
-    return _sink(SourceResource={"Type": "TOPIC", "TopicParam": {"Resource": name, **topic_param}})
-
 
 def test_a_task_reads_a_datahub_topic_that_exists(seeded: CKafkaMock, ckafka_client: Any) -> None:
     before = seeded.state.dump()
@@ -541,7 +555,7 @@ def test_a_task_reads_a_datahub_topic_that_exists(seeded: CKafkaMock, ckafka_cli
 
 
 def test_a_topic_to_be_created_need_not_exist_yet(seeded: CKafkaMock, ckafka_client: Any) -> None:
-    request = _from_dip_topic("1300957330-new", UseAutoCreateTopic=True)
+    request = {**_from_dip_topic("1300957330-new", UseAutoCreateTopic=True), "TaskType": "SOURCE"}
     assert result(ckafka_client, "CreateDatahubTask", **request)["TaskId"].startswith("task-")
 
 

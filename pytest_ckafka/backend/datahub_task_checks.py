@@ -7,7 +7,8 @@ and carries that kind's ``<Kind>Param``, named after it (``KafkaParam`` for
 * ``KAFKA`` (not self-built): a CKafka instance of the caller
   (``InvalidParameterValue.InstanceNotExist``, or ``ResourceNotFound`` where the
   action does not document it) and its topics (``Topic``, comma-separated, and
-  ``TopicList``; ``ResourceNotFound``) unless ``UseAutoCreateTopic``;
+  ``TopicList``; ``ResourceNotFound``) unless ``UseAutoCreateTopic`` (SOURCE tasks
+  only, as documented: ``InvalidParameterValue``);
 * ``TOPIC``: a DataHub topic of that name (``ResourceNotFound``) unless
   ``UseAutoCreateTopic``;
 * a kind that connects through a connect resource (``MySQLParam``: "该MySQL在连接
@@ -105,7 +106,18 @@ def check_topics(ctx: Context, instance: Instance, names: list[str], where: str)
             )
 
 
+def _check_auto_create(ctx: Context, params: Mapping[str, Any], where: str) -> None:
+    """UseAutoCreateTopic: "目前只支持SOURCE流入任务" (a shape rule on the request)."""
+    task_type = ctx.get("TaskType")
+    if params.get("UseAutoCreateTopic") and task_type != "SOURCE":
+        ctx.reject_shape(
+            f"The parameter `{where}.UseAutoCreateTopic` applies to SOURCE tasks only (the "
+            f"reference: 目前只支持SOURCE流入任务); got TaskType `{task_type}`."
+        )
+
+
 def _check_kafka(ctx: Context, params: Mapping[str, Any], where: str) -> str:
+    _check_auto_create(ctx, params, where)
     if params.get("SelfBuilt"):
         return ""
     instance = kafka_instance(ctx, str(params.get("Resource") or ""), f"{where}.Resource")
@@ -138,6 +150,7 @@ def _check_connected(ctx: Context, kind: str, params: Mapping[str, Any], where: 
 
 def _check_datahub_topic(ctx: Context, params: Mapping[str, Any], where: str) -> None:
     """A TopicParam names a DataHub topic ("单独售卖Topic的Topic名称") that exists."""
+    _check_auto_create(ctx, params, where)
     name = str(params.get("Resource") or "")
     if params.get("UseAutoCreateTopic") or name in ctx.store.datahub_topics:
         return
