@@ -157,7 +157,8 @@ def test_instance_scaling_down_scales_a_pay_as_you_go_instance(
         (
             {"BandWidth": 40, "DiskSize": 500},
             "InvalidParameterValue",
-            "The instance `ckafka-lifecyc1` already has this spec; the call changes nothing.",
+            "The instance `ckafka-lifecyc1` already has BandWidth 40 and DiskSize 500; the call "
+            "changes nothing.",
         ),
         (
             {"Partition": 100},

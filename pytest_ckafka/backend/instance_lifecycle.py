@@ -124,10 +124,15 @@ def _change_spec(ctx: Context, pay_mode: str, other: str) -> tuple[Instance, int
         )
     _check_partitions(ctx, instance, values.get("partition_limit"))
     if values and all(getattr(instance, f) == v for f, v in values.items()):
+        members = {
+            "bandwidth": "BandWidth",
+            "disk_size": "DiskSize",
+            "partition_limit": "Partition",
+        }
+        spec = " and ".join(f"{members[f]} {v}" for f, v in values.items())
         ctx.fail(
             "InvalidParameterValue",
-            f"The instance `{instance.instance_id}` already has this spec; the call changes "
-            "nothing.",
+            f"The instance `{instance.instance_id}` already has {spec}; the call changes nothing.",
         )
     task = start_change(
         ctx,
