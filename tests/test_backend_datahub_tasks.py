@@ -557,6 +557,23 @@ def test_a_task_reads_a_datahub_topic_that_exists(seeded: CKafkaMock, ckafka_cli
 def test_a_topic_to_be_created_need_not_exist_yet(seeded: CKafkaMock, ckafka_client: Any) -> None:
     request = {**_from_dip_topic("1300957330-new", UseAutoCreateTopic=True), "TaskType": "SOURCE"}
     assert result(ckafka_client, "CreateDatahubTask", **request)["TaskId"].startswith("task-")
+    # It is created with the task: listed, described, and in use.
+    shown = result(ckafka_client, "DescribeDatahubTopic", Name="1300957330-new")
+    assert (shown["Name"], shown["PartitionNum"], shown["Status"]) == ("1300957330-new", 1, 1)
+    assert failure(ckafka_client, "DeleteDatahubTopic", Name="1300957330-new")[0] == "ResourceInUse"
+
+
+def test_a_topic_to_be_created_needs_a_datahub_topic_name(
+    seeded: CKafkaMock, ckafka_client: Any
+) -> None:
+    request = {**_from_dip_topic("no_app_id", UseAutoCreateTopic=True), "TaskType": "SOURCE"}
+    before = seeded.state.dump()
+    assert failure(ckafka_client, "CreateDatahubTask", **request) == (
+        "InvalidParameterValue",
+        "The DataHub topic name `no_app_id` is invalid: use your AppId, `-`, then letters, "
+        "digits and `-`, at most 128 characters in all (e.g. `1300957330-orders`).",
+    )
+    assert seeded.state.dump() == before
 
 
 def test_a_datahub_topic_in_use_is_deletable_once_its_task_is_gone(

@@ -10,7 +10,7 @@ and carries that kind's ``<Kind>Param``, named after it (``KafkaParam`` for
   ``TopicList``; ``ResourceNotFound``) unless ``UseAutoCreateTopic`` (SOURCE tasks
   only, as documented: ``InvalidParameterValue``);
 * ``TOPIC``: a DataHub topic of that name (``ResourceNotFound``) unless
-  ``UseAutoCreateTopic``;
+  ``UseAutoCreateTopic``, when a valid DataHub topic name is created with the task;
 * a kind that connects through a connect resource (``MySQLParam``: "该MySQL在连接
   管理内的Id", and every other kind CreateConnectResource makes, Kafka aside): a
   connect resource of that kind (``ResourceNotFound``, ``InvalidParameterValue``);
@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any, Optional
 
 from .connect import CONNECT_TYPES
+from .datahub_checks import check_name
 from .errors import not_found_code
 from .models import ConnectResource, Instance
 from .objects import member_objects
@@ -152,7 +153,10 @@ def _check_datahub_topic(ctx: Context, params: Mapping[str, Any], where: str) ->
     """A TopicParam names a DataHub topic ("单独售卖Topic的Topic名称") that exists."""
     _check_auto_create(ctx, params, where)
     name = str(params.get("Resource") or "")
-    if params.get("UseAutoCreateTopic") or name in ctx.store.datahub_topics:
+    if name in ctx.store.datahub_topics:
+        return
+    if params.get("UseAutoCreateTopic"):  # created with the task: a name it may take
+        ctx.check_shape(check_name, name)
         return
     ctx.fail(
         "ResourceNotFound",

@@ -56,7 +56,8 @@ from .datahub_task_checks import (
 )
 from .datahub_task_views import task_detail, task_instance, task_summary
 from .instance_checks import check_tags
-from .models import ConnectResource, DatahubTask
+from .datahub_checks import new_credentials
+from .models import ConnectResource, DatahubTask, DatahubTopic, Partition
 from .paging import count_and_page, keep, matches, window
 from .registry import Body, Context, answers
 
@@ -76,6 +77,7 @@ __all__ = [
 ]
 
 _TASK_TYPES = ("SOURCE", "SINK")
+_DAY_MS = 86_400_000
 _SIDES = ("SourceResource", "TargetResource")
 _KEPT = ("TransformParam", "TransformsParam")
 _FAILURES = tuple(s for s in STATUS_NAMES if s in (-1, 7, 9))
@@ -124,7 +126,34 @@ def _ids(task: DatahubTask) -> Body:
     return {"Result": {"TaskId": task.task_id, "DatahubId": task.datahub_id}}
 
 
+def _auto_create_topics(ctx: Context, task: DatahubTask) -> None:
+    """A TOPIC side with UseAutoCreateTopic names a DataHub topic made with the task.
+
+    The reference gives it no partition count or retention: 1 partition and one
+    day, as ``state.add_datahub_topic`` seeds one.
+    """
+    for side in (task.source, task.target):
+        params = side.get("TopicParam") or {}
+        name = str(params.get("Resource") or "")
+        if str(side.get("Type", "")).upper() != "TOPIC" or not params.get("UseAutoCreateTopic"):
+            continue
+        if not name or name in ctx.store.datahub_topics:
+            continue
+        user, password = new_credentials(ctx.rng)
+        ctx.store.datahub_topics[name] = DatahubTopic(
+            name=name,
+            topic_id=ctx.new_id("topic"),
+            datahub_id=ctx.new_id("datahub"),
+            retention_ms=_DAY_MS,
+            created_at=ctx.now,
+            user_name=user,
+            password=password,
+            partitions=[Partition()],
+        )
+
+
 def _add(ctx: Context, task: DatahubTask, instance_id: str) -> Body:
+    _auto_create_topics(ctx, task)
     ctx.store.datahub_tasks[task.task_id] = task
     start(ctx, task, CREATING, instance_id)
     return _ids(task)
