@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
+from .datahub_checks import new_credentials
 from .datahub_status import (
     CREATING,
     DELETING,
@@ -56,7 +57,6 @@ from .datahub_task_checks import (
 )
 from .datahub_task_views import task_detail, task_instance, task_summary
 from .instance_checks import check_tags
-from .datahub_checks import new_credentials
 from .models import ConnectResource, DatahubTask, DatahubTopic, Partition
 from .paging import count_and_page, keep, matches, window
 from .registry import Body, Context, answers
