@@ -146,6 +146,40 @@ def test_access_policy_workflow(
     assert result(ckafka_client, "DescribeAccessPolicy", **call)["TotalCount"] == 0
 
 
+def test_create_route_presets_a_public_routes_ip_whitelist(
+    ckafka: CKafkaMock, ckafka_client: Any, instance: str
+) -> None:
+    answer = result(
+        ckafka_client,
+        "CreateRoute",
+        InstanceId=instance,
+        VipType=1,
+        AccessType=1,
+        PublicNetwork=3,
+        IpWhitelist=[OFFICE],
+    )
+    call = {"InstanceId": instance, "RouteId": answer["Data"]["RouteDTO"]["RouteId"]}
+    assert result(ckafka_client, "DescribeAccessPolicy", **call) == {
+        "TotalCount": 1,
+        "IpWhitelist": [OFFICE],
+    }
+    before = ckafka.state.dump()
+    assert failure(
+        ckafka_client,
+        "CreateRoute",
+        InstanceId=instance,
+        VipType=1,
+        AccessType=3,
+        PublicNetwork=3,
+        IpWhitelist=[{"CidrBlock": "10.0.0.300"}],
+    ) == (
+        "InvalidParameterValue",
+        "The parameter `IpWhitelist.0.CidrBlock` must be an IP address or CIDR block "
+        "(e.g. 10.0.0.0/24), got `10.0.0.300`.",
+    )
+    assert ckafka.state.dump() == before
+
+
 def test_a_route_past_its_scheduled_deletion_has_no_access_policy(
     ckafka: CKafkaMock, ckafka_client: Any, instance: str, public_route: int
 ) -> None:

@@ -410,6 +410,46 @@ def test_modify_rules(
     assert _refused(ckafka, ckafka_client, "ModifyRouteSecurityGroups", **members) == answer
 
 
+def test_create_route_binds_the_security_groups_it_lists(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    route = sdk_result(
+        ckafka_client,
+        "CreateRoute",
+        InstanceId=instance_id,
+        VipType=3,
+        VpcId="vpc-main0001",
+        SubnetId="subnet-other001",
+        AccessType=0,
+        SecurityGroupIds=[SG2, SG1],
+    )
+    route_id = route["Data"]["RouteDTO"]["RouteId"]
+    assert ckafka.state.security_groups(instance_id, route_id) == [SG2, SG1]
+    assert _listed(ckafka_client, Filters=[{"Name": "security-group-id", "Values": [SG1]}]) == [
+        (instance_id, route_id, [SG2, SG1])
+    ]
+
+
+def test_create_route_refuses_a_malformed_security_group_and_adds_no_route(
+    ckafka: CKafkaMock, ckafka_client: Any, instance_id: str
+) -> None:
+    before = _groups(ckafka)
+    assert sdk_error(
+        ckafka_client,
+        "CreateRoute",
+        InstanceId=instance_id,
+        VipType=3,
+        VpcId="vpc-main0001",
+        SubnetId="subnet-other001",
+        SecurityGroupIds=[SG1, "sg-1"],
+    ) == (
+        "InvalidParameterValue",
+        "The security group id `sg-1` is not valid; "
+        "expected `sg-` and 8 lowercase letters or digits.",
+    )
+    assert _groups(ckafka) == before
+
+
 # -- seeding ---------------------------------------------------------------------------------
 
 

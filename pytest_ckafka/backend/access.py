@@ -19,9 +19,9 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
+from .instance_checks import check_address
 from .models import AccessPolicy, Instance, Route, Token
 from .registry import Body, Context, answers
 from .routes import MAIN_ROUTE_ID, purge_scheduled
@@ -147,7 +147,7 @@ def modify_access_policy(ctx: Context) -> Body:
     seen: set[str] = set()
     for index, item in enumerate(ctx.get("IpWhitelist") or ()):
         block = str(item.get("CidrBlock") or "")
-        _check_address(ctx, f"IpWhitelist.{index}.CidrBlock", block)
+        check_address(ctx, f"IpWhitelist.{index}.CidrBlock", block)
         if block in seen:
             ctx.reject_shape(
                 f"The CIDR block `{block}` appears more than once in `IpWhitelist`; list each once."
@@ -158,16 +158,6 @@ def modify_access_policy(ctx: Context) -> Body:
         )
     instance.access_policies[route.route_id] = AccessPolicy(route.route_id, entries)
     return {"Result": "Succeed"}
-
-
-def _check_address(ctx: Context, member: str, text: str) -> None:
-    try:
-        ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        ctx.reject_shape(
-            f"The parameter `{member}` must be an IP address or CIDR block "
-            f"(e.g. 10.0.0.0/24), got `{text}`."
-        )
 
 
 # -- topic whitelist ---------------------------------------------------------------------------
@@ -184,7 +174,7 @@ def create_topic_ip_white_list(ctx: Context) -> Body:
             f"The parameter `IpWhiteList` takes at most {_TOPIC_WHITELIST_MAX} IPs, got {len(ips)}."
         )
     for index, ip in enumerate(ips):
-        _check_address(ctx, f"IpWhiteList.{index}", ip)
+        check_address(ctx, f"IpWhiteList.{index}", ip)
         if ips.index(ip) != index:
             ctx.reject_shape(
                 f"The IP `{ip}` appears more than once in `IpWhiteList`; list each once.",

@@ -12,6 +12,7 @@ answered as sent.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from typing import Any, Optional
@@ -21,13 +22,17 @@ from .registry import Context
 from .sales import region_info
 
 __all__ = [
+    "ROUTE_SECURITY_GROUP_LIMIT",
+    "SECURITY_GROUP_ID",
     "SUBNET_ID",
     "VPC_ID",
+    "check_address",
     "check_changed",
     "check_choice",
     "check_name",
     "check_network",
     "check_number",
+    "check_security_group_id",
     "check_tags",
     "check_zones",
 ]
@@ -150,3 +155,31 @@ def check_tags(ctx: Context, member: str = "Tags") -> list[dict[str, str]]:
             "InvalidParameterValue.RepetitionValue",
         )
     return tags
+
+
+SECURITY_GROUP_ID = re.compile(r"sg-[a-z0-9]{8}")
+"""A security group id, as the VPC service makes them: ``sg-`` and 8 lowercase letters or digits."""
+
+ROUTE_SECURITY_GROUP_LIMIT = 5
+"""Security groups one route may have. The VPC guide's quotas ("Security group
+limits") allow 5 security groups per instance."""
+
+
+def check_security_group_id(ctx: Context, group_id: str) -> None:
+    """A shape rule: ``group_id`` is a security group id."""
+    if not SECURITY_GROUP_ID.fullmatch(group_id):
+        ctx.reject_shape(
+            f"The security group id `{group_id}` is not valid; "
+            "expected `sg-` and 8 lowercase letters or digits."
+        )
+
+
+def check_address(ctx: Context, member: str, text: str) -> None:
+    """A shape rule: ``text`` (the request member ``member``) is an IP address or CIDR block."""
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        ctx.reject_shape(
+            f"The parameter `{member}` must be an IP address or CIDR block "
+            f"(e.g. 10.0.0.0/24), got `{text}`."
+        )

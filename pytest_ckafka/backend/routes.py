@@ -14,8 +14,14 @@ import ipaddress
 from typing import Any, Optional
 
 from .brokers import BROKERS
-from .instance_checks import SUBNET_ID, VPC_ID
-from .models import MAIN_ROUTE_ID, Instance, Route
+from .instance_checks import (
+    ROUTE_SECURITY_GROUP_LIMIT,
+    SUBNET_ID,
+    VPC_ID,
+    check_address,
+    check_security_group_id,
+)
+from .models import MAIN_ROUTE_ID, AccessPolicy, Instance, Route
 from .registry import Body, Context, answers
 from .times import beijing_datetime, parse_beijing_datetime
 
@@ -137,6 +143,45 @@ def _check_public(ctx: Context, vip_type: int) -> None:
         )
 
 
+def _check_groups(ctx: Context, vip_type: int) -> list[str]:
+    """``SecurityGroupIds``, the ordered security groups of a VPC route (VipType 3)."""
+    groups = [str(g) for g in ctx.get("SecurityGroupIds") or ()]
+    if groups and vip_type != 3:
+        ctx.reject_shape(
+            "The parameter `SecurityGroupIds` only applies to VipType 3 (VPC), "
+            f"got VipType {vip_type}."
+        )
+    for group_id in groups:
+        check_security_group_id(ctx, group_id)
+    repeated = sorted({g for g in groups if groups.count(g) > 1})
+    if repeated:
+        ctx.reject_shape(f"The security group `{repeated[0]}` is listed more than once.")
+    if len(groups) > ROUTE_SECURITY_GROUP_LIMIT:
+        ctx.reject_shape(
+            f"The parameter `SecurityGroupIds` lists {len(groups)} security groups; "
+            f"a route may have at most {ROUTE_SECURITY_GROUP_LIMIT}."
+        )
+    return list(dict.fromkeys(groups))
+
+
+def _check_whitelist(ctx: Context) -> list[dict[str, str]]:
+    """``IpWhitelist``, a public route's preset IP whitelist (``_check_public`` refuses it
+    for another VipType)."""
+    entries: list[dict[str, str]] = []
+    for index, item in enumerate(ctx.get("IpWhitelist") or ()):
+        block = str(item.get("CidrBlock") or "")
+        check_address(ctx, f"IpWhitelist.{index}.CidrBlock", block)
+        if any(entry["CidrBlock"] == block for entry in entries):
+            ctx.reject_shape(
+                f"The CIDR block `{block}` appears more than once in `IpWhitelist`; list each once."
+            )
+            continue
+        entries.append(
+            {"CidrBlock": block, "PolicyDescription": str(item.get("PolicyDescription") or "")}
+        )
+    return entries
+
+
 def _check_ip(ctx: Context, taken: list[Route]) -> str:
     ip = str(ctx.get("Ip", ""))
     if not ip:
@@ -181,6 +226,8 @@ def create_route(ctx: Context) -> Body:
         )
     vpc_id, subnet_id = _check_vpc(ctx, vip_type)
     _check_public(ctx, vip_type)
+    groups = _check_groups(ctx, vip_type)
+    whitelist = _check_whitelist(ctx)
     existing = list(instance.routes.values())
     main = main_route(instance)
     taken = existing + ([main] if main else [])
@@ -225,7 +272,10 @@ def create_route(ctx: Context) -> Body:
         subnet_id if vip_type != 1 else "",
         str(ctx.get("Note", "")),
     )
+    route.security_group_ids = groups
     instance.routes[route_id] = route
+    if whitelist:  # the public route's access policy, as ModifyAccessPolicy sets it
+        instance.access_policies[route_id] = AccessPolicy(route_id, whitelist)
     task = ctx.new_task("CreateRoute", instance.instance_id)
     answer = ctx.operate(task.flow_id)
     answer["Result"]["Data"]["RouteDTO"] = {"RouteId": route_id}

@@ -9,10 +9,10 @@ route already has, or disassociating one it lacks, leaves the route as it is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, Callable
 
+from .instance_checks import ROUTE_SECURITY_GROUP_LIMIT, SECURITY_GROUP_ID, check_security_group_id
 from .models import Instance, Route
 from .paging import count_and_page, keep, matches, window
 from .registry import Body, Context, answers
@@ -29,25 +29,9 @@ __all__ = [
     "security_group_routes",
 ]
 
-SECURITY_GROUP_ID = re.compile(r"sg-[a-z0-9]{8}")
-"""A security group id, as the VPC service makes them: ``sg-`` and 8 lowercase letters or digits."""
-
-ROUTE_SECURITY_GROUP_LIMIT = 5
-"""Security groups one route may have. The VPC guide's quotas ("Security group
-limits") allow 5 security groups per instance."""
-
 _VPC_ROUTE = 3
 _FILTER_NAME = "security-group-id"
 _RELATIONS = ("IN", "NOT_IN")  # RouteFilter.Relation's document
-
-
-def check_security_group_id(ctx: Context, group_id: str) -> None:
-    """A shape rule: ``group_id`` is a security group id."""
-    if not SECURITY_GROUP_ID.fullmatch(group_id):
-        ctx.reject_shape(
-            f"The security group id `{group_id}` is not valid; "
-            "expected `sg-` and 8 lowercase letters or digits."
-        )
 
 
 def _route(ctx: Context, instance_id: str, route_id: int) -> Route:
