@@ -471,6 +471,29 @@ def test_add_acl_rule_refuses_what_create_acl_rule_refuses(
     assert ckafka.state.acl_rules(instance) == []
 
 
+@pytest.mark.parametrize(
+    ("rule_name", "message"),
+    [
+        ("nobody", "instance {instance} has no ACL rule 'nobody'"),
+        ("logs", "instance {instance} has a PREFIXED ACL rule 'logs'"),
+    ],
+)
+def test_add_topic_refuses_an_acl_rule_name_create_topic_refuses(
+    ckafka: CKafkaMock, instance: str, rule_name: str, message: str
+) -> None:
+    ckafka.state.add_acl_rule(instance, "logs", pattern_type="PREFIXED", pattern="logs-")
+    ckafka.state.add_acl_rule(instance, "writers")
+    before = ckafka.state.dump()
+    with pytest.raises(CKafkaUsageError) as info:
+        ckafka.state.add_topic(instance, "metrics", EnableAclRule=1, AclRuleName=rule_name)
+    assert str(info.value) == (
+        "state.add_topic: "
+        + message.format(instance=instance)
+        + "; AclRuleName names a PRESET rule (its PRESET rules: writers)"
+    )
+    assert ckafka.state.dump() == before
+
+
 async def test_async_acl_rule_workflow(
     ckafka: CKafkaMock, ckafka_client_async: Any, instance: str
 ) -> None:

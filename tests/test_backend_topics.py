@@ -397,6 +397,7 @@ def test_describe_topic_search_word(ckafka: CKafkaMock, ckafka_client: Any, iid:
 
 
 def test_describe_topic_acl_rule_name(ckafka: CKafkaMock, ckafka_client: Any, iid: str) -> None:
+    ckafka.state.add_acl_rule(iid, "readers")  # a PRESET rule, as CreateTopic requires
     ckafka.state.add_topic(iid, "a", EnableAclRule=1, AclRuleName="readers")
     ckafka.state.add_topic(iid, "b")
     result = call(ckafka_client, "DescribeTopic", InstanceId=iid, AclRuleName="readers")

@@ -239,6 +239,21 @@ class State(
                     f"{instance.partition_limit}; seed the instance with a larger "
                     "add_instance(partition_limit=...)"
                 )
+            named = None
+            if config.get("EnableAclRule") == 1 and config.get("AclRuleName"):
+                # CreateTopic's rule: the name is a rule of the instance, and a PRESET one.
+                rule_name = str(config["AclRuleName"])
+                named = instance.acl_rules.get(rule_name)
+                if named is None or named.pattern_type != "PRESET":
+                    presets = sorted(
+                        r.name for r in instance.acl_rules.values() if r.pattern_type == "PRESET"
+                    )
+                    what = "has no ACL rule" if named is None else "has a PREFIXED ACL rule"
+                    raise CKafkaUsageError(
+                        f"state.add_topic: instance {instance_id} {what} {rule_name!r}; "
+                        f"AclRuleName names a PRESET rule (its PRESET rules: "
+                        f"{', '.join(presets) or 'none'})"
+                    )
             when = self.backend.clock.now() - _SEEDED_AGE if created_at is None else created_at
             topic = Topic(
                 self.backend.new_id("topic"),
@@ -252,9 +267,6 @@ class State(
             instance.topics[name] = topic
             # The ACL rules CreateTopic would apply: prefix matches, presets for new
             # topics, and the preset it names with EnableAclRule=1.
-            named = instance.acl_rules.get(str(config.get("AclRuleName")))
-            if config.get("EnableAclRule") != 1 or (named and named.pattern_type != "PRESET"):
-                named = None
             for rule in rules_for_new_topic(instance, name, named):
                 apply_rule(instance, rule, name)
         return topic.topic_id
